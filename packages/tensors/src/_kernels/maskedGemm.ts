@@ -1,0 +1,75 @@
+import type { FloatArray } from '../dtype.js';
+import type { GemmKernel } from './types.js';
+
+const ROW_BLOCK = 128;
+let scratch = new Float64Array(ROW_BLOCK * 256);
+
+/**
+ * out = alpha * ((z > 0) ⊙ (g a^T))^T x + beta * out, the first-layer gradient of a two-layer
+ * ReLU network. z: [n, m], g: [n], a: [m], x: [n, d], out: [m, d], all strided. The masked
+ * n x m factor is formed ROW_BLOCK rows at a time in a reused scratch buffer, so no full-size
+ * temporary is allocated, and each block is multiplied in with the given GEMM kernel.
+ */
+export function maskedGemmKernel(
+  gemm: GemmKernel,
+  n: number,
+  m: number,
+  d: number,
+  alpha: number,
+  z: FloatArray,
+  sz0: number,
+  sz1: number,
+  oz: number,
+  g: FloatArray,
+  sg: number,
+  og: number,
+  a: FloatArray,
+  sa: number,
+  oa: number,
+  x: FloatArray,
+  sx0: number,
+  sx1: number,
+  ox: number,
+  beta: number,
+  out: FloatArray,
+  so0: number,
+  so1: number,
+  oo: number,
+): void {
+  if (n === 0) {
+    gemm(m, d, 0, alpha, z, 0, 0, 0, x, 0, 0, 0, beta, out, so0, so1, oo);
+    return;
+  }
+  if (scratch.length < ROW_BLOCK * m) scratch = new Float64Array(ROW_BLOCK * m);
+  const s = scratch;
+  for (let r0 = 0; r0 < n; r0 += ROW_BLOCK) {
+    const rows = Math.min(ROW_BLOCK, n - r0);
+    for (let i = 0; i < rows; i++) {
+      const gi = g[og + (r0 + i) * sg];
+      let zo = oz + (r0 + i) * sz0;
+      let ao = oa;
+      const so = i * m;
+      for (let j = 0; j < m; j++, zo += sz1, ao += sa) s[so + j] = z[zo] > 0 ? gi * a[ao] : 0;
+    }
+    // out (m x d) += alpha * S^T (m x rows) X_block (rows x d); beta applies on the first block.
+    gemm(
+      m,
+      d,
+      rows,
+      alpha,
+      s,
+      1,
+      m,
+      0,
+      x,
+      sx0,
+      sx1,
+      ox + r0 * sx0,
+      r0 === 0 ? beta : 1,
+      out,
+      so0,
+      so1,
+      oo,
+    );
+  }
+}

@@ -1,0 +1,70 @@
+import type { FloatArray } from '../dtype.js';
+import type { Stream } from '../random/stream.js';
+
+/** Strided GEMM kernel signature; see `gemmReference` for the meaning of each argument. */
+export type GemmKernel = (
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: FloatArray,
+  sa0: number,
+  sa1: number,
+  oa: number,
+  b: FloatArray,
+  sb0: number,
+  sb1: number,
+  ob: number,
+  beta: number,
+  c: FloatArray,
+  sc0: number,
+  sc1: number,
+  oc: number,
+) => void;
+
+/** Fills `n` strided elements with standard normals from the stream, advancing it. */
+export type FillNormalKernel = (
+  n: number,
+  out: FloatArray,
+  stride: number,
+  offset: number,
+  s: Stream,
+) => void;
+
+/** The fused first-layer gradient product; see `maskedGemmKernel`. */
+export type MaskedGemmKernel = (
+  n: number,
+  m: number,
+  d: number,
+  alpha: number,
+  z: FloatArray,
+  sz0: number,
+  sz1: number,
+  oz: number,
+  g: FloatArray,
+  sg: number,
+  og: number,
+  a: FloatArray,
+  sa: number,
+  oa: number,
+  x: FloatArray,
+  sx0: number,
+  sx1: number,
+  ox: number,
+  beta: number,
+  out: FloatArray,
+  so0: number,
+  so1: number,
+  oo: number,
+) => void;
+
+/**
+ * The small interface a compute backend implements. Callers reach the hot paths only through
+ * it, so a faster backend (WebAssembly SIMD, threads) replaces kernels without touching them.
+ */
+export interface KernelBackend {
+  readonly name: string;
+  readonly gemm: GemmKernel;
+  readonly fillNormal: FillNormalKernel;
+  readonly maskedGemm: MaskedGemmKernel;
+}

@@ -1,0 +1,139 @@
+import { checkFinite, fmtShape } from './_validate.js';
+import { kernels } from './backend.js';
+import type { DType } from './dtype.js';
+import {
+  assertSameDType,
+  assertTensor,
+  type Matrix,
+  transpose,
+  type Vector,
+  zeros,
+} from './tensor.js';
+
+/** Options for {@link gemmInto} and {@link matmul}. */
+export interface GemmOptions {
+  /** Use A^T in place of A (a stride swap, never a copy). Default false. */
+  transA?: boolean;
+  /** Use B^T in place of B. Default false. */
+  transB?: boolean;
+  /** Scale of the product; default 1. */
+  alpha?: number;
+  /** Scale of the existing C (gemmInto only); default 0, which overwrites C. */
+  beta?: number;
+}
+
+function op(m: Matrix, t: boolean | undefined): Matrix {
+  return t ? transpose(m) : m;
+}
+
+/**
+ * General matrix multiply in place: `C = alpha * op(A) op(B) + beta * C` (BLAS GEMM), with
+ * `op(X)` either X or X^T. Works on any strided views; transposes cost nothing.
+ *
+ * @param c - output `[m, n]`, overwritten (or accumulated into when `beta != 0`)
+ * @param a - `[m, k]` (or `[k, m]` with `transA`)
+ * @param b - `[k, n]` (or `[n, k]` with `transB`)
+ * @throws {RangeError} when the inner or outer dimensions disagree
+ * @throws {TypeError} when dtypes differ
+ * @example
+ * gemmInto(h, x, w, { transB: true }); // h = x w^T, x: [n, d], w: [m, d], h: [n, m]
+ */
+export function gemmInto(c: Matrix, a: Matrix, b: Matrix, opts: GemmOptions = {}): void {
+  assertTensor('gemm', 'a', a, 2);
+  assertTensor('gemm', 'b', b, 2);
+  assertTensor('gemm', 'c', c, 2);
+  assertSameDType('gemm', { a, b, c });
+  const alpha = checkFinite('gemm', 'alpha', opts.alpha ?? 1);
+  const beta = checkFinite('gemm', 'beta', opts.beta ?? 0);
+  const A = op(a, opts.transA);
+  const B = op(b, opts.transB);
+  const [m, k] = A.shape;
+  const [k2, n] = B.shape;
+  if (k !== k2) {
+    throw new RangeError(
+      `gemm: inner dimensions differ: op(a) is ${fmtShape(A.shape)} and op(b) is ${fmtShape(B.shape)} (transA=${!!opts.transA}, transB=${!!opts.transB})`,
+    );
+  }
+  if (c.shape[0] !== m || c.shape[1] !== n) {
+    throw new RangeError(
+      `gemm: c has shape ${fmtShape(c.shape)}, expected [${m}, ${n}] for op(a) ${fmtShape(A.shape)} times op(b) ${fmtShape(B.shape)}`,
+    );
+  }
+  kernels().gemm(
+    m,
+    n,
+    k,
+    alpha,
+    A.data,
+    A.stride[0],
+    A.stride[1],
+    A.offset,
+    B.data,
+    B.stride[0],
+    B.stride[1],
+    B.offset,
+    beta,
+    c.data,
+    c.stride[0],
+    c.stride[1],
+    c.offset,
+  );
+}
+
+/**
+ * The product `alpha * op(A) op(B)` as a new matrix.
+ *
+ * @example
+ * toArray(matmul(fromArray([[1, 2]]), fromArray([[3], [4]]))); // returns [[11]]
+ */
+export function matmul<D extends DType>(
+  a: Matrix<D>,
+  b: Matrix<D>,
+  opts: Omit<GemmOptions, 'beta'> = {},
+): Matrix<D> {
+  assertTensor('matmul', 'a', a, 2);
+  assertTensor('matmul', 'b', b, 2);
+  const m = opts.transA ? a.shape[1] : a.shape[0];
+  const n = opts.transB ? b.shape[0] : b.shape[1];
+  const c = zeros([m, n] as const, { dtype: a.dtype });
+  gemmInto(c, a, b, opts);
+  return c;
+}
+
+/**
+ * Matrix-vector product `op(A) x` as a new vector.
+ *
+ * @example
+ * toArray(matvec(fromArray([[1, 2], [3, 4]]), fromArray([1, 1]))); // returns [3, 7]
+ */
+export function matvec<D extends DType>(
+  a: Matrix<D>,
+  x: Vector<D>,
+  opts: { transA?: boolean } = {},
+): Vector<D> {
+  assertTensor('matvec', 'a', a, 2);
+  assertTensor('matvec', 'x', x, 1);
+  const A = op(a, opts.transA);
+  const out = zeros([A.shape[0]] as const, { dtype: a.dtype });
+  const xm: Matrix = {
+    dtype: x.dtype,
+    shape: [x.shape[0], 1],
+    stride: [x.stride[0], 1],
+    offset: x.offset,
+    data: x.data,
+  };
+  const om: Matrix = {
+    dtype: out.dtype,
+    shape: [out.shape[0], 1],
+    stride: [1, 1],
+    offset: 0,
+    data: out.data,
+  };
+  if (A.shape[1] !== x.shape[0]) {
+    throw new RangeError(
+      `matvec: a is ${fmtShape(A.shape)} (transA=${!!opts.transA}) but x has length ${x.shape[0]}`,
+    );
+  }
+  gemmInto(om, A, xm);
+  return out;
+}

@@ -1,0 +1,65 @@
+export type {
+  FillNormalKernel,
+  GemmKernel,
+  KernelBackend,
+  MaskedGemmKernel,
+} from './_kernels/types.js';
+export { checkFinite, checkSize } from './_validate.js';
+export { getBackend, listBackends, setBackend } from './backend.js';
+export type { DataFor, DType, FloatArray } from './dtype.js';
+export { allocate, assertDType, DTYPES, dtypeOf } from './dtype.js';
+export {
+  add,
+  addInto,
+  addScalar,
+  axpyInto,
+  map,
+  mul,
+  relu,
+  reluInto,
+  reluMask,
+  scale,
+  scaleInto,
+  sub,
+} from './elementwise.js';
+export type { GemmOptions } from './gemm.js';
+export { gemmInto, matmul, matvec } from './gemm.js';
+export type { MaskedGemmOptions } from './maskedGemm.js';
+export { maskedGemmInto } from './maskedGemm.js';
+export type { Key } from './random/key.js';
+export { assertKey, foldIn, key, split } from './random/key.js';
+export type { UniformOptions } from './random/sample.js';
+export {
+  normal,
+  normalInto,
+  permutation,
+  rademacher,
+  randomInts,
+  uniform,
+} from './random/sample.js';
+export { Stream, stream } from './random/stream.js';
+export { dot, frobeniusNorm, max, mean, min, rowNorms, sum } from './reductions.js';
+export type { CreateOptions, Matrix, Shape, Tensor, Vector } from './tensor.js';
+export {
+  assertSameDType,
+  assertShape,
+  assertTensor,
+  col,
+  copy,
+  copyInto,
+  eye,
+  fromArray,
+  fromTypedArray,
+  full,
+  get,
+  isContiguous,
+  row,
+  setInto,
+  sizeOf,
+  sliceCols,
+  sliceRows,
+  toArray,
+  transpose,
+  view,
+  zeros,
+} from './tensor.js';

@@ -1,0 +1,140 @@
+import { checkFinite, checkSize } from '../_validate.js';
+import { kernels } from '../backend.js';
+import { assertDType, type DType, type FloatArray } from '../dtype.js';
+import { assertTensor, type CreateOptions, type Shape, type Tensor, zeros } from '../tensor.js';
+import { assertKey, type Key } from './key.js';
+import { Stream } from './stream.js';
+
+/**
+ * A tensor of i.i.d. standard normal draws.
+ *
+ * Algorithm: Marsaglia–Tsang (2000) 128-layer ziggurat over xoshiro128**, elements filled in
+ * row-major order. Every element is computed in float64 and rounded once to the dtype, so a
+ * float32 draw equals `Math.fround` of the float64 draw with the same key.
+ *
+ * @param k - the key; do not reuse it for another draw
+ * @param shape - `[n]` or `[rows, cols]`
+ * @example
+ * const x = normal(key(0), [1024, 256], { dtype: 'float32' });
+ */
+export function normal<S extends Shape, D extends DType = 'float64'>(
+  k: Key,
+  shape: S,
+  opts: CreateOptions<D> = {},
+): Tensor<S, D> {
+  assertKey('normal', k);
+  const out = zeros(shape, opts);
+  kernels().fillNormal(out.data.length, out.data, 1, 0, new Stream(k));
+  return out;
+}
+
+/**
+ * Fills `out` in place with standard normals (row-major order), as `normal` would.
+ *
+ * @example
+ * normalInto(key(3), buffer); // buffer is overwritten
+ */
+export function normalInto(k: Key, out: Tensor): void {
+  assertKey('normalInto', k);
+  assertTensor('normalInto', 'out', out);
+  const s = new Stream(k);
+  forEachRow(out, (n, data, stride, offset) => kernels().fillNormal(n, data, stride, offset, s));
+}
+
+/** Options for {@link uniform}. */
+export interface UniformOptions<D extends DType> extends CreateOptions<D> {
+  /** Lower bound (inclusive); default 0. */
+  low?: number;
+  /** Upper bound (exclusive); default 1. */
+  high?: number;
+}
+
+/**
+ * A tensor of i.i.d. uniform draws on [low, high) with 53 random bits each.
+ *
+ * @throws {RangeError} when `low >= high` or a bound is not finite
+ */
+export function uniform<S extends Shape, D extends DType = 'float64'>(
+  k: Key,
+  shape: S,
+  opts: UniformOptions<D> = {},
+): Tensor<S, D> {
+  assertKey('uniform', k);
+  const low = checkFinite('uniform', 'low', opts.low ?? 0);
+  const high = checkFinite('uniform', 'high', opts.high ?? 1);
+  if (!(low < high)) throw new RangeError(`uniform: need low < high, got low=${low}, high=${high}`);
+  const out = zeros(shape, opts);
+  const s = new Stream(k);
+  const d = out.data;
+  const w = high - low;
+  for (let i = 0; i < d.length; i++) d[i] = low + w * s.nextFloat();
+  return out;
+}
+
+/** A tensor of i.i.d. random signs, each -1 or +1 with probability 1/2. */
+export function rademacher<S extends Shape, D extends DType = 'float64'>(
+  k: Key,
+  shape: S,
+  opts: CreateOptions<D> = {},
+): Tensor<S, D> {
+  assertKey('rademacher', k);
+  const out = zeros(shape, opts);
+  const s = new Stream(k);
+  const d = out.data;
+  let bits = 0;
+  for (let i = 0; i < d.length; i++) {
+    if ((i & 31) === 0) bits = s.nextUint32();
+    d[i] = bits & 1 ? 1 : -1;
+    bits >>>= 1;
+  }
+  return out;
+}
+
+/**
+ * A uniformly random permutation of 0..n-1 (Fisher–Yates).
+ *
+ * @example
+ * permutation(key(0), 4); // e.g. Int32Array [2, 0, 3, 1]
+ */
+export function permutation(k: Key, n: number): Int32Array {
+  assertKey('permutation', k);
+  checkSize('permutation', 'n', n);
+  const p = new Int32Array(n);
+  for (let i = 0; i < n; i++) p[i] = i;
+  const s = new Stream(k);
+  for (let i = n - 1; i > 0; i--) {
+    const j = s.nextInt(i + 1);
+    const t = p[i];
+    p[i] = p[j];
+    p[j] = t;
+  }
+  return p;
+}
+
+/** `n` i.i.d. integers uniform on [0, high). */
+export function randomInts(k: Key, n: number, high: number): Int32Array {
+  assertKey('randomInts', k);
+  checkSize('randomInts', 'n', n);
+  if (!(Number.isInteger(high) && high >= 1 && high <= 2 ** 31)) {
+    throw new RangeError(`randomInts: high must be an integer in [1, 2^31], got ${String(high)}`);
+  }
+  const s = new Stream(k);
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = s.nextInt(high);
+  return out;
+}
+
+/** Calls `fn` once per contiguous run of a tensor, in row-major order. */
+function forEachRow(
+  t: Tensor,
+  fn: (n: number, data: FloatArray, stride: number, offset: number) => void,
+): void {
+  assertDType('forEachRow', t.dtype);
+  if (t.shape.length === 1) {
+    fn(t.shape[0], t.data, t.stride[0], t.offset);
+    return;
+  }
+  const [rows, cols] = t.shape as readonly [number, number];
+  const [s0, s1] = t.stride as readonly [number, number];
+  for (let i = 0; i < rows; i++) fn(cols, t.data, s1, t.offset + i * s0);
+}
