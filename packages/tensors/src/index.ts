@@ -38,7 +38,7 @@ export {
   uniform,
 } from './random/sample.js';
 export { Stream, stream } from './random/stream.js';
-export { dot, frobeniusNorm, max, mean, min, rowNorms, sum } from './reductions.js';
+export { dot, frobeniusNorm, max, mean, min, normalizeRows, rowNorms, sum } from './reductions.js';
 export type { CreateOptions, Matrix, Shape, Tensor, Vector } from './tensor.js';
 export {
   assertSameDType,

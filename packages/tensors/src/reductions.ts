@@ -116,3 +116,22 @@ export function min(x: Tensor): number {
   assertTensor('min', 'x', x);
   return ops.inf(nd(x));
 }
+
+/**
+ * A copy of `x` with every row scaled to unit Euclidean norm; zero rows stay zero.
+ *
+ * @example
+ * toArray(normalizeRows(fromArray([[3, 4]]))); // returns [[0.6, 0.8]]
+ */
+export function normalizeRows<D extends DType>(x: Matrix<D>): Matrix<D> {
+  assertTensor('normalizeRows', 'x', x, 2);
+  const out = zeros(x.shape, { dtype: x.dtype });
+  const norms = rowNorms(x);
+  const [rows, cols] = x.shape;
+  for (let i = 0; i < rows; i++) {
+    const s = norms.data[i] > 0 ? 1 / norms.data[i] : 0;
+    let o = x.offset + i * x.stride[0];
+    for (let j = 0; j < cols; j++, o += x.stride[1]) out.data[i * cols + j] = x.data[o] * s;
+  }
+  return out;
+}

@@ -1,0 +1,11 @@
+export { forward, hidden, preactivations } from './forward.js';
+export type { Batch, GradsOptions, LossAndGrads } from './grads.js';
+export { lossAndGrads, lossDerivatives } from './grads.js';
+export { headLossAndGrad } from './head.js';
+export type { BiasInit, InitLayerOptions, Layer } from './layer.js';
+export { assertLayer, initBias, initLayer } from './layer.js';
+export type { Loss, LossName } from './losses.js';
+export { getLoss, LOSSES } from './losses.js';
+export type { NetworkJSON, SavedNetwork } from './serialize.js';
+export { loadNetwork, NETWORK_FORMAT, NETWORK_FORMAT_VERSION, saveNetwork } from './serialize.js';
+export { VERSION } from './version.js';
