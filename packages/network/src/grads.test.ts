@@ -11,6 +11,7 @@ import {
 } from '@mtrl/tensors';
 import { describe, expect, it } from 'vitest';
 import {
+  addLayerGrads,
   headLossAndGrad,
   initLayer,
   type Layer,
@@ -166,5 +167,21 @@ describe('losses', () => {
         );
       }
     }
+  });
+});
+
+describe('addLayerGrads', () => {
+  it('accumulates scale * dL/dW and dL/db into existing buffers', () => {
+    const { layer, a, x, y } = setup(21);
+    const ref = lossAndGrads(layer, a, { x, y }, 'logistic');
+    const acc = { w: normal(key(1), [4, 5] as const), b: normal(key(2), [4] as const) };
+    const w0 = copy(acc.w);
+    const b0 = copy(acc.b);
+    const loss = addLayerGrads(layer, a, { x, y }, 'logistic', acc, 2.5);
+    expect(loss).toBeCloseTo(ref.loss, 14);
+    for (let i = 0; i < 20; i++)
+      expect(acc.w.data[i]).toBeCloseTo(w0.data[i] + 2.5 * ref.w!.data[i], 12);
+    for (let i = 0; i < 4; i++)
+      expect(acc.b.data[i]).toBeCloseTo(b0.data[i] + 2.5 * ref.b!.data[i], 12);
   });
 });

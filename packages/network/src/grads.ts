@@ -66,6 +66,56 @@ export function lossDerivatives<D extends DType>(
   return { loss: n > 0 ? total / n : 0, g };
 }
 
+interface ForwardCache<D extends DType> {
+  n: number;
+  m: number;
+  d: number;
+  z: Matrix<D>;
+  h: Matrix<D>;
+  f: Vector<D>;
+  g: Vector<D>;
+  loss: number;
+}
+
+function forwardCache<D extends DType>(
+  op: string,
+  layer: Layer<D>,
+  a: Vector<D>,
+  batch: Batch<D>,
+  loss: LossName,
+): ForwardCache<D> {
+  const [m, d] = assertLayer(op, layer);
+  assertShape(op, 'a', a, [m]);
+  assertShape(op, 'batch.x', batch?.x, [-1, d]);
+  const n = batch.x.shape[0];
+  assertShape(op, 'batch.y', batch.y, [n]);
+  assertSameDType(op, { w: layer.w, a, x: batch.x, y: batch.y });
+  const z = preactivations(layer, batch.x);
+  const h = zeros([n, m] as const, { dtype: z.dtype });
+  for (let k = 0; k < h.data.length; k++) h.data[k] = z.data[k] > 0 ? z.data[k] : 0;
+  const f = matvec(h, a);
+  const { loss: value, g } = lossDerivatives(loss, batch.y, f);
+  return { n, m, d, z, h, f, g, loss: value };
+}
+
+// acc += scale * ((Z > 0) ⊙ (g a^T))^T 1, the bias gradient times n.
+function addBiasGrad<D extends DType>(
+  c: ForwardCache<D>,
+  a: Vector<D>,
+  acc: Vector<D>,
+  scale: number,
+): void {
+  const sums = new Float64Array(c.m);
+  for (let i = 0; i < c.n; i++) {
+    const gi = c.g.data[i];
+    const o = i * c.m;
+    for (let j = 0; j < c.m; j++) if (c.z.data[o + j] > 0) sums[j] += gi;
+  }
+  for (let j = 0; j < c.m; j++)
+    acc.data[acc.offset + j * acc.stride[0]] +=
+      scale * sums[j] * a.data[a.offset + j * a.stride[0]];
+}
+
 /**
  * The mean loss of task head `a` on a batch and its analytic gradients (SPEC 3):
  * d/da = H^T g / n, d/dW = (((X W^T + b) > 0) ⊙ (g a^T))^T X / n, d/db likewise with X = 1.
@@ -85,17 +135,8 @@ export function lossAndGrads<D extends DType>(
   loss: LossName,
   opts: GradsOptions = {},
 ): LossAndGrads<D> {
-  const [m, d] = assertLayer('lossAndGrads', layer);
-  assertShape('lossAndGrads', 'a', a, [m]);
-  assertShape('lossAndGrads', 'batch.x', batch?.x, [-1, d]);
-  const n = batch.x.shape[0];
-  assertShape('lossAndGrads', 'batch.y', batch.y, [n]);
-  assertSameDType('lossAndGrads', { w: layer.w, a, x: batch.x, y: batch.y });
-  const z = preactivations(layer, batch.x);
-  const h = zeros([n, m] as const, { dtype: z.dtype });
-  for (let k = 0; k < h.data.length; k++) h.data[k] = z.data[k] > 0 ? z.data[k] : 0;
-  const f = matvec(h, a);
-  const { loss: value, g } = lossDerivatives(loss, batch.y, f);
+  const c = forwardCache('lossAndGrads', layer, a, batch, loss);
+  const { n, m, d } = c;
   const inv = n > 0 ? 1 / n : 0;
   const out: {
     loss: number;
@@ -104,27 +145,55 @@ export function lossAndGrads<D extends DType>(
     head?: Vector<D>;
     w?: Matrix<D>;
     b?: Vector<D>;
-  } = { loss: value, f, g };
+  } = { loss: c.loss, f: c.f, g: c.g };
   if (opts.head ?? true) {
-    const ga = matvec(h, g, { transA: true });
+    const ga = matvec(c.h, c.g, { transA: true });
     for (let j = 0; j < m; j++) ga.data[j] *= inv;
     out.head = ga;
   }
   if (opts.w ?? true) {
-    const gw = zeros([m, d] as const, { dtype: z.dtype });
-    maskedGemmInto(gw, z, g, a, batch.x, { alpha: inv });
+    const gw = zeros([m, d] as const, { dtype: c.z.dtype });
+    maskedGemmInto(gw, c.z, c.g, a, batch.x, { alpha: inv });
     out.w = gw;
   }
   if (opts.b ?? true) {
-    const gb = zeros([m] as const, { dtype: z.dtype });
-    const acc = new Float64Array(m);
-    for (let i = 0; i < n; i++) {
-      const gi = g.data[i];
-      const o = i * m;
-      for (let j = 0; j < m; j++) if (z.data[o + j] > 0) acc[j] += gi;
-    }
-    for (let j = 0; j < m; j++) gb.data[j] = acc[j] * a.data[a.offset + j * a.stride[0]] * inv;
+    const gb = zeros([m] as const, { dtype: c.z.dtype });
+    addBiasGrad(c, a, gb, inv);
     out.b = gb;
   }
   return out;
+}
+
+/** Accumulators for {@link addLayerGrads}. */
+export interface LayerGradAccumulators<D extends DType = DType> {
+  /** `[m, d]`, receives `scale * dL/dW`. */
+  readonly w: Matrix<D>;
+  /** `[m]`, receives `scale * dL/db` when given. */
+  readonly b?: Vector<D>;
+}
+
+/**
+ * Adds `scale` times the first-layer gradients of one task into accumulators, in place, and
+ * returns the mean loss: the fast path of a pretraining round, with no gradient temporaries.
+ *
+ * @param acc - `{ w: [m, d], b?: [m] }`, updated in place
+ * @returns the mean loss on the batch
+ */
+export function addLayerGrads<D extends DType>(
+  layer: Layer<D>,
+  a: Vector<D>,
+  batch: Batch<D>,
+  loss: LossName,
+  acc: LayerGradAccumulators<D>,
+  scale = 1,
+): number {
+  const c = forwardCache('addLayerGrads', layer, a, batch, loss);
+  assertShape('addLayerGrads', 'acc.w', acc.w, [c.m, c.d]);
+  const inv = c.n > 0 ? scale / c.n : 0;
+  maskedGemmInto(acc.w, c.z, c.g, a, batch.x, { alpha: inv, beta: 1 });
+  if (acc.b !== undefined) {
+    assertShape('addLayerGrads', 'acc.b', acc.b, [c.m]);
+    addBiasGrad(c, a, acc.b, inv);
+  }
+  return c.loss;
 }

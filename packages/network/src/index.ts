@@ -1,6 +1,6 @@
 export { forward, hidden, preactivations } from './forward.js';
-export type { Batch, GradsOptions, LossAndGrads } from './grads.js';
-export { lossAndGrads, lossDerivatives } from './grads.js';
+export type { Batch, GradsOptions, LayerGradAccumulators, LossAndGrads } from './grads.js';
+export { addLayerGrads, lossAndGrads, lossDerivatives } from './grads.js';
 export { headLossAndGrad } from './head.js';
 export type { BiasInit, InitLayerOptions, Layer } from './layer.js';
 export { assertLayer, initBias, initLayer } from './layer.js';
