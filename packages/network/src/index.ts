@@ -1,3 +1,5 @@
+export type { FitHeadOptions, FittedHead } from './fitHead.js';
+export { fitHead } from './fitHead.js';
 export { forward, hidden, preactivations } from './forward.js';
 export type { Batch, GradsOptions, LayerGradAccumulators, LossAndGrads } from './grads.js';
 export { addLayerGrads, lossAndGrads, lossDerivatives } from './grads.js';
