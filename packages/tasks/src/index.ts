@@ -1,0 +1,43 @@
+export { batchKey } from './batchKey.js';
+export type {
+  CustomTask,
+  HalfspaceTask,
+  ParityTask,
+  Task,
+  TaskBase,
+  TeacherTask,
+} from './drawTask.js';
+export { drawTask } from './drawTask.js';
+export type {
+  GroundTruth,
+  GroundTruthFromOptions,
+  GroundTruthKind,
+  GroundTruthOptions,
+} from './groundTruth.js';
+export { groundTruth, groundTruthFrom } from './groundTruth.js';
+export type {
+  GaussianInputs,
+  HypercubeInputs,
+  InputDistribution,
+  MixtureInputs,
+  MixtureOptions,
+  SphereInputs,
+} from './inputDistribution.js';
+export { INPUT_KINDS, mixtureDistribution } from './inputDistribution.js';
+export { labelTask } from './labelTask.js';
+export type { SampleOptions } from './sampleInputs.js';
+export { sampleInputs } from './sampleInputs.js';
+export type { TaskSample } from './sampleTask.js';
+export { sampleTask } from './sampleTask.js';
+export { sign } from './sign.js';
+export type {
+  CustomFamily,
+  HalfspaceFamily,
+  OffsetDistribution,
+  ParityFamily,
+  TaskFamily,
+  TeacherFamily,
+} from './taskFamily.js';
+export { TASK_KINDS } from './taskFamily.js';
+export type { TaskSuite } from './taskSuite.js';
+export { taskSuite } from './taskSuite.js';

@@ -1,0 +1,102 @@
+import {
+  assertDType,
+  assertTensor,
+  type DType,
+  type Matrix,
+  type Vector,
+  zeros,
+} from '@mtrl/tensors';
+import { checkKind, checkNoise } from './_validate.js';
+import type { Task } from './drawTask.js';
+import { sign } from './sign.js';
+import { TASK_KINDS } from './taskFamily.js';
+
+/**
+ * The noise-free labels `y_i = g(z_i)` in {-1, +1} of a batch of projected inputs (rows of z).
+ * Scores are computed in float64 and signed with `sign` (sign(0) = +1).
+ *
+ * @param task - a task from `drawTask` or `taskSuite`
+ * @param z - `[n, r]`, rows z_i = M x_i
+ * @param opts - `{ dtype? }`, the labels' dtype (default z's dtype)
+ * @returns `y: [n]`, every entry exactly -1 or +1
+ * @throws {RangeError} when z does not have r columns, or a custom function returns NaN
+ * @throws {TypeError} for an unknown task kind
+ * @example
+ * const task = drawTask(key(1), { kind: 'parity' }, groundTruth(key(0), { d: 4, r: 2 }));
+ * toArray(labelTask(task, fromArray([[1, 1], [1, -1], [0, -2]]))); // returns [1, -1, -1]
+ */
+export function labelTask<D extends DType, E extends DType = D>(
+  task: Task,
+  z: Matrix<D>,
+  opts: { dtype?: E } = {},
+): Vector<E> {
+  const op = 'labelTask';
+  checkTask(op, task);
+  assertTensor(op, 'z', z, 2);
+  const [n, r] = z.shape;
+  if (r !== task.r)
+    throw new RangeError(`${op}: z has ${r} columns but the task reads r=${task.r}`);
+  const dtype = (opts.dtype ?? z.dtype) as E;
+  assertDType(op, dtype);
+  const y = zeros([n] as const, { dtype });
+  const row = new Float64Array(r);
+  const score = scorer(task);
+  for (let i = 0; i < n; i++) {
+    const base = z.offset + i * z.stride[0];
+    for (let a = 0; a < r; a++) row[a] = z.data[base + a * z.stride[1]];
+    const s = score(row);
+    if (typeof s !== 'number' || Number.isNaN(s)) {
+      throw new RangeError(
+        `${op}: the task's score for row ${i} is ${String(s)}, expected a number`,
+      );
+    }
+    y.data[i] = sign(s);
+  }
+  return y;
+}
+
+/** Throws unless `task` has a known kind, an r >= 1 and a valid noise rate. @internal */
+export function checkTask(op: string, task: unknown): asserts task is Task {
+  checkKind(op, 'task', task, TASK_KINDS);
+  const t = task as Task;
+  if (!(Number.isInteger(t.r) && t.r >= 1))
+    throw new RangeError(`${op}: task.r must be an integer >= 1, got ${String(t.r)}`);
+  checkNoise(op, 'task.noise', t.noise);
+}
+
+// The real-valued g before the sign, for one row z (a reused buffer of length r).
+function scorer(task: Task): (z: Float64Array) => number {
+  switch (task.kind) {
+    case 'halfspace': {
+      const { v, c } = task;
+      return (z) => {
+        let s = 0;
+        for (let a = 0; a < z.length; a++) s += v[a] * z[a];
+        return s - c;
+      };
+    }
+    case 'teacher': {
+      const { q, beta, u } = task;
+      return (z) => {
+        let s = 0;
+        for (let k = 0; k < u.length; k++) {
+          let h = beta[k];
+          for (let a = 0; a < z.length; a++) h += q[k][a] * z[a];
+          if (h > 0) s += u[k] * h;
+        }
+        return s;
+      };
+    }
+    case 'parity':
+    case 'xor': {
+      const { subset } = task;
+      return (z) => {
+        let p = 1;
+        for (const i of subset) p *= sign(z[i]);
+        return p;
+      };
+    }
+    case 'custom':
+      return task.fn;
+  }
+}
