@@ -1,0 +1,16 @@
+export type {
+  HeadInit,
+  HeadUpdate,
+  LayerOptimizer,
+  PretrainConfig,
+  ResolvedPretrainConfig,
+} from './config.js';
+export { resolveConfig } from './config.js';
+export type { RunKeys } from './keys.js';
+export { runKeys } from './keys.js';
+export type { PretrainOptions, PretrainResult, RoundEvent, TaskEvent } from './pretrain.js';
+export { pretrain, pretrainAsync, pretrainSteps } from './pretrain.js';
+export type { TaskSource } from './source.js';
+export { suiteSource } from './source.js';
+export type { TaskStepOptions, TaskStepResult } from './taskStep.js';
+export { taskStep } from './taskStep.js';

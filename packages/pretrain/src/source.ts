@@ -1,0 +1,50 @@
+import type { Batch } from '@mtrl/network';
+import { type GroundTruth, type InputDistribution, sampleTask, type TaskSuite } from '@mtrl/tasks';
+import type { DType, Key } from '@mtrl/tensors';
+
+/**
+ * Where pretraining gets its data: `tasks` tasks over inputs of dimension `d`, and a sampler
+ * that draws a fresh labelled batch of task t from a key. The sampler must be a pure function
+ * of its arguments (same key, same batch), so runs are reproducible and tasks can be sampled
+ * in any order or in parallel. Implement it directly for your own task families, or build one
+ * from @mtrl/tasks with {@link suiteSource}.
+ */
+export interface TaskSource<D extends DType = DType> {
+  /** Number of tasks T. */
+  readonly tasks: number;
+  /** Input dimension d. */
+  readonly d: number;
+  /** A fresh batch of `n` samples of task `t` (0 <= t < tasks), drawn from `key` in `dtype`. */
+  sample(t: number, key: Key, n: number, dtype: D): Batch<D>;
+}
+
+/**
+ * A {@link TaskSource} over a task suite of @mtrl/tasks: task t's batches are
+ * `sampleTask(key, suite.tasks[t], gt, inputs, n)`.
+ *
+ * @param gt - the ground truth (M: [r, d])
+ * @param suite - the T tasks
+ * @param inputs - the input distribution; default gaussian
+ * @example
+ * const gt = groundTruth(k1, { d: 256, r: 4 });
+ * const source = suiteSource(gt, taskSuite(k2, { kind: 'halfspace' }, gt, 64));
+ */
+export function suiteSource<D extends DType = DType>(
+  gt: GroundTruth,
+  suite: TaskSuite,
+  inputs: InputDistribution = { kind: 'gaussian' },
+): TaskSource<D> {
+  if (suite?.r !== gt?.r)
+    throw new RangeError(`suiteSource: suite.r=${suite?.r} differs from gt.r=${gt?.r}`);
+  return {
+    tasks: suite.tasks.length,
+    d: gt.d,
+    sample(t, k, n, dtype) {
+      const task = suite.tasks[t];
+      if (task === undefined)
+        throw new RangeError(`suiteSource: task index ${t} outside 0..${suite.tasks.length - 1}`);
+      const { x, y } = sampleTask(k, task, gt, inputs, n, { dtype });
+      return { x, y };
+    },
+  };
+}
