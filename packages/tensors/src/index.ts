@@ -24,6 +24,17 @@ export {
 } from './elementwise.js';
 export type { GemmOptions } from './gemm.js';
 export { gemmInto, matmul, matvec } from './gemm.js';
+export type { CholeskyOptions } from './linalg/cholesky.js';
+export { cholesky, NotPositiveDefiniteError } from './linalg/cholesky.js';
+export { choleskySolve } from './linalg/choleskySolve.js';
+export type { EighOptions, EighResult } from './linalg/eighSymmetric.js';
+export { eighSymmetric } from './linalg/eighSymmetric.js';
+export { orthonormalizeRows } from './linalg/orthonormalizeRows.js';
+export type { QrResult } from './linalg/qr.js';
+export { qr } from './linalg/qr.js';
+export { solveSymmetricPositive } from './linalg/solveSymmetricPositive.js';
+export type { SvdOptions, SvdResult } from './linalg/svdThin.js';
+export { singularValues, svdThin } from './linalg/svdThin.js';
 export type { MaskedGemmOptions } from './maskedGemm.js';
 export { maskedGemmInto } from './maskedGemm.js';
 export type { Key } from './random/key.js';
