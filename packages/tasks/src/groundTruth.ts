@@ -8,9 +8,10 @@ import {
   type Matrix,
   normal,
   permutation,
+  qr,
+  transpose,
   zeros,
 } from '@mtrl/tensors';
-import { orthonormalizeColumns } from './_orthonormal.js';
 import { checkIndices, checkInt, checkKind, checkNumber } from './_validate.js';
 
 /** How a ground truth was made: drawn by {@link groundTruth} or given to {@link groundTruthFrom}. */
@@ -51,7 +52,7 @@ export interface GroundTruthOptions<D extends DType = 'float64'> {
 /**
  * Draws a ground truth `M: [r, d]` with orthonormal rows.
  *
- * The random kind is computed in float64 and rounded once to `dtype`, so a float32 ground truth
+ * The random kind is computed in float64 (`qr` of `@mtrl/tensors`) and rounded once to `dtype`, so a float32 ground truth
  * equals the float64 one (same key) rounded.
  *
  * @param key - the key (unused when `coordinates` are given)
@@ -91,10 +92,9 @@ export function groundTruth<D extends DType = 'float64'>(
   if (opts.coordinates !== undefined) {
     throw new TypeError(`${op}: coordinates are only allowed with kind 'coordinates'`);
   }
-  const g = normal(key, [d, r] as const);
-  orthonormalizeColumns(g.data, d, r);
-  const m = zeros([r, d] as const, { dtype });
-  for (let i = 0; i < d; i++) for (let j = 0; j < r; j++) m.data[j * d + i] = g.data[i * r + j];
+  // Householder QR with a non-negative diagonal of R: the unique Q, a Haar-random r-frame.
+  const { q } = qr(normal(key, [d, r] as const));
+  const m = copy(transpose(q), dtype);
   return { m, d, r, kind };
 }
 
