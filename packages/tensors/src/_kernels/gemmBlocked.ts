@@ -1,21 +1,36 @@
 import type { FloatArray } from '../dtype.js';
 
 // Cache-blocked GEMM after Goto and van de Geijn (2008), "Anatomy of high-performance matrix
-// multiplication": B is packed into KC x NC panels of 4-column strips, A into MC x KC blocks of
-// 4-row strips, and a 4 x 4 register tile accumulates over KC. Packing reads any strides, so
-// every transpose takes the same fast inner loop. Panels are float64 whatever the dtype: JS
-// arithmetic is double precision, and reading doubles avoids a conversion in the inner loop.
+// multiplication": B is packed into KC x NC panels of NR-column strips, A into MC x KC blocks of
+// MR-row strips, and an MR x NR register tile accumulates over KC. Packing reads any strides, so
+// every transpose takes the same inner loop, and it zero-pads ragged strips, so edges do too.
+//
+// Choices measured with bench/tensors.bench.ts (V8, x86-64, scalar SSE2 double arithmetic):
+// - A 3 x 4 tile: 12 accumulators + 3 + 4 operands is about what the 16 XMM registers hold;
+//   4 x 4 spills and runs ~7 % slower, 2 x 4 / 4 x 2 load too much per flop (~15 % slower),
+//   4 x 8 spills heavily (~30 % slower). Unrolling the k loop by two is slower still.
+// - Panels are Float64Array whatever the dtype: JS arithmetic is double precision, and reading
+//   doubles avoids a conversion per load in the inner loop.
+// - The micro-kernel touches only Float64Arrays: it leaves its tile in `TILE`, and a separate
+//   loop adds the tile into C. A kernel that stores into C directly sees both Float32Array and
+//   Float64Array, and once V8 has deoptimised it for the second dtype the re-optimised inner
+//   loop ran ~30 % slower; this way the hot loop is monomorphic whatever the caller passes.
 
-const MR = 4;
+const MR = 3;
 const NR = 4;
-const MC = 64;
+const MC = 96;
 const KC = 256;
 const NC = 2048;
 
 let packA = new Float64Array(MC * KC);
 let packB = new Float64Array(KC * NC);
+const TILE = new Float64Array(MR * NR);
 
-/** Strided GEMM, C = alpha * A B + beta * C; same contract as `gemmReference`. */
+/**
+ * Strided GEMM, C = alpha * A B + beta * C; same contract as `gemmReference` (A: [m, k],
+ * B: [k, n], C: [m, n], element (i, j) of X at `X[offsetX + i * strideX0 + j * strideX1]`;
+ * `beta = 0` overwrites C, so NaN in C is not propagated). C must not alias A or B.
+ */
 export function gemmBlocked(
   m: number,
   n: number,
@@ -49,19 +64,14 @@ export function gemmBlocked(
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = Math.min(NR, nc - jr);
           for (let ir = 0; ir < mc; ir += MR) {
-            const mr = Math.min(MR, mc - ir);
-            micro4x4(
-              kc,
-              ap,
-              ir * kc,
-              bp,
-              jr * kc,
+            micro3x4(kc, ap, ir * kc, bp, jr * kc);
+            addTile(
               alpha,
               c,
               sc0,
               sc1,
               oc + (ic + ir) * sc0 + (jc + jr) * sc1,
-              mr,
+              Math.min(MR, mc - ir),
               nr,
             );
           }
@@ -145,41 +155,24 @@ function packPanelB(
   return bp;
 }
 
-function micro4x4(
-  kc: number,
-  ap: Float64Array,
-  ao: number,
-  bp: Float64Array,
-  bo: number,
-  alpha: number,
-  c: FloatArray,
-  sc0: number,
-  sc1: number,
-  oc: number,
-  mr: number,
-  nr: number,
-): void {
-  let c00 = 0,
-    c01 = 0,
-    c02 = 0,
-    c03 = 0;
-  let c10 = 0,
-    c11 = 0,
-    c12 = 0,
-    c13 = 0;
-  let c20 = 0,
-    c21 = 0,
-    c22 = 0,
-    c23 = 0;
-  let c30 = 0,
-    c31 = 0,
-    c32 = 0,
-    c33 = 0;
-  for (let p = 0; p < kc; p++, ao += 4, bo += 4) {
+// TILE = (A strip at ao) (B strip at bo) over kc, for one MR x NR tile.
+function micro3x4(kc: number, ap: Float64Array, ao: number, bp: Float64Array, bo: number): void {
+  let c00 = 0;
+  let c01 = 0;
+  let c02 = 0;
+  let c03 = 0;
+  let c10 = 0;
+  let c11 = 0;
+  let c12 = 0;
+  let c13 = 0;
+  let c20 = 0;
+  let c21 = 0;
+  let c22 = 0;
+  let c23 = 0;
+  for (let p = 0; p < kc; p++, ao += 3, bo += 4) {
     const a0 = ap[ao];
     const a1 = ap[ao + 1];
     const a2 = ap[ao + 2];
-    const a3 = ap[ao + 3];
     const b0 = bp[bo];
     const b1 = bp[bo + 1];
     const b2 = bp[bo + 2];
@@ -196,36 +189,35 @@ function micro4x4(
     c21 += a2 * b1;
     c22 += a2 * b2;
     c23 += a2 * b3;
-    c30 += a3 * b0;
-    c31 += a3 * b1;
-    c32 += a3 * b2;
-    c33 += a3 * b3;
   }
-  if (mr === 4 && nr === 4) {
-    let o = oc;
-    c[o] += alpha * c00;
-    c[o + sc1] += alpha * c01;
-    c[o + 2 * sc1] += alpha * c02;
-    c[o + 3 * sc1] += alpha * c03;
-    o += sc0;
-    c[o] += alpha * c10;
-    c[o + sc1] += alpha * c11;
-    c[o + 2 * sc1] += alpha * c12;
-    c[o + 3 * sc1] += alpha * c13;
-    o += sc0;
-    c[o] += alpha * c20;
-    c[o + sc1] += alpha * c21;
-    c[o + 2 * sc1] += alpha * c22;
-    c[o + 3 * sc1] += alpha * c23;
-    o += sc0;
-    c[o] += alpha * c30;
-    c[o + sc1] += alpha * c31;
-    c[o + 2 * sc1] += alpha * c32;
-    c[o + 3 * sc1] += alpha * c33;
-    return;
-  }
-  const acc = [c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33];
+  const t = TILE;
+  t[0] = c00;
+  t[1] = c01;
+  t[2] = c02;
+  t[3] = c03;
+  t[4] = c10;
+  t[5] = c11;
+  t[6] = c12;
+  t[7] = c13;
+  t[8] = c20;
+  t[9] = c21;
+  t[10] = c22;
+  t[11] = c23;
+}
+
+// C[0:mr, 0:nr] += alpha * TILE[0:mr, 0:nr].
+function addTile(
+  alpha: number,
+  c: FloatArray,
+  sc0: number,
+  sc1: number,
+  oc: number,
+  mr: number,
+  nr: number,
+): void {
+  const t = TILE;
   for (let i = 0; i < mr; i++) {
-    for (let j = 0; j < nr; j++) c[oc + i * sc0 + j * sc1] += alpha * acc[i * 4 + j];
+    let o = oc + i * sc0;
+    for (let j = 0; j < nr; j++, o += sc1) c[o] += alpha * t[i * NR + j];
   }
 }
