@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import {
+  col,
+  DTYPES,
+  foldIn,
+  fromArray,
+  gemmInto,
+  key,
+  type Matrix,
+  matmul,
+  matvec,
+  normal,
+  sliceCols,
+  sliceRows,
+  split,
+  toArray,
+  transpose,
+  zeros,
+} from './index.js';
+
+// Naive op(A) op(B) on plain arrays: the independent reference.
+function naive(a: number[][], b: number[][]): number[][] {
+  return a.map((r) => b[0].map((_, j) => r.reduce((acc, v, p) => acc + v * b[p][j], 0)));
+}
+const T = (x: number[][]) => x[0].map((_, j) => x.map((r) => r[j]));
+
+function expectClose(got: number[][], want: number[][], atol: number) {
+  expect(got.length).toBe(want.length);
+  for (const [i, r] of got.entries()) {
+    for (const [j, v] of r.entries()) {
+      if (!(Math.abs(v - want[i][j]) <= atol)) expect.fail(`[${i}, ${j}]: ${v} vs ${want[i][j]}`);
+    }
+  }
+}
+
+describe.each(DTYPES)('gemmInto / matmul / matvec (%s)', (dtype) => {
+  const atol = dtype === 'float32' ? 2e-5 : 1e-12;
+
+  it('all four transpose combinations on strided views, with alpha and beta', () => {
+    for (const [t, [m, n, k]] of [
+      [0, [1, 1, 1]],
+      [1, [5, 3, 17]],
+      [2, [67, 5, 3]],
+      [3, [17, 130, 5]],
+    ] as const) {
+      const [ka, kb, kc] = split(foldIn(key(2), t), 3);
+      // Views with gaps: A from a larger matrix, B transposed storage, C a column slice.
+      const aBig = normal(ka, [k + 2, m + 3], { dtype });
+      const bBig = normal(kb, [n + 1, k + 4], { dtype });
+      const cBig = normal(kc, [m, n + 2], { dtype });
+      const aT = sliceCols(sliceRows(aBig, 1, k + 1), 2, m + 2); // [k, m]
+      const bT = sliceCols(sliceRows(bBig, 1), 4); // [n, k]
+      const c = sliceCols(cBig, 1, n + 1); // [m, n]
+      const A = toArray(transpose(aT));
+      const B = T(toArray(bT));
+      const C0 = toArray(c);
+      for (const [transA, transB] of [
+        [false, false],
+        [true, false],
+        [false, true],
+        [true, true],
+      ]) {
+        const a = transA ? aT : transpose(aT);
+        const b = transB ? bT : transpose(bT);
+        const cc = zeros([m, n], { dtype });
+        gemmInto(cc, a, b, { transA, transB });
+        expectClose(toArray(cc), naive(A, B), atol * k);
+        expectClose(
+          toArray(matmul(a, b, { transA, transB, alpha: -2 })),
+          naive(A, B).map((r) => r.map((v) => -2 * v)),
+          2 * atol * k,
+        );
+      }
+      gemmInto(c, transpose(aT), transpose(bT), { alpha: 0.5, beta: -1 });
+      expectClose(
+        toArray(c),
+        naive(A, B).map((r, i) => r.map((v, j) => 0.5 * v - C0[i][j])),
+        atol * k,
+      );
+      // The columns of cBig outside the view are untouched.
+      expect(toArray(col(cBig, 0))).toEqual(toArray(col(normal(kc, [m, n + 2], { dtype }), 0)));
+    }
+  });
+
+  it('beta = 0 overwrites NaN in c', () => {
+    const c = fromArray([[Number.NaN, Infinity]], { dtype });
+    gemmInto(c, fromArray([[2]], { dtype }), fromArray([[3, 4]], { dtype }));
+    expect(toArray(c)).toEqual([[6, 8]]);
+  });
+
+  it('matvec, plain and transposed, with a strided x', () => {
+    const a = fromArray(
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      { dtype },
+    );
+    expect(toArray(matvec(a, fromArray([1, 0, -1], { dtype })))).toEqual([-2, -2]);
+    const x = col(
+      fromArray(
+        [
+          [1, 9],
+          [2, 9],
+        ],
+        { dtype },
+      ),
+      0,
+    ); // [1, 2] with stride 2
+    expect(toArray(matvec(a, x, { transA: true }))).toEqual([9, 12, 15]);
+    expect(matvec(a, x, { transA: true }).dtype).toBe(dtype);
+  });
+});
+
+describe('gemm errors', () => {
+  const a = zeros([2, 3]);
+  const b = zeros([4, 5]);
+  it('names the op and both shapes when dimensions disagree', () => {
+    expect(() => gemmInto(zeros([2, 5]), a, b)).toThrow(
+      'gemm: inner dimensions differ: op(a) is [2, 3] and op(b) is [4, 5] (transA=false, transB=false)',
+    );
+    expect(() => matmul(a, b, { transA: true })).toThrow(
+      'op(a) is [3, 2] and op(b) is [4, 5] (transA=true',
+    );
+    expect(() => gemmInto(zeros([3, 3]), a, zeros([3, 3]))).toThrow(
+      'gemm: c has shape [3, 3], expected [2, 3] for op(a) [2, 3] times op(b) [3, 3]',
+    );
+    expect(() => matvec(a, zeros([2]))).toThrow(
+      'matvec: a is [2, 3] (transA=false) but x has length 2',
+    );
+  });
+  it('refuses mixed dtypes, non-matrices and non-finite scalars', () => {
+    const a32 = zeros([3, 3], { dtype: 'float32' });
+    expect(() => gemmInto(zeros([2, 3]), a, a32 as unknown as Matrix)).toThrow(
+      'gemm: dtype mismatch: a is float64 but b is float32',
+    );
+    expect(() => gemmInto(zeros([2, 3]), zeros([2]) as unknown as Matrix, a)).toThrow(
+      'gemm: a must be a Matrix',
+    );
+    expect(() => gemmInto(zeros([2, 2]), a, a, { transB: true, alpha: Number.NaN })).toThrow(
+      'gemm: alpha must be a finite number, got NaN',
+    );
+    expect(() => gemmInto(zeros([2, 2]), a, a, { transB: true, beta: Infinity })).toThrow(
+      'gemm: beta',
+    );
+    expect(() => matvec(a, a as unknown as never)).toThrow('matvec: x must be a Vector');
+  });
+});
