@@ -1,0 +1,100 @@
+// Argument checks shared by the probes. Every message names the function and the argument, so
+// a bad call can be found from the message alone.
+
+import { assertTensor, copy, type Matrix, type Vector } from '@mtrl/tensors';
+
+/** A short description of a bad value for an error message. */
+export function show(value: unknown): string {
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  return typeof value;
+}
+
+/** Refuses anything but an integer in [min, max]. */
+export function checkInt(
+  op: string,
+  name: string,
+  value: unknown,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `in [${min}, ${max}]`;
+    throw new RangeError(`${op}: ${name} must be an integer ${range}, got ${show(value)}`);
+  }
+  return value;
+}
+
+/** Refuses anything but a finite number >= min (or > min when `strict`). */
+export function checkNumber(
+  op: string,
+  name: string,
+  value: unknown,
+  min = -Infinity,
+  strict = false,
+): number {
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    value < min ||
+    (strict && value === min)
+  ) {
+    const what =
+      min === -Infinity ? 'a finite number' : `a finite number ${strict ? '>' : '>='} ${min}`;
+    throw new RangeError(`${op}: ${name} must be ${what}, got ${show(value)}`);
+  }
+  return value;
+}
+
+/** Refuses anything but a boolean. */
+export function checkBoolean(op: string, name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') {
+    throw new TypeError(`${op}: ${name} must be a boolean, got ${show(value)}`);
+  }
+  return value;
+}
+
+/** Refuses an options argument that is not a plain object (undefined gives `{}`). */
+export function checkOptions<T extends object>(op: string, opts: T | undefined): T {
+  if (opts === undefined) return {} as T;
+  if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) {
+    throw new TypeError(`${op}: opts must be an options object, got ${show(opts)}`);
+  }
+  return opts;
+}
+
+/** A contiguous float64 copy of a matrix whose entries are all finite. */
+export function finiteMatrix(op: string, name: string, x: unknown): Matrix<'float64'> {
+  assertTensor(op, name, x, 2);
+  const out = copy(x as Matrix, 'float64');
+  const data = out.data;
+  for (let k = 0; k < data.length; k++) {
+    if (!Number.isFinite(data[k])) {
+      const cols = out.shape[1];
+      throw new RangeError(
+        `${op}: ${name} must have finite entries, got ${String(data[k])} at [${Math.floor(k / cols)}, ${k % cols}]`,
+      );
+    }
+  }
+  return out;
+}
+
+/** A float64 copy of a label vector of length n whose entries are all -1 or +1. */
+export function labelVector(op: string, name: string, y: unknown, n: number): Float64Array {
+  assertTensor(op, name, y, 1);
+  const v = y as Vector;
+  if (v.shape[0] !== n) {
+    throw new RangeError(`${op}: ${name} has shape [${v.shape[0]}], expected [${n}]`);
+  }
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const yi = v.data[v.offset + i * v.stride[0]];
+    if (yi !== 1 && yi !== -1) {
+      throw new RangeError(`${op}: ${name} must hold labels -1 or +1, got ${String(yi)} at [${i}]`);
+    }
+    out[i] = yi;
+  }
+  return out;
+}

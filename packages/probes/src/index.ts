@@ -1,0 +1,16 @@
+export type { SubspaceBasis } from './_subspace.js';
+export type { Coverage, CoverageOptions } from './coverage.js';
+export { coverage } from './coverage.js';
+export type { CurveOptions, CurvePoint } from './curve.js';
+export { curve, meanStderr } from './curve.js';
+export type { DownstreamResult, DownstreamSetup } from './evaluateDownstream.js';
+export { evaluateDownstream } from './evaluateDownstream.js';
+export type { FeatureMap, FeatureMapOptions } from './featureMap.js';
+export { featureMap, layerFeatures } from './featureMap.js';
+export type { LinearProbe, LinearProbeOptions } from './fitLinearProbe.js';
+export { fitLinearProbe } from './fitLinearProbe.js';
+export { decisionFunction, predict } from './predict.js';
+export { principalAngles } from './principalAngles.js';
+export { score } from './score.js';
+export { subspaceAngles } from './subspaceAngles.js';
+export { rowEnergy, subspaceEnergy } from './subspaceEnergy.js';
