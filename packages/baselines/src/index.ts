@@ -1,0 +1,14 @@
+export type { FixedHeadsOptions } from './fixedHeads.js';
+export { fixedHeads } from './fixedHeads.js';
+export type { JointSgdOptions } from './jointSgd.js';
+export { jointSgd } from './jointSgd.js';
+export type { MethodOfMomentsOptions } from './methodOfMoments.js';
+export { methodOfMoments } from './methodOfMoments.js';
+export { multiTask } from './multiTask.js';
+export { oracle } from './oracle.js';
+export { randomFeatures } from './randomFeatures.js';
+export type { BaselineName } from './registry.js';
+export { BASELINE_NAMES, BASELINES } from './registry.js';
+export type { SingleTaskOptions } from './singleTask.js';
+export { singleTask } from './singleTask.js';
+export type { Baseline, BaselineSetup, Representation } from './types.js';

@@ -1,0 +1,57 @@
+import { subspaceEnergy } from '@mtrl/probes';
+import { groundTruth, taskSuite } from '@mtrl/tasks';
+import { key, rowNorms, split, toArray } from '@mtrl/tensors';
+import { describe, expect, it } from 'vitest';
+import { type BaselineSetup, methodOfMoments } from './index.js';
+
+describe('methodOfMoments', () => {
+  const [kg, ks, kb] = split(key(107), 3);
+  const gt = groundTruth(kg, { d: 64, r: 3 });
+  const config = { m: 48, n1: 512, n2: 512, alpha: 1, eta: 1000, rounds: 1, seed: 0 };
+  const halfspaces: BaselineSetup = {
+    gt,
+    suite: taskSuite(ks, { kind: 'halfspace' }, gt, 24),
+    config,
+  };
+
+  it('recovers the subspace from halfspace tasks: energy near 1', () => {
+    // E[y x] = sqrt(2/pi) M^T v_t; noise per moment ~ sqrt(d / n) = 0.25 against 0.8.
+    const rep = methodOfMoments(kb, halfspaces);
+    expect(subspaceEnergy(rep.layer.w, gt)).toBeGreaterThan(0.9); // measured 0.99
+    for (const v of toArray(rowNorms(rep.layer.w))) expect(v).toBeCloseTo(1, 12);
+    const ev = rep.eigenvalues!;
+    expect(ev).toHaveLength(3);
+    expect(ev[0]).toBeGreaterThanOrEqual(ev[1]);
+    expect(ev[1]).toBeGreaterThanOrEqual(ev[2]);
+    // Signal eigenvalues: about (2 / pi) T / r = 5.1 each.
+    expect(ev[2]).toBeGreaterThan(2);
+  });
+
+  it('finds nothing for xor tasks, whose first moment vanishes', () => {
+    const xor: BaselineSetup = {
+      gt,
+      suite: taskSuite(ks, { kind: 'xor', subsetSize: 2 }, gt, 24),
+      config,
+    };
+    const rep = methodOfMoments(kb, xor);
+    expect(subspaceEnergy(rep.layer.w, gt)).toBeLessThan(0.3); // measured 0.07; r / d = 0.05
+  });
+
+  it('keeps the requested number of directions and refuses a bad rank', () => {
+    const rep = methodOfMoments(kb, halfspaces, { rank: 1, samples: 128 });
+    expect(rep.eigenvalues).toHaveLength(1);
+    expect(() => methodOfMoments(kb, halfspaces, { rank: 65 })).toThrow(
+      /methodOfMoments: opts.rank must be in \[1, 64\], got 65/,
+    );
+    expect(() => methodOfMoments(kb, halfspaces, { samples: 0 })).toThrow(
+      /methodOfMoments: opts.samples must be an integer >= 1/,
+    );
+  });
+
+  it('works with fewer tasks than directions (the rest is an arbitrary completion)', () => {
+    const one: BaselineSetup = { gt, suite: taskSuite(ks, { kind: 'halfspace' }, gt, 1), config };
+    const rep = methodOfMoments(kb, one);
+    expect(rep.layer.w.shape).toEqual([48, 64]);
+    expect(rep.eigenvalues![2]).toBe(0);
+  });
+});

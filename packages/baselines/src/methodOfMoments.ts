@@ -1,0 +1,78 @@
+import { batchKey, sampleTask } from '@mtrl/tasks';
+import {
+  type Key,
+  matmul,
+  matvec,
+  normal,
+  normalizeRows,
+  split,
+  svdThin,
+  zeros,
+} from '@mtrl/tensors';
+import { checkSetup, represent } from './_setup.js';
+import { checkInt } from './_validate.js';
+import type { BaselineSetup, Representation } from './types.js';
+
+/** Options for {@link methodOfMoments}. */
+export interface MethodOfMomentsOptions {
+  /** Samples per task for its moment m_t, >= 1; default `n1 + n2` (the multi-task budget per round). */
+  samples?: number;
+  /** Number of eigenvectors kept, in [1, d]; default r (the method is told the true rank). */
+  rank?: number;
+}
+
+/**
+ * The linear multi-task representation of SPEC 6, a method-of-moments estimator: for each task
+ * t, `m_t = (1/n) sum_i y_i x_i` over n fresh samples; the subspace estimate V (`[k, d]`,
+ * orthonormal rows) is the top-k eigenvectors of `sum_t m_t m_t^T`, computed as the top right
+ * singular vectors of the `[T, d]` matrix of moments. For a halfspace task on Gaussian inputs
+ * `E[y x] = sqrt(2/pi) M^T v_t`, so V recovers span(M^T) once T >= r; for xor or parity tasks
+ * `E[y x] = 0` and it recovers nothing.
+ * Features, chosen to match the other methods: m neurons with rows `U V`, U `[m, k]` with
+ * rows uniform on the unit sphere of R^k (so the rows of W are unit vectors in span(V^T)), zero
+ * biases, read out by the same probe feature map with fresh biases.
+ * Sample keys: task t's batch is `batchKey(moments, 0, t, 'moments')` with
+ * `[method, features] = split(key)` and `[moments, directions] = split(method)`.
+ * @param key - the key
+ * @param setup - `{ gt, suite, config, inputs?, features? }`; `config.m`, `n1`, `n2` matter
+ * @param opts - `{ samples?, rank? }`
+ * @returns the representation (float64), with the top-k eigenvalues of `sum_t m_t m_t^T`
+ * @throws {TypeError} for a bad key or setup
+ * @throws {RangeError} for an invalid config, an empty suite, or samples / rank out of range
+ * @example
+ * const rep = methodOfMoments(key(2), { gt, suite, config });
+ * subspaceEnergy(rep.layer.w, gt); // returns about 0.95 for halfspace tasks
+ */
+export function methodOfMoments(
+  key: Key,
+  setup: BaselineSetup,
+  opts: MethodOfMomentsOptions = {},
+): Representation {
+  const op = 'methodOfMoments';
+  const c = checkSetup(op, key, setup);
+  const { gt, suite } = setup;
+  const d = gt.d;
+  const n = checkInt(op, 'opts.samples', opts.samples ?? c.config.n1 + c.config.n2, 1);
+  const k = checkInt(op, 'opts.rank', opts.rank ?? gt.r, 1);
+  if (k > d) throw new RangeError(`${op}: opts.rank must be in [1, ${d}], got ${k}`);
+  const T = suite.tasks.length;
+  const [kMoments, kDirections] = split(c.method, 2);
+  const inputs = setup.inputs ?? { kind: 'gaussian' };
+  // Row t holds m_t = X_t^T y_t / n.
+  const moments = zeros([Math.max(T, k), d] as const);
+  suite.tasks.forEach((task, t) => {
+    const { x, y } = sampleTask(batchKey(kMoments, 0, t, 'moments'), task, gt, inputs, n);
+    const sum = matvec(x, y, { transA: true }).data;
+    for (let j = 0; j < d; j++) moments.data[t * d + j] = sum[j] / n;
+  });
+  // Rows beyond T (when T < k) stay zero: their singular vectors are an arbitrary completion.
+  const { s, v } = svdThin(moments);
+  const basis = zeros([k, d] as const);
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j < d; j++) basis.data[i * d + j] = v.data[j * v.shape[1] + i];
+  }
+  const u = normalizeRows(normal(kDirections, [c.config.m, k] as const));
+  const w = matmul(u, basis);
+  const eigenvalues = Array.from(s.data.subarray(0, k), (sv) => sv * sv);
+  return represent(op, key, c, { w, b: zeros([c.config.m] as const) }, { eigenvalues });
+}

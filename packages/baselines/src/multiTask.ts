@@ -1,0 +1,32 @@
+import { type PretrainOptions, pretrain } from '@mtrl/pretrain';
+import type { Key } from '@mtrl/tensors';
+import { checkSetup, represent, sourceOf } from './_setup.js';
+import type { BaselineSetup, Representation } from './types.js';
+
+/**
+ * The main method, behind the same interface as the baselines: multi-task pretraining
+ * (SPEC 4) on all T tasks of `setup.suite` with `setup.config`. The run is seeded by
+ * `setup.config.seed` (so random features, single-task and fixed-head runs with the same
+ * config start from the same layer); the key draws the probe features' biases.
+ * @param key - `[unused, features] = split(key)`
+ * @param setup - `{ gt, suite, config, inputs?, features? }`
+ * @param options - passed to `pretrain` (probes, onRound, onTask, signal, initialLayer)
+ * @returns the representation, with the pretraining result as `pretrain`
+ * @throws {TypeError} for a bad key or setup
+ * @throws {RangeError} for an invalid config (every bad field named) or an empty suite
+ * @example
+ * const gt = groundTruth(key(0), { d: 64, r: 2 });
+ * const suite = taskSuite(key(1), { kind: 'halfspace' }, gt, 32);
+ * const config = { m: 64, n1: 256, n2: 256, alpha: 1, eta: 1000, rounds: 1, normalizeRows: true, seed: 0 };
+ * const rep = multiTask(key(2), { gt, suite, config });
+ * subspaceEnergy(rep.layer.w, gt); // returns about 0.8 (random init: r / d = 0.03)
+ */
+export function multiTask(
+  key: Key,
+  setup: BaselineSetup,
+  options?: PretrainOptions,
+): Representation {
+  const c = checkSetup('multiTask', key, setup);
+  const res = pretrain(sourceOf(setup), setup.config, options);
+  return represent('multiTask', key, c, res.layer, { pretrain: res });
+}
