@@ -1,0 +1,288 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ConfigError, loadStudy, readConfigFile, type StudyConfig } from './config.js';
+import { methodNames } from './methods.js';
+import { parseGridAxis } from './overrides.js';
+import { formatPerf, type RoundSize, runPerf } from './perf.js';
+import { createProgress, silentProgress } from './progress.js';
+import { formatStudy, runStudy } from './study.js';
+import { runSweep } from './sweep.js';
+
+const int = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1)
+    throw new InvalidArgumentError(`${name} must be an integer >= 1, got ${JSON.stringify(v)}`);
+  return n;
+};
+
+/** Builds the `mtrl-bench` command line. Exported for tests, which run it in-process. */
+export function buildCli(): Command {
+  const program = new Command('mtrl-bench')
+    .description(
+      'Reproduce "Provable Multi-Task Representation Learning by Two-Layer ReLU Neural Networks" (Collins et al., ICML 2024), run studies and measure speed.',
+    )
+    .showHelpAfterError()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  program
+    .command('perf')
+    .description(
+      'GEMM GFLOP/s at the workload shapes, normal samples per second and the wall time of a pretraining round (medians)',
+    )
+    .option('--repeats <n>', 'repeats per measurement (after one warm-up)', int('--repeats'), 3)
+    .addOption(
+      new Option(
+        '--rounds <sizes>',
+        'pretraining rounds to time: comma list of quick, canonical, tiny, or none',
+      ).default('quick,canonical'),
+    )
+    .addOption(
+      new Option('--gemm <size>', 'GEMM shapes').choices(['workload', 'tiny']).default('workload'),
+    )
+    .option('--json', 'print one JSON document on stdout')
+    .option('--quiet', 'no progress output')
+    .action(
+      async (opts: {
+        repeats: number;
+        rounds: string;
+        gemm: 'workload' | 'tiny';
+        json?: boolean;
+        quiet?: boolean;
+      }) => {
+        const rounds = opts.rounds === 'none' ? [] : opts.rounds.split(',').map((s) => s.trim());
+        for (const r of rounds) {
+          if (!['quick', 'canonical', 'tiny'].includes(r))
+            throw new InvalidArgumentError(
+              `--rounds: unknown size ${JSON.stringify(r)} (expected quick, canonical, tiny or none)`,
+            );
+        }
+        const { runMeta } = await import('./meta.js');
+        const report = runPerf(
+          {
+            repeats: opts.repeats,
+            rounds: rounds as RoundSize[],
+            gemm: opts.gemm,
+            dtypes: ['float32', 'float64'],
+          },
+          createProgress(!!opts.quiet),
+        );
+        if (opts.json)
+          process.stdout.write(
+            `${JSON.stringify({ command: 'perf', meta: runMeta(), ...report }, null, 2)}\n`,
+          );
+        else process.stdout.write(`${formatPerf(report)}\n`);
+      },
+    );
+
+  program
+    .command('reproduce')
+    .description(
+      'run the experiments of the paper (SPEC 7) and write results.json, CSVs, SVG figures and report.md',
+    )
+    .addOption(
+      new Option(
+        '--size <size>',
+        'quick: minutes on 2 cores; paper: d up to 2048, T up to 512 (hours); tiny: seconds, for tests',
+      )
+        .choices(['tiny', 'quick', 'paper'])
+        .default('quick'),
+    )
+    .option('--out <dir>', 'output directory (default out/<size>)')
+    .option(
+      '--seeds <n>',
+      'number of seeds (default: 1 for tiny, 2 for quick, 3 for paper)',
+      int('--seeds'),
+    )
+    .option('--json', 'print results.json on stdout instead of the summary')
+    .option('--quiet', 'no progress output')
+    .action(
+      async (opts: {
+        size: 'tiny' | 'quick' | 'paper';
+        out?: string;
+        seeds?: number;
+        json?: boolean;
+        quiet?: boolean;
+      }) => {
+        const { SIZES } = await import('./reproduce/sizes.js');
+        const { reproduce } = await import('./reproduce/run.js');
+        const { runMeta } = await import('./meta.js');
+        const size = SIZES[opts.size];
+        const outDir = opts.out ?? join('out', size.name);
+        const res = await withInterrupt((signal) =>
+          reproduce(size, {
+            outDir,
+            seeds: opts.seeds ?? size.seeds,
+            progress: createProgress(!!opts.quiet),
+            signal,
+            meta: runMeta(),
+          }),
+        );
+        if (opts.json) process.stdout.write(`${JSON.stringify(res, null, 2)}\n`);
+        else {
+          const lines = res.claims.map(
+            (c) =>
+              `  ${c.held ? 'held  ' : 'FAILED'}  ${c.id.padEnd(16)} ${Object.entries(c.measured)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(', ')}`,
+          );
+          process.stdout.write(
+            `reproduce ${size.name}: ${res.claims.filter((c) => c.held).length}/${res.claims.length} claims held in ${res.seconds.toFixed(1)} s; wrote ${outDir}/results.json, report.md, *.csv, *.svg\n${lines.join('\n')}\n`,
+          );
+        }
+        if (!res.completed) throw new Interrupted();
+      },
+    );
+
+  program
+    .command('run')
+    .description('run one study described by a JSON or YAML config (see apps/bench/configs/)')
+    .argument('<config>', 'path to a .json, .yaml or .yml study config')
+    .option(
+      '--json',
+      'print one JSON document on stdout (per method: energy, coverage, downstream accuracies)',
+    )
+    .option('--out <file>', 'also write the JSON result to this file')
+    .option('--quiet', 'no progress output')
+    .action(async (path: string, opts: { json?: boolean; out?: string; quiet?: boolean }) => {
+      const cfg = loadStudy(path, checkMethods);
+      const { runMeta } = await import('./meta.js');
+      const meta = runMeta();
+      const res = await withInterrupt((signal) =>
+        runStudy(cfg, createProgress(!!opts.quiet), signal),
+      );
+      const doc = { command: 'run', config: cfg, meta, ...res };
+      if (opts.out) writeFileSync(opts.out, `${JSON.stringify(doc, null, 2)}\n`);
+      process.stdout.write(
+        opts.json ? `${JSON.stringify(doc, null, 2)}\n` : `${formatStudy(res, cfg)}\n`,
+      );
+      if (!res.completed) throw new Interrupted();
+    });
+
+  program
+    .command('sweep')
+    .description(
+      'run a study over the cartesian product of settings; results are appended as they finish and a rerun resumes',
+    )
+    .argument('<config>', 'path to the base study config')
+    .requiredOption(
+      '--grid <key=v1,v2...>',
+      'a grid axis as a dotted config path and values (repeatable)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .option('--out <dir>', 'results directory (results.jsonl, summary.csv)', 'out/sweep')
+    .option('--quiet', 'no progress output')
+    .action(async (path: string, opts: { grid: string[]; out: string; quiet?: boolean }) => {
+      const base = readConfigFile(path);
+      const axes = opts.grid.map(parseGridAxis);
+      const { runMeta } = await import('./meta.js');
+      const meta = runMeta();
+      const progress = createProgress(!!opts.quiet);
+      const { records, completed } = await withInterrupt((signal) =>
+        runSweep({
+          base,
+          source: path,
+          axes,
+          outDir: opts.out,
+          validate: checkMethods,
+          progress,
+          signal,
+          runPoint: async (cfg, sig) => {
+            const res = await runStudy(cfg, silentProgress, sig);
+            return res.completed ? { ...res, meta } : undefined;
+          },
+        }),
+      );
+      const lines = ['point,method,energy,coverage,task,accuracy'];
+      for (const r of records) {
+        for (const s of r.result.summary) {
+          for (const [task, acc] of Object.entries(s.downstream)) {
+            lines.push(
+              [
+                JSON.stringify(r.point).replaceAll(',', ';'),
+                s.method,
+                s.energy.mean,
+                s.coverage.mean,
+                task,
+                acc.mean,
+              ].join(','),
+            );
+          }
+        }
+      }
+      mkdirSync(opts.out, { recursive: true });
+      writeFileSync(join(opts.out, 'summary.csv'), `${lines.join('\n')}\n`);
+      process.stdout.write(
+        `${records.length} point(s) recorded in ${join(opts.out, 'results.jsonl')}\n`,
+      );
+      if (!completed) throw new Interrupted();
+    });
+
+  return program;
+}
+
+/** Thrown after an interrupted command has written what it finished. */
+class Interrupted extends Error {
+  constructor() {
+    super('interrupted: finished results were written');
+  }
+}
+
+function checkMethods(cfg: StudyConfig): string[] {
+  const known = methodNames();
+  return cfg.methods
+    .filter((m) => !known.includes(m))
+    .map((m) => `methods: unknown method ${JSON.stringify(m)}; available: ${known.join(', ')}`);
+}
+
+/**
+ * Runs `fn` with an AbortSignal that the first Ctrl-C (SIGINT) or SIGTERM aborts, so the command
+ * finishes the work in progress, writes what is done and exits; a second Ctrl-C exits at once.
+ */
+async function withInterrupt<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const ctl = new AbortController();
+  const onSignal = () => {
+    if (ctl.signal.aborted) process.exit(130);
+    process.stderr.write(
+      '\nmtrl-bench: stopping after the work in progress (Ctrl-C again to quit now)\n',
+    );
+    ctl.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await fn(ctl.signal);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** Runs the CLI on `argv`; returns the exit code (config errors give 2, interruptions 130). */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildCli();
+  program.exitOverride();
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (e) {
+    const err = e as Error & { code?: string; exitCode?: number };
+    if (
+      err.code === 'commander.helpDisplayed' ||
+      err.code === 'commander.version' ||
+      err.code === 'commander.help'
+    )
+      return 0;
+    if (err.code?.startsWith('commander.')) return err.exitCode ?? 2;
+    if (e instanceof Interrupted) {
+      process.stderr.write(`mtrl-bench: ${e.message}\n`);
+      return 130;
+    }
+    if (e instanceof ConfigError) {
+      process.stderr.write(`mtrl-bench: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`mtrl-bench: ${err.message}\n`);
+    return 1;
+  }
+}

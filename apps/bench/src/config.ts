@@ -1,0 +1,269 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+const int = (min: number) => z.number().int().min(min);
+
+/** The message of a discriminated union whose tag is missing or unknown. */
+function oneOf(tag: string, values: readonly string[]) {
+  return (issue: { input?: unknown }) => {
+    const got = (issue.input as Record<string, unknown> | undefined)?.[tag];
+    return `expected ${tag} to be one of ${values.map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(got)}`;
+  };
+}
+const num = z.number().finite();
+const prob = z.number().min(0).max(0.5);
+
+const groundTruthSchema = z.strictObject({
+  d: int(1),
+  r: int(1),
+  kind: z.enum(['random', 'coordinates']).default('random'),
+  coordinates: z.array(int(0)).optional(),
+});
+
+const inputsSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z.strictObject({ kind: z.literal('gaussian') }),
+    z.strictObject({ kind: z.literal('sphere') }),
+    z.strictObject({ kind: z.literal('hypercube') }),
+    z.strictObject({
+      kind: z.literal('mixture'),
+      k: int(1),
+      centreStd: num.min(0).default(2),
+      noiseStd: num.min(0).default(1),
+    }),
+  ],
+  { error: oneOf('kind', ['gaussian', 'sphere', 'hypercube', 'mixture']) },
+);
+
+const offsetSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z.strictObject({ kind: z.literal('fixed'), value: num }),
+    z.strictObject({ kind: z.literal('normal'), std: num.min(0), mean: num.optional() }),
+    z.strictObject({ kind: z.literal('uniform'), low: num, high: num }),
+  ],
+  { error: oneOf('kind', ['fixed', 'normal', 'uniform']) },
+);
+
+/** A task family as written in a config (SPEC 2); custom families need code, not a config. */
+export const familySchema = z.discriminatedUnion(
+  'kind',
+  [
+    z.strictObject({
+      kind: z.literal('halfspace'),
+      noise: prob.optional(),
+      offset: offsetSchema.optional(),
+      direction: z.array(num).optional(),
+    }),
+    z.strictObject({
+      kind: z.literal('teacher'),
+      noise: prob.optional(),
+      width: int(1).optional(),
+      biasStd: num.min(0).optional(),
+    }),
+    z.strictObject({
+      kind: z.enum(['xor', 'parity']),
+      noise: prob.optional(),
+      subset: z.array(int(0)).optional(),
+      subsetSize: int(1).optional(),
+    }),
+  ],
+  { error: oneOf('kind', ['halfspace', 'teacher', 'xor', 'parity']) },
+);
+
+const biasSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z.strictObject({ kind: z.literal('zero') }),
+    z.strictObject({ kind: z.literal('normal'), std: num.min(0) }),
+    z.strictObject({ kind: z.literal('uniform'), low: num, high: num }),
+  ],
+  { error: oneOf('kind', ['zero', 'normal', 'uniform']) },
+);
+
+const pretrainSchema = z.strictObject({
+  T: int(1),
+  m: int(1),
+  n1: int(1),
+  n2: int(1),
+  alpha: num.min(0).default(1),
+  eta: num.min(0),
+  rounds: int(0).default(1),
+  loss: z.enum(['logistic', 'hinge', 'square', 'correlation']).default('correlation'),
+  head: z
+    .discriminatedUnion(
+      'mode',
+      [
+        z.strictObject({ mode: z.literal('step'), steps: int(1).optional() }),
+        z.strictObject({
+          mode: z.literal('fit'),
+          l2: num.min(0).optional(),
+          tol: num.positive().optional(),
+          maxIter: int(1).optional(),
+        }),
+        z.strictObject({ mode: z.literal('fixed') }),
+      ],
+      { error: oneOf('mode', ['step', 'fit', 'fixed']) },
+    )
+    .default({ mode: 'step', steps: 1 }),
+  headInit: z
+    .discriminatedUnion(
+      'kind',
+      [
+        z.strictObject({ kind: z.literal('zero') }),
+        z.strictObject({ kind: z.literal('normal'), std: num.min(0) }),
+      ],
+      { error: oneOf('kind', ['zero', 'normal']) },
+    )
+    .optional(),
+  optimizer: z
+    .discriminatedUnion(
+      'kind',
+      [
+        z.strictObject({ kind: z.literal('step') }),
+        z.strictObject({
+          kind: z.literal('momentum'),
+          momentum: num.min(0).max(0.999),
+          nesterov: z.boolean().optional(),
+        }),
+        z.strictObject({
+          kind: z.literal('adam'),
+          b1: num.optional(),
+          b2: num.optional(),
+          eps: num.positive().optional(),
+        }),
+      ],
+      { error: oneOf('kind', ['step', 'momentum', 'adam']) },
+    )
+    .optional(),
+  trainBias: z.boolean().default(false),
+  normalizeRows: z.boolean().default(true),
+  init: z
+    .strictObject({
+      weights: z.enum(['gaussian', 'sphere']).optional(),
+      bias: biasSchema.optional(),
+    })
+    .optional(),
+  dtype: z.enum(['float32', 'float64']).default('float32'),
+});
+
+const downstreamSchema = z.strictObject({
+  nTrain: int(1).default(200),
+  nTest: int(1).default(2000),
+  /** Std of the fresh Gaussian biases b' of the probe features phi(x) = relu(W' x + b'). */
+  biasStd: num.min(0).default(0.5),
+  /** L2 penalty of the logistic probe. */
+  l2: num.min(0).default(1e-3),
+  tasks: z
+    .array(z.strictObject({ name: z.string().min(1), family: familySchema }))
+    .min(1)
+    .default([
+      { name: 'halfspace', family: { kind: 'halfspace' } },
+      { name: 'xor', family: { kind: 'xor', subset: [0, 1] } },
+    ]),
+});
+
+/** A study: one setting, the methods to compare, what to measure; see `configs/*.yaml`. */
+export const studySchema = z.strictObject({
+  name: z.string().min(1).default('study'),
+  seed: int(0).default(0),
+  /** Independent repetitions with seeds seed, seed + 1, ... */
+  seeds: int(1).default(1),
+  groundTruth: groundTruthSchema,
+  inputs: inputsSchema.default({ kind: 'gaussian' }),
+  family: familySchema.default({ kind: 'halfspace' }),
+  pretrain: pretrainSchema,
+  methods: z.array(z.string().min(1)).min(1).default(['multiTask', 'randomFeatures']),
+  downstream: downstreamSchema.default({
+    nTrain: 200,
+    nTest: 2000,
+    biasStd: 0.5,
+    l2: 1e-3,
+    tasks: [
+      { name: 'halfspace', family: { kind: 'halfspace' } },
+      { name: 'xor', family: { kind: 'xor', subset: [0, 1] } },
+    ],
+  }),
+});
+
+/** A validated study config with defaults filled in. */
+export type StudyConfig = z.output<typeof studySchema>;
+/** A study config as written by a user. */
+export type StudyConfigInput = z.input<typeof studySchema>;
+
+/** An invalid config: the message lists every bad field with what was expected. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(
+    readonly source: string,
+    readonly issues: readonly string[],
+  ) {
+    super(`invalid config ${source}:\n  - ${issues.join('\n  - ')}`);
+  }
+}
+
+/**
+ * Validates a parsed study config; unknown keys are refused.
+ *
+ * @throws {ConfigError} naming every bad field
+ */
+export function parseStudy(
+  raw: unknown,
+  source = '(inline)',
+  extraCheck?: (c: StudyConfig) => string[],
+): StudyConfig {
+  const res = studySchema.safeParse(raw);
+  if (!res.success) {
+    throw new ConfigError(
+      source,
+      res.error.issues.map((i) => {
+        const path = i.path.length > 0 ? i.path.join('.') : '(root)';
+        const keys = (i as { keys?: string[] }).keys;
+        return keys
+          ? `${path}: unknown key(s) ${keys.map((k) => JSON.stringify(k)).join(', ')}`
+          : `${path}: ${i.message}`;
+      }),
+    );
+  }
+  const cfg = res.data;
+  const issues: string[] = [];
+  if (cfg.groundTruth.r > cfg.groundTruth.d)
+    issues.push(
+      `groundTruth.r: must be <= groundTruth.d (${cfg.groundTruth.d}), got ${cfg.groundTruth.r}`,
+    );
+  issues.push(...(extraCheck?.(cfg) ?? []));
+  if (issues.length > 0) throw new ConfigError(source, issues);
+  return cfg;
+}
+
+/**
+ * The parsed (not yet validated) contents of a JSON or YAML config file.
+ *
+ * @throws {ConfigError} for an unreadable file or bad syntax
+ */
+export function readConfigFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ConfigError(path, [`cannot read the file: ${(e as Error).message}`]);
+  }
+  try {
+    return path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (e) {
+    throw new ConfigError(path, [
+      `not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message}`,
+    ]);
+  }
+}
+
+/**
+ * Reads a study config from a JSON or YAML file and validates it.
+ *
+ * @throws {ConfigError} for unreadable files, bad syntax or invalid fields
+ */
+export function loadStudy(path: string, extraCheck?: (c: StudyConfig) => string[]): StudyConfig {
+  return parseStudy(readConfigFile(path), path, extraCheck);
+}

@@ -1,0 +1,63 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+
+const require = createRequire(import.meta.url);
+
+/** The @mtrl packages whose versions every result records. */
+export const PACKAGES = [
+  'tensors',
+  'tasks',
+  'network',
+  'optim',
+  'pretrain',
+  'probes',
+  'baselines',
+] as const;
+
+/** Package versions, machine and runtime, written into every result. */
+export interface RunMeta {
+  readonly bench: string;
+  readonly packages: Readonly<Record<string, string>>;
+  readonly machine: {
+    cores: number;
+    cpu: string;
+    memoryGiB: number;
+    platform: string;
+    arch: string;
+  };
+  readonly node: string;
+  readonly startedAt: string;
+}
+
+function versionOf(name: string): string {
+  try {
+    const path = require.resolve(`@mtrl/${name}/package.json`);
+    return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Facts about this run's software and machine. */
+export function runMeta(): RunMeta {
+  const own = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  const packages: Record<string, string> = {};
+  for (const p of PACKAGES) packages[`@mtrl/${p}`] = versionOf(p);
+  const cpus = os.cpus();
+  return {
+    bench: own.version,
+    packages,
+    machine: {
+      cores: cpus.length,
+      cpu: cpus[0]?.model ?? 'unknown',
+      memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+      platform: os.platform(),
+      arch: os.arch(),
+    },
+    node: process.version,
+    startedAt: new Date().toISOString(),
+  };
+}

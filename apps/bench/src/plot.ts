@@ -1,0 +1,93 @@
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+
+/** One point of a line chart with an error bar. */
+export interface SeriesPoint {
+  readonly x: number;
+  readonly y: number;
+  /** Standard error of y; 0 for a single seed. */
+  readonly stderr: number;
+  readonly series: string;
+}
+
+/** Axis and title settings of {@link lineChartSvg}. */
+export interface LineChartOptions {
+  title: string;
+  xTitle: string;
+  yTitle: string;
+  logX?: boolean;
+  yDomain?: [number, number];
+  /** A horizontal reference line, e.g. chance level or r/d. */
+  rule?: { y: number; label: string };
+}
+
+/**
+ * A line chart with one coloured line per series, error bars of +- one standard error and a
+ * legend, rendered to SVG by Vega-Lite and Vega's headless renderer.
+ */
+export async function lineChartSvg(
+  points: readonly SeriesPoint[],
+  opts: LineChartOptions,
+): Promise<string> {
+  const values = points.map((p) => ({ ...p, lo: p.y - p.stderr, hi: p.y + p.stderr }));
+  const x = {
+    field: 'x',
+    type: 'quantitative',
+    title: opts.xTitle,
+    scale: opts.logX ? { type: 'log', base: 2 } : { zero: false },
+  } as const;
+  const yScale = opts.yDomain ? { domain: opts.yDomain } : { zero: false };
+  const color = { field: 'series', type: 'nominal', title: 'method' } as const;
+  const layers: unknown[] = [
+    {
+      mark: { type: 'line', point: true },
+      encoding: {
+        x,
+        y: { field: 'y', type: 'quantitative', title: opts.yTitle, scale: yScale },
+        color,
+      },
+    },
+    {
+      mark: { type: 'errorbar', ticks: true },
+      encoding: {
+        x,
+        y: { field: 'lo', type: 'quantitative', title: opts.yTitle },
+        y2: { field: 'hi' },
+        color,
+      },
+    },
+  ];
+  if (opts.rule) {
+    layers.push({
+      data: { values: [{ y: opts.rule.y, label: opts.rule.label }] },
+      layer: [
+        {
+          mark: { type: 'rule', strokeDash: [4, 4], color: 'gray' },
+          encoding: { y: { field: 'y', type: 'quantitative' } },
+        },
+        {
+          mark: { type: 'text', align: 'left', dx: 4, dy: -6, color: 'gray' },
+          encoding: {
+            y: { field: 'y', type: 'quantitative' },
+            text: { field: 'label' },
+            x: { value: 0 },
+          },
+        },
+      ],
+    });
+  }
+  const spec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: opts.title,
+    width: 440,
+    height: 280,
+    data: { values },
+    layer: layers,
+  } as unknown as TopLevelSpec;
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}

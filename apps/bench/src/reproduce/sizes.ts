@@ -1,0 +1,91 @@
+/** The settings of `mtrl-bench reproduce`, one record per size. */
+export interface ReproduceSize {
+  readonly name: 'tiny' | 'quick' | 'paper';
+  readonly seeds: number;
+  readonly r: number;
+  readonly n: number;
+  readonly eta: number;
+  readonly dtype: 'float32' | 'float64';
+  /** Experiment 1: energy and coverage against the number of tasks T, for several d. */
+  readonly tasks: { ds: readonly number[]; Ts: readonly number[]; m: number };
+  /**
+   * Experiment 2: downstream accuracy against d at fixed T, m and n_train. Pretraining gets
+   * n1 = n2 = nPerD * d samples per task, so T n^2 / d^2 (the signal-to-noise of the one-step
+   * update, SPEC 4) is the same at every d, and a step eta = etaPerD * d, so the step amplifies
+   * the in-subspace part of each row (about r/d of it at initialisation) equally at every d.
+   * Pretraining effort grows with d; the downstream samples and width do not.
+   */
+  readonly dims: {
+    ds: readonly number[];
+    T: number;
+    m: number;
+    nPerD: number;
+    etaPerD: number;
+    nTrain: number;
+    nTest: number;
+  };
+  /** Experiment 3: accuracy against n_train and against m at one d (the features of experiment 2). */
+  readonly complexity: { d: number; nTrains: readonly number[]; ms: readonly number[] };
+  /** Experiment 4: energy and coverage over many rounds with unit rows. */
+  readonly collapse: { d: number; T: number; m: number; rounds: number; eta: number };
+}
+
+/** `tiny` is for tests, `quick` for the quick start (minutes on 2 cores), `paper` for the full figures (hours). */
+export const SIZES: Readonly<Record<ReproduceSize['name'], ReproduceSize>> = {
+  tiny: {
+    name: 'tiny',
+    seeds: 1,
+    r: 2,
+    n: 256,
+    eta: 1000,
+    dtype: 'float32',
+    tasks: { ds: [16, 32], Ts: [1, 16], m: 32 },
+    dims: { ds: [16, 32], T: 16, m: 32, nPerD: 8, etaPerD: 16, nTrain: 100, nTest: 400 },
+    complexity: { d: 32, nTrains: [25, 100], ms: [8, 32] },
+    collapse: { d: 16, T: 4, m: 16, rounds: 3, eta: 1000 },
+  },
+  quick: {
+    name: 'quick',
+    seeds: 2,
+    r: 4,
+    n: 1024,
+    eta: 1000,
+    dtype: 'float32',
+    tasks: { ds: [64, 256], Ts: [1, 4, 16, 64], m: 128 },
+    dims: {
+      ds: [32, 64, 128, 256],
+      T: 64,
+      m: 128,
+      nPerD: 8,
+      etaPerD: 16,
+      nTrain: 200,
+      nTest: 2000,
+    },
+    complexity: { d: 256, nTrains: [25, 50, 100, 200, 400, 800], ms: [8, 16, 32, 64, 128] },
+    collapse: { d: 64, T: 16, m: 64, rounds: 20, eta: 1000 },
+  },
+  paper: {
+    name: 'paper',
+    seeds: 3,
+    r: 4,
+    n: 1024,
+    eta: 1000,
+    dtype: 'float32',
+    tasks: { ds: [64, 256, 1024], Ts: [1, 4, 16, 64, 256, 512], m: 256 },
+    dims: {
+      ds: [64, 128, 256, 512, 1024, 2048],
+      T: 256,
+      m: 256,
+      nPerD: 4,
+      etaPerD: 16,
+      nTrain: 200,
+      nTest: 2000,
+    },
+    complexity: {
+      d: 1024,
+      nTrains: [25, 50, 100, 200, 400, 800, 1600],
+      ms: [8, 16, 32, 64, 128, 256],
+    },
+    collapse: { d: 256, T: 64, m: 128, rounds: 50, eta: 1000 },
+  },
+};

@@ -1,0 +1,161 @@
+import type { Layer } from '@mtrl/network';
+import type { PretrainConfig, RoundEvent } from '@mtrl/pretrain';
+import {
+  coverage,
+  evaluateDownstream,
+  type FeatureMap,
+  subspaceAngles,
+  subspaceEnergy,
+} from '@mtrl/probes';
+import {
+  drawTask,
+  type GroundTruth,
+  groundTruth,
+  type InputDistribution,
+  mixtureDistribution,
+  type Task,
+  type TaskFamily,
+  type TaskSuite,
+  taskSuite,
+} from '@mtrl/tasks';
+import { foldIn, type Key, key, split } from '@mtrl/tensors';
+import type { StudyConfig } from './config.js';
+
+/** Everything one seed of a study shares across methods: the ground truth, tasks and keys. */
+export interface SeedContext {
+  readonly seed: number;
+  readonly gt: GroundTruth;
+  readonly inputs: InputDistribution;
+  readonly suite: TaskSuite;
+  /** Integer seed handed to pretraining (derived from the study seed, independent of the keys below). */
+  readonly pretrainSeed: number;
+  /** Key of the probe features' fresh biases. */
+  readonly featureKey: Key;
+  /** Key of the downstream samples. */
+  readonly downstreamKey: Key;
+  /** Keys left for methods that need their own randomness. */
+  readonly methodKey: Key;
+  /** Downstream tasks by name. */
+  readonly downstream: readonly { name: string; task: Task }[];
+}
+
+// A 53-bit integer from a key, for APIs that take an integer seed.
+function seedFromKey(k: Key): number {
+  return (k[0] >>> 0) * 2097152 + (k[1] >>> 11);
+}
+
+/**
+ * The shared context of one seed of a study. The bench's keys are split from
+ * foldIn(key(seed), 1), so they are independent of the keys pretraining derives from its own seed.
+ */
+export function seedContext(cfg: StudyConfig, seed: number): SeedContext {
+  const root = foldIn(key(seed), 1);
+  const [kGt, kSuite, kInputs, kFeat, kDown, kMethod, kPretrain] = split(root, 7);
+  const gt = groundTruth(kGt, {
+    d: cfg.groundTruth.d,
+    r: cfg.groundTruth.r,
+    kind: cfg.groundTruth.kind,
+    ...(cfg.groundTruth.coordinates ? { coordinates: cfg.groundTruth.coordinates } : {}),
+    dtype: cfg.pretrain.dtype,
+  });
+  const inputs: InputDistribution =
+    cfg.inputs.kind === 'mixture'
+      ? mixtureDistribution(kInputs, {
+          r: cfg.groundTruth.r,
+          k: cfg.inputs.k,
+          centreStd: cfg.inputs.centreStd,
+          noiseStd: cfg.inputs.noiseStd,
+        })
+      : { kind: cfg.inputs.kind };
+  const suite = taskSuite(kSuite, cfg.family as TaskFamily, gt, cfg.pretrain.T);
+  const downstream = cfg.downstream.tasks.map((t, i) => ({
+    name: t.name,
+    task: drawTask(foldIn(kDown, 1000 + i), t.family as TaskFamily, gt),
+  }));
+  return {
+    seed,
+    gt,
+    inputs,
+    suite,
+    pretrainSeed: seedFromKey(kPretrain),
+    featureKey: kFeat,
+    downstreamKey: kDown,
+    methodKey: kMethod,
+    downstream,
+  };
+}
+
+/** The pretraining config of a study (the knobs shared by every pretrained method). */
+export function pretrainConfigOf(cfg: StudyConfig, seed: number): PretrainConfig {
+  const p = cfg.pretrain;
+  return {
+    m: p.m,
+    n1: p.n1,
+    n2: p.n2,
+    alpha: p.alpha,
+    eta: p.eta,
+    rounds: p.rounds,
+    loss: p.loss,
+    head: p.head,
+    ...(p.headInit ? { headInit: p.headInit } : {}),
+    ...(p.optimizer ? { optimizer: p.optimizer } : {}),
+    trainBias: p.trainBias,
+    normalizeRows: p.normalizeRows,
+    ...(p.init ? { init: p.init } : {}),
+    dtype: p.dtype,
+    seed,
+  };
+}
+
+/** What the probes say about a learned layer. */
+export interface LayerProbes {
+  readonly energy: number;
+  readonly coverage: number;
+  readonly effectiveRank: number;
+  readonly singularValues: readonly number[];
+  /** Principal angles (radians, ascending) between span(M^T) and the top-r right singular subspace of W. */
+  readonly anglesDeg: readonly number[];
+}
+
+/** Energy, coverage and principal angles of a layer against the ground truth. */
+export function probeLayer(layer: Layer, gt: GroundTruth): LayerProbes {
+  const cov = coverage(layer.w, gt);
+  return {
+    energy: subspaceEnergy(layer.w, gt),
+    coverage: cov.ratio,
+    effectiveRank: cov.effectiveRank,
+    singularValues: cov.singularValues,
+    anglesDeg: subspaceAngles(layer.w, gt).map((a) => (a * 180) / Math.PI),
+  };
+}
+
+/** Test accuracy of a linear probe on frozen features `phi`, for each downstream task (the same samples for every method). */
+export function downstreamAccuracy(
+  phi: FeatureMap,
+  ctx: SeedContext,
+  cfg: StudyConfig,
+  nTrain = cfg.downstream.nTrain,
+): Record<string, { testAccuracy: number; trainAccuracy: number; converged: boolean }> {
+  const out: Record<string, { testAccuracy: number; trainAccuracy: number; converged: boolean }> =
+    {};
+  ctx.downstream.forEach(({ name, task }, i) => {
+    const res = evaluateDownstream(foldIn(ctx.downstreamKey, i), {
+      features: phi,
+      task,
+      gt: ctx.gt,
+      inputs: ctx.inputs,
+      nTrain,
+      nTest: cfg.downstream.nTest,
+      probe: { l2: cfg.downstream.l2 },
+    });
+    out[name] = {
+      testAccuracy: res.testAccuracy,
+      trainAccuracy: res.trainAccuracy,
+      converged: res.converged,
+    };
+  });
+  return out;
+}
+
+/** Progress of one pretraining run, forwarded to the command's progress display. */
+export type OnRound = (e: RoundEvent) => void;
