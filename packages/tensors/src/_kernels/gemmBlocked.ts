@@ -5,14 +5,19 @@ import type { FloatArray } from '../dtype.js';
 // MR-row strips, and an MR x NR register tile accumulates over KC. Packing reads any strides, so
 // every transpose takes the same inner loop, and it zero-pads ragged strips, so edges do too.
 //
-// Choices measured with bench/tensors.bench.ts (V8, x86-64, scalar SSE2 double arithmetic):
-// - A 3 x 4 tile: 12 accumulators + 3 + 4 operands is about what the 16 XMM registers hold;
-//   4 x 4 spills and runs ~7 % slower, 2 x 4 / 4 x 2 load too much per flop (~15 % slower),
-//   4 x 8 spills heavily (~30 % slower). Unrolling the k loop by two is slower still.
-// - Panels are Float64Array whatever the dtype: JS arithmetic is double precision, and reading
-//   doubles avoids a conversion per load in the inner loop.
-// - The micro-kernel touches only Float64Arrays: it leaves its tile in `TILE`, and a separate
-//   loop adds the tile into C. A kernel that stores into C directly sees both Float32Array and
+// Choices measured with bench/tensors.bench.ts and A/B runs at 1024 x 1024 x 256 (V8 11, x86-64,
+// where JS arithmetic is scalar SSE2 double precision with 16 XMM registers):
+// - A 3 x 4 tile: 12 accumulators + 3 + 4 operands is about what the registers hold; 4 x 4
+//   spills and runs ~10-20 % slower, 2 x 4 / 4 x 2 load more per flop (~15 % slower), 4 x 8
+//   spills heavily (~30 % slower), and unrolling the k loop by two is slower still.
+// - Packed panels are plain `number[]` arrays of doubles (V8's PACKED_DOUBLE_ELEMENTS), not
+//   Float64Arrays. Once anything in the process has detached an ArrayBuffer (a transfer in
+//   postMessage or structuredClone; tsx's module loader does it), V8 guards every typed-array
+//   load with a detached-buffer check, and the typed-array kernel dropped from ~5.1 to
+//   ~4.2 GFLOP/s; the double-array kernel runs at ~5.3 either way.
+// - Panels hold doubles whatever the dtype, so the inner loop does no conversions, and the
+//   micro-kernel touches only these arrays: it leaves its tile in `tile`, and a separate loop
+//   adds the tile into C. A kernel that stores into C directly sees both Float32Array and
 //   Float64Array, and once V8 has deoptimised it for the second dtype the re-optimised inner
 //   loop ran ~30 % slower; this way the hot loop is monomorphic whatever the caller passes.
 
@@ -22,9 +27,17 @@ const MC = 96;
 const KC = 256;
 const NC = 2048;
 
-let packA = new Float64Array(MC * KC);
-let packB = new Float64Array(KC * NC);
-const TILE = new Float64Array(MR * NR);
+// A double array of length n (push keeps it packed; a double literal makes it DOUBLE_ELEMENTS).
+function doubles(n: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push(0.5);
+  return out;
+}
+
+// Grown on demand up to MC * KC and KC * NC doubles, then reused by every call.
+let packA = doubles(0);
+let packB = doubles(0);
+const tile = doubles(MR * NR);
 
 /**
  * Strided GEMM, C = alpha * A B + beta * C; same contract as `gemmReference` (A: [m, k],
@@ -106,9 +119,9 @@ function packBlockA(
   sa0: number,
   sa1: number,
   oa: number,
-): Float64Array {
+): number[] {
   const need = Math.ceil(mc / MR) * MR * kc;
-  if (packA.length < need) packA = new Float64Array(need);
+  if (packA.length < need) packA = doubles(need);
   const ap = packA;
   for (let ir = 0; ir < mc; ir += MR) {
     const base = ir * kc;
@@ -135,9 +148,9 @@ function packPanelB(
   sb0: number,
   sb1: number,
   ob: number,
-): Float64Array {
+): number[] {
   const need = Math.ceil(nc / NR) * NR * kc;
-  if (packB.length < need) packB = new Float64Array(need);
+  if (packB.length < need) packB = doubles(need);
   const bp = packB;
   for (let jr = 0; jr < nc; jr += NR) {
     const base = jr * kc;
@@ -155,8 +168,8 @@ function packPanelB(
   return bp;
 }
 
-// TILE = (A strip at ao) (B strip at bo) over kc, for one MR x NR tile.
-function micro3x4(kc: number, ap: Float64Array, ao: number, bp: Float64Array, bo: number): void {
+// tile = (A strip at ao) (B strip at bo) over kc, for one MR x NR tile.
+function micro3x4(kc: number, ap: number[], ao: number, bp: number[], bo: number): void {
   let c00 = 0;
   let c01 = 0;
   let c02 = 0;
@@ -190,7 +203,7 @@ function micro3x4(kc: number, ap: Float64Array, ao: number, bp: Float64Array, bo
     c22 += a2 * b2;
     c23 += a2 * b3;
   }
-  const t = TILE;
+  const t = tile;
   t[0] = c00;
   t[1] = c01;
   t[2] = c02;
@@ -205,7 +218,7 @@ function micro3x4(kc: number, ap: Float64Array, ao: number, bp: Float64Array, bo
   t[11] = c23;
 }
 
-// C[0:mr, 0:nr] += alpha * TILE[0:mr, 0:nr].
+// C[0:mr, 0:nr] += alpha * tile[0:mr, 0:nr].
 function addTile(
   alpha: number,
   c: FloatArray,
@@ -215,7 +228,7 @@ function addTile(
   mr: number,
   nr: number,
 ): void {
-  const t = TILE;
+  const t = tile;
   for (let i = 0; i < mr; i++) {
     let o = oc + i * sc0;
     for (let j = 0; j < nr; j++, o += sc1) c[o] += alpha * t[i * NR + j];

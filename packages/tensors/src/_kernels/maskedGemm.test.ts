@@ -22,7 +22,7 @@ describe.each([
     [1, 1, 1, false],
     [5, 3, 7, true],
     [130, 17, 67, false],
-    [300, 5, 9, true], // n spans several row blocks
+    [600, 5, 9, true], // n spans several row blocks
   ] as const)('matches a naive loop, n=%i m=%i d=%i, strided (f32=%s)', (n, m, d, f32) => {
     const s = stream(key(n * 1000 + m));
     // z [n, m] stored transposed, g and a with stride 2, x [n, d] with padded rows,

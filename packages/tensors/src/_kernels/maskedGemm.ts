@@ -1,8 +1,10 @@
 import type { FloatArray } from '../dtype.js';
 import type { GemmKernel } from './types.js';
 
-const ROW_BLOCK = 128;
-let scratch = new Float64Array(ROW_BLOCK * 256);
+// 256 rows: one full k-panel of gemmBlocked (KC = 256), so each block is one pass over `out`
+// with full-depth micro-kernels; 128 rows made twice as many passes over `out`.
+const ROW_BLOCK = 256;
+let scratch = new Float64Array(0);
 
 /**
  * out = alpha * ((z > 0) ⊙ (g a^T))^T x + beta * out, the first-layer gradient of a two-layer
