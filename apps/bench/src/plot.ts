@@ -17,6 +17,8 @@ export interface LineChartOptions {
   yTitle: string;
   logX?: boolean;
   yDomain?: [number, number];
+  /** Legend title; default 'method'. */
+  seriesTitle?: string;
   /** A horizontal reference line, e.g. chance level or r/d. */
   rule?: { y: number; label: string };
 }
@@ -37,7 +39,7 @@ export async function lineChartSvg(
     scale: opts.logX ? { type: 'log', base: 2 } : { zero: false },
   } as const;
   const yScale = opts.yDomain ? { domain: opts.yDomain } : { zero: false };
-  const color = { field: 'series', type: 'nominal', title: 'method' } as const;
+  const color = { field: 'series', type: 'nominal', title: opts.seriesTitle ?? 'method' } as const;
   const layers: unknown[] = [
     {
       mark: { type: 'line', point: true },

@@ -42,6 +42,7 @@ export const FIGURES: readonly ({
     yTitle: 'energy ||W M^T||² / ||W||²',
     logX: true,
     yDomain: [0, 1],
+    seriesTitle: 'input dimension',
   },
   {
     experiment: 'energy-vs-tasks',
@@ -52,6 +53,7 @@ export const FIGURES: readonly ({
     yTitle: 'coverage s_r / s_1',
     logX: true,
     yDomain: [0, 1],
+    seriesTitle: 'input dimension',
   },
   {
     experiment: 'accuracy-vs-d',
