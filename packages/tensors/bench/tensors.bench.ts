@@ -13,8 +13,8 @@ const { values: args } = parseArgs({
   options: {
     json: { type: 'boolean', default: false },
     seed: { type: 'string', default: '0' },
-    repeats: { type: 'string', default: '7' },
-    warmup: { type: 'string', default: '3' },
+    repeats: { type: 'string', default: '9' },
+    warmup: { type: 'string', default: '5' },
   },
 });
 const seed = Number(args.seed);
@@ -28,6 +28,7 @@ if (!(Number.isInteger(warmup) && warmup >= 0))
   throw new RangeError('bench: --warmup must be >= 0');
 
 interface Row {
+  seed: number;
   name: string;
   dtype: T.DType;
   shape: string;
@@ -61,6 +62,7 @@ function row(
   const rate = (t: number) => work / (t / 1000) / (unit === 'GFLOP/s' ? 1e9 : 1e6);
   const med = ms[Math.floor(ms.length / 2)];
   return {
+    seed,
     name,
     dtype,
     shape,
