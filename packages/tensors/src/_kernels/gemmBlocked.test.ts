@@ -222,3 +222,32 @@ describe.each(KERNELS)('%s', (_name, kernel) => {
     expect([...c]).toEqual([23, 31, 34, 46]);
   });
 });
+
+describe('gemmBlocked against gemmReference', () => {
+  it('agrees element by element on random shapes, layouts and scalars', () => {
+    const s = stream(key(13));
+    const sizes = [1, 2, 3, 4, 5, 7, 17, 67, 130];
+    for (let t = 0; t < 30; t++) {
+      const dtype = t % 2 ? 'float32' : 'float64';
+      const [m, n, k] = [0, 0, 0].map(() => sizes[s.nextInt(sizes.length)]);
+      const alpha = 2 * s.nextFloat() - 1;
+      const beta = t % 3 === 0 ? 0 : 2 * s.nextFloat() - 1;
+      const a = operand(s, dtype, m, k, LAYOUTS[s.nextInt(LAYOUTS.length)]);
+      const b = operand(s, dtype, k, n, LAYOUTS[s.nextInt(LAYOUTS.length)]);
+      const c0 = operand(s, dtype, m, n, LAYOUTS[s.nextInt(LAYOUTS.length)], 0.5);
+      const want = clone(c0);
+      const got = clone(c0);
+      run(gemmReference, m, n, k, alpha, a, b, beta, want);
+      run(gemmBlocked, m, n, k, alpha, a, b, beta, got);
+      // Both accumulate in float64 and differ only in summation order (and, for float32 C, in
+      // when partial sums are rounded). Entries are in [-1, 1], so |C| <= |alpha| k + |beta|.
+      const ulp = dtype === 'float32' ? 6e-8 : 1.2e-16;
+      const tol = 4 * ulp * (k + 2) * (Math.abs(alpha) * k + Math.abs(beta) + 1);
+      for (let o = 0; o < got.data.length; o++) {
+        if (!(Math.abs(got.data[o] - want.data[o]) <= tol)) {
+          expect.fail(`m=${m} n=${n} k=${k}: index ${o}: ${got.data[o]} vs ${want.data[o]}`);
+        }
+      }
+    }
+  });
+});
