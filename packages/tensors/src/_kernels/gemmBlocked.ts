@@ -14,9 +14,10 @@ import type { FloatArray } from '../dtype.js';
 //   KC = 128 is ~5 % slower.
 // - Packed panels are plain `number[]` arrays of doubles (V8's PACKED_DOUBLE_ELEMENTS), not
 //   Float64Arrays. Once anything in the process has detached an ArrayBuffer (a transfer in
-//   postMessage or structuredClone; tsx's module loader does it), V8 guards every typed-array
-//   load with a detached-buffer check, and the typed-array kernel dropped from ~5.1 to
-//   ~4.2 GFLOP/s; the double-array kernel runs at ~5.3 either way.
+//   postMessage or structuredClone; under tsx, loading a CommonJS dependency such as
+//   ndarray-ops does it), V8 guards typed-array loads with a detached-buffer check, and the
+//   typed-array kernel dropped from ~5.1 to ~4.2 GFLOP/s; the double-array kernel runs at
+//   ~5.3-5.6 either way.
 // - Panels hold doubles whatever the dtype, so the inner loop does no conversions, and the
 //   micro-kernel touches only these arrays: it leaves its tile in `tile`, and a separate loop
 //   adds the tile into C. A kernel that stores into C directly sees both Float32Array and
