@@ -7,7 +7,11 @@ const targets = [{ pkg: 'packages/network/package.json', file: 'packages/network
 for (const { pkg, file } of targets) {
   const { name, version } = JSON.parse(readFileSync(pkg, 'utf8'));
   const text = readFileSync(file, 'utf8');
-  if (!/export const VERSION = '[^']*';/.test(text)) throw new Error(`${file}: no VERSION constant to update`);
-  writeFileSync(file, text.replace(/export const VERSION = '[^']*';/, `export const VERSION = '${version}';`));
+  if (!/export const VERSION = '[^']*';/.test(text))
+    throw new Error(`${file}: no VERSION constant to update`);
+  writeFileSync(
+    file,
+    text.replace(/export const VERSION = '[^']*';/, `export const VERSION = '${version}';`),
+  );
   console.log(`${name}: ${file} now says ${version}`);
 }
