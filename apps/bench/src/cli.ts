@@ -38,15 +38,25 @@ export function buildCli(): Command {
       ).default('quick,canonical'),
     )
     .addOption(
-      new Option('--gemm <size>', 'GEMM shapes').choices(['workload', 'tiny']).default('workload'),
+      new Option('--gemm <size>', 'GEMM and sampling shapes, or none to time only the rounds')
+        .choices(['workload', 'tiny', 'none'])
+        .default('workload'),
     )
+    .option(
+      '--threads <list>',
+      'worker threads for the rounds: comma list of integers >= 1 or auto (the available cores); one row each',
+      '1',
+    )
+    .option('--dtypes <list>', 'comma list of float32, float64', 'float32,float64')
     .option('--json', 'print one JSON document on stdout')
     .option('--quiet', 'no progress output')
     .action(
       async (opts: {
         repeats: number;
         rounds: string;
-        gemm: 'workload' | 'tiny';
+        gemm: 'workload' | 'tiny' | 'none';
+        threads: string;
+        dtypes: string;
         json?: boolean;
         quiet?: boolean;
       }) => {
@@ -57,13 +67,31 @@ export function buildCli(): Command {
               `--rounds: unknown size ${JSON.stringify(r)} (expected quick, canonical, tiny or none)`,
             );
         }
+        const cores = (await import('node:os')).availableParallelism();
+        const threads = opts.threads.split(',').map((s) => {
+          const v = s.trim();
+          const n = v === 'auto' ? cores : Number(v);
+          if (!Number.isInteger(n) || n < 1)
+            throw new InvalidArgumentError(
+              `--threads: expected integers >= 1 or auto, got ${JSON.stringify(v)}`,
+            );
+          return n;
+        });
+        const dtypes = opts.dtypes.split(',').map((s) => s.trim());
+        for (const d of dtypes) {
+          if (d !== 'float32' && d !== 'float64')
+            throw new InvalidArgumentError(
+              `--dtypes: expected float32 or float64, got ${JSON.stringify(d)}`,
+            );
+        }
         const { runMeta } = await import('./meta.js');
-        const report = runPerf(
+        const report = await runPerf(
           {
             repeats: opts.repeats,
             rounds: rounds as RoundSize[],
             gemm: opts.gemm,
-            dtypes: ['float32', 'float64'],
+            dtypes: dtypes as ('float32' | 'float64')[],
+            threads: [...new Set(threads)],
           },
           createProgress(!!opts.quiet),
         );

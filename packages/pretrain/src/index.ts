@@ -12,5 +12,7 @@ export type { PretrainOptions, PretrainResult, RoundEvent, TaskEvent } from './p
 export { pretrain, pretrainAsync, pretrainSteps } from './pretrain.js';
 export type { TaskSource } from './source.js';
 export { suiteSource } from './source.js';
+export type { SuiteSourceSpec } from './suiteSourceSpec.js';
+export { suiteSourceFromSpec } from './suiteSourceSpec.js';
 export type { TaskStepOptions, TaskStepResult } from './taskStep.js';
 export { taskStep } from './taskStep.js';

@@ -32,15 +32,17 @@ export interface TaskStepOptions {
 }
 
 /**
- * One task's part of a pretraining round (SPEC 4): adapt the head on S1, then add the task's
- * weighted first-layer gradient on the fresh samples S2 into the accumulators. Pure apart from
- * the accumulators, so a round is the ordered sum of independent task steps.
+ * One task's part of a pretraining round (SPEC 4): adapt the head on S1, then write the task's
+ * weighted first-layer gradient on the fresh samples S2 into `out`, computed from zero. A round's
+ * gradient is the sum of these per-task buffers in task order 0..T-1, on one thread or many, so
+ * the result never depends on the number of threads.
  *
  * @param layer - the shared layer `{ w: [m, d], b: [m] }` (not modified)
  * @param head - the task's current head `[m]` (not modified)
  * @param s1 - head samples `{ x: [n1, d], y: [n1] }` (unused for fixed heads)
  * @param s2 - layer samples `{ x: [n2, d], y: [n2] }`
- * @param acc - `{ w: [m, d], b?: [m] }`: receives weight * dL/dW (and dL/db)
+ * @param out - `{ w: [m, d], b?: [m] }`: overwritten with weight * dL/dW (and weight * dL/db)
+ * @throws {RangeError} when s1 is missing for a head that adapts, or on shape mismatches
  */
 export function taskStep<D extends DType>(
   layer: Layer<D>,
@@ -48,7 +50,7 @@ export function taskStep<D extends DType>(
   s1: Batch<D> | undefined,
   s2: Batch<D>,
   opts: TaskStepOptions,
-  acc: { w: Matrix<D>; b?: Vector<D> },
+  out: { w: Matrix<D>; b?: Vector<D> },
 ): TaskStepResult<D> {
   let a = head;
   let headLoss = Number.NaN;
@@ -77,8 +79,22 @@ export function taskStep<D extends DType>(
       headConverged = fit.converged;
     }
   }
-  const layerLoss = addLayerGrads(layer, a, s2, opts.loss, acc, opts.weight);
+  fillZero(out.w);
+  if (out.b !== undefined) fillZero(out.b);
+  const layerLoss = addLayerGrads(layer, a, s2, opts.loss, out, opts.weight);
   return headConverged === undefined
     ? { head: a, headLoss, layerLoss }
     : { head: a, headLoss, layerLoss, headConverged };
+}
+
+function fillZero(t: Matrix | Vector): void {
+  if (t.shape.length === 1) {
+    const [n] = t.shape;
+    for (let i = 0; i < n; i++) t.data[t.offset + i * t.stride[0]] = 0;
+    return;
+  }
+  const [rows, cols] = t.shape as readonly [number, number];
+  const [s0, s1] = t.stride as readonly [number, number];
+  for (let i = 0; i < rows; i++)
+    for (let j = 0; j < cols; j++) t.data[t.offset + i * s0 + j * s1] = 0;
 }

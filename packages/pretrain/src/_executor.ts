@@ -1,0 +1,69 @@
+import type { Layer } from '@mtrl/network';
+import { type DType, type Matrix, row, type Vector, zeros } from '@mtrl/tensors';
+import { runTask, type TaskContext } from './_runTask.js';
+import type { TaskSource } from './source.js';
+
+/** One task's contribution to a round, as the reduction sees it. @internal */
+export interface TaskOutcome<D extends DType = DType> {
+  /** weight * dL_t/dW, computed from zero: `[m, d]`. */
+  readonly gradW: Matrix<D>;
+  /** weight * dL_t/db when biases are trained: `[m]`. */
+  readonly gradB?: Vector<D>;
+  /** The adapted head: `[m]`. */
+  readonly head: Vector<D>;
+  readonly headLoss: number;
+  readonly layerLoss: number;
+  readonly headConverged?: boolean;
+}
+
+/**
+ * Runs the tasks of a round, here or elsewhere, and hands their outcomes over in task order.
+ * @internal
+ */
+export interface TaskExecutor<D extends DType = DType> {
+  /** Starts round `round`; `layer` and `heads` stay unchanged until every task has been taken. */
+  beginRound(round: number, layer: Layer<D>, heads: Matrix<D>): void;
+  /** Task t's outcome (t = 0, 1, ... in order): a value, or a promise of one. */
+  take(t: number): TaskOutcome<D> | Promise<TaskOutcome<D>>;
+  /** Gives the outcome's buffers back once it has been added into the round's sum. */
+  release(outcome: TaskOutcome<D>): void;
+}
+
+/**
+ * The single-threaded executor: runs task t when it is taken, into one pair of gradient buffers
+ * reused by every task of every round. @internal
+ */
+export function localExecutor<D extends DType>(
+  source: TaskSource<D>,
+  ctx: TaskContext,
+  m: number,
+  trainBias: boolean,
+): TaskExecutor<D> {
+  const dtype = ctx.dtype as D;
+  const out: { w: Matrix<D>; b?: Vector<D> } = { w: zeros([m, source.d] as const, { dtype }) };
+  if (trainBias) out.b = zeros([m] as const, { dtype });
+  let round = 0;
+  let layer: Layer<D> | undefined;
+  let heads: Matrix<D> | undefined;
+  return {
+    beginRound(r, l, h) {
+      round = r;
+      layer = l;
+      heads = h;
+    },
+    take(t) {
+      if (layer === undefined || heads === undefined)
+        throw new Error('pretrain: take before beginRound');
+      const res = runTask(source, ctx, layer, row(heads, t) as Vector<D>, round, t, out);
+      return {
+        gradW: out.w,
+        ...(out.b ? { gradB: out.b } : {}),
+        head: res.head,
+        headLoss: res.headLoss,
+        layerLoss: res.layerLoss,
+        ...(res.headConverged === undefined ? {} : { headConverged: res.headConverged }),
+      };
+    },
+    release() {},
+  };
+}

@@ -1,0 +1,47 @@
+import type { FloatArray } from '@mtrl/tensors';
+import type { TaskContext } from './_runTask.js';
+import type { SuiteSourceSpec } from './suiteSourceSpec.js';
+
+/** Messages from the pretraining thread to a worker. @internal */
+export type ToWorker =
+  | {
+      readonly type: 'init';
+      readonly spec: SuiteSourceSpec;
+      /** The tensor backend in use by the caller: the worker selects the same one. */
+      readonly backend: string;
+      readonly ctx: TaskContext;
+      readonly m: number;
+      readonly d: number;
+      readonly trainBias: boolean;
+    }
+  /** The round's layer: the worker keeps these buffers until `release`. */
+  | { readonly type: 'layer'; readonly w: FloatArray; readonly b: FloatArray }
+  | {
+      readonly type: 'task';
+      readonly round: number;
+      readonly t: number;
+      /** Task t's current head, `[m]`. */
+      readonly head: FloatArray;
+      /** Buffers to reuse for the result (`[m, d]`, `[m]`), when the caller has spare ones. */
+      readonly gradW?: FloatArray;
+      readonly gradB?: FloatArray;
+    }
+  /** Send the layer buffers back (the worker is idle until the next round). */
+  | { readonly type: 'release' };
+
+/** Messages from a worker. @internal */
+export type FromWorker =
+  | { readonly type: 'ready' }
+  | {
+      readonly type: 'result';
+      readonly round: number;
+      readonly t: number;
+      readonly gradW: FloatArray;
+      readonly gradB?: FloatArray;
+      readonly head: FloatArray;
+      readonly headLoss: number;
+      readonly layerLoss: number;
+      readonly headConverged?: boolean;
+    }
+  | { readonly type: 'layer'; readonly w: FloatArray; readonly b: FloatArray }
+  | { readonly type: 'error'; readonly name: string; readonly message: string };

@@ -1,0 +1,202 @@
+import type { Layer } from '@mtrl/network';
+import {
+  allocate,
+  copyInto,
+  type DataFor,
+  type DType,
+  fromTypedArray,
+  getBackend,
+  type Matrix,
+  row,
+} from '@mtrl/tensors';
+import type { TaskExecutor, TaskOutcome } from './_executor.js';
+import { createWorkerPool, type WorkerEnv, type WorkerPool } from './_pool.js';
+import type { FromWorker, ToWorker } from './_protocol.js';
+import type { TaskContext } from './_runTask.js';
+import type { SuiteSourceSpec } from './suiteSourceSpec.js';
+
+/** A {@link TaskExecutor} on worker threads; `close` terminates them. @internal */
+export interface ThreadedExecutor<D extends DType> extends TaskExecutor<D> {
+  close(): Promise<void>;
+}
+
+interface Slot<D extends DType> {
+  busy: boolean;
+  /** Who holds this worker's layer buffers. */
+  layer: 'none' | 'here' | 'worker' | 'returning';
+  /** The round whose layer the worker holds. */
+  layerRound: number;
+  w?: DataFor<D>;
+  b?: DataFor<D>;
+}
+
+const remoteError = (name: string, message: string): Error => {
+  const E = name === 'RangeError' ? RangeError : name === 'TypeError' ? TypeError : Error;
+  return new E(message);
+};
+
+/**
+ * Runs the tasks of each round on `threads` workers. Tasks go to idle workers in order; results
+ * arrive in any order and wait (at most `2 * threads` of them) until every earlier task has been
+ * taken, so the caller reduces in task order. Gradient and layer buffers travel as transferred
+ * ArrayBuffers and come back for reuse: no full-size allocation per round in steady state.
+ * @internal
+ */
+export async function threadedExecutor<D extends DType>(
+  spec: SuiteSourceSpec,
+  ctx: TaskContext,
+  shape: { m: number; d: number; tasks: number; trainBias: boolean },
+  threads: number,
+  env: WorkerEnv = 'auto',
+): Promise<ThreadedExecutor<D>> {
+  const { m, d, tasks: T, trainBias } = shape;
+  const dtype = ctx.dtype as D;
+  const window = 2 * threads;
+  const slots: Slot<D>[] = Array.from({ length: threads }, () => ({
+    busy: false,
+    layer: 'none',
+    layerRound: -1,
+  }));
+  const free: { w: DataFor<D>; b?: DataFor<D> }[] = [];
+  const ready = new Map<number, TaskOutcome<D>>();
+  let waiter: { t: number; resolve(o: TaskOutcome<D>): void; reject(e: Error): void } | undefined;
+  let failure: Error | undefined;
+  let round = 0;
+  let layer: Layer<D> | undefined;
+  let heads: Matrix<D> | undefined;
+  let next = T; // next task to dispatch
+  let taken = 0; // tasks handed to the caller and released
+
+  const fail = (e: Error) => {
+    if (failure !== undefined) return;
+    failure = e;
+    waiter?.reject(e);
+    waiter = undefined;
+  };
+
+  const onMessage = (i: number, raw: unknown) => {
+    const msg = raw as FromWorker;
+    const slot = slots[i];
+    if (msg.type === 'error') return fail(remoteError(msg.name, msg.message));
+    if (msg.type === 'layer') {
+      slot.layer = 'here';
+      slot.w = msg.w as DataFor<D>;
+      slot.b = msg.b as DataFor<D>;
+    } else if (msg.type === 'result') {
+      slot.busy = false;
+      const outcome: TaskOutcome<D> = {
+        gradW: fromTypedArray(msg.gradW as DataFor<D>, [m, d] as const),
+        ...(msg.gradB ? { gradB: fromTypedArray(msg.gradB as DataFor<D>, [m] as const) } : {}),
+        head: fromTypedArray(msg.head as DataFor<D>, [m] as const),
+        headLoss: msg.headLoss,
+        layerLoss: msg.layerLoss,
+        ...(msg.headConverged === undefined ? {} : { headConverged: msg.headConverged }),
+      };
+      if (waiter?.t === msg.t) {
+        const w = waiter;
+        waiter = undefined;
+        w.resolve(outcome);
+      } else ready.set(msg.t, outcome);
+    }
+    pump();
+  };
+
+  const pool: WorkerPool = await createWorkerPool(threads, onMessage, fail, env);
+  for (let i = 0; i < threads; i++) {
+    const init: ToWorker = { type: 'init', spec, backend: getBackend(), ctx, m, d, trainBias };
+    pool.post(i, init);
+  }
+
+  function sendLayer(i: number, slot: Slot<D>, l: Layer<D>) {
+    const w = slot.w ?? allocate(dtype, m * d);
+    const b = slot.b ?? allocate(dtype, m);
+    copyInto(fromTypedArray(w, [m, d] as const), l.w);
+    copyInto(fromTypedArray(b, [m] as const), l.b);
+    slot.w = undefined;
+    slot.b = undefined;
+    slot.layer = 'worker';
+    slot.layerRound = round;
+    pool.post(i, { type: 'layer', w, b } satisfies ToWorker, [
+      w.buffer as ArrayBuffer,
+      b.buffer as ArrayBuffer,
+    ]);
+  }
+
+  function dispatch(i: number, slot: Slot<D>, h: Matrix<D>) {
+    const t = next++;
+    const head = allocate(dtype, m);
+    copyInto(fromTypedArray(head, [m] as const), row(h, t));
+    const spare = free.pop();
+    const transfer: ArrayBuffer[] = [head.buffer as ArrayBuffer];
+    if (spare) transfer.push(spare.w.buffer as ArrayBuffer);
+    if (spare?.b) transfer.push(spare.b.buffer as ArrayBuffer);
+    slot.busy = true;
+    const msg: ToWorker = {
+      type: 'task',
+      round,
+      t,
+      head,
+      ...(spare ? { gradW: spare.w } : {}),
+      ...(spare?.b ? { gradB: spare.b } : {}),
+    };
+    pool.post(i, msg, transfer);
+  }
+
+  function pump() {
+    if (failure !== undefined || layer === undefined || heads === undefined) return;
+    for (let i = 0; i < threads; i++) {
+      const slot = slots[i];
+      if (slot.busy || slot.layer === 'returning') continue;
+      if (slot.layer === 'worker' && slot.layerRound !== round) {
+        // Stale layer from an earlier round: have it sent back, then send this round's.
+        slot.layer = 'returning';
+        pool.post(i, { type: 'release' } satisfies ToWorker);
+        continue;
+      }
+      const more = next < T && next < taken + window;
+      if (slot.layer !== 'worker') {
+        if (next < T) sendLayer(i, slot, layer);
+        else continue;
+      }
+      if (more) dispatch(i, slot, heads);
+      else if (next >= T) {
+        // Nothing left this round: return the layer buffers early for the next round.
+        slot.layer = 'returning';
+        pool.post(i, { type: 'release' } satisfies ToWorker);
+      }
+    }
+  }
+
+  return {
+    beginRound(r, l, h) {
+      round = r;
+      layer = l;
+      heads = h;
+      next = 0;
+      taken = 0;
+      ready.clear();
+      pump();
+    },
+    take(t) {
+      if (failure !== undefined) return Promise.reject(failure);
+      const got = ready.get(t);
+      if (got !== undefined) {
+        ready.delete(t);
+        return got;
+      }
+      return new Promise<TaskOutcome<D>>((resolve, reject) => {
+        waiter = { t, resolve, reject };
+      });
+    },
+    release(outcome) {
+      free.push(
+        outcome.gradB
+          ? { w: outcome.gradW.data, b: outcome.gradB.data }
+          : { w: outcome.gradW.data },
+      );
+      taken++;
+      pump();
+    },
+    close: () => pool.close(),
+  };
+}
