@@ -1,0 +1,129 @@
+/** The demo's form validation and its computation (the code the Web Worker runs), in Node. */
+import { describe, expect, it } from 'vitest';
+import {
+  DEMO_BASELINES,
+  defaultParams,
+  FIELDS,
+  MAX_WORK,
+  validateParams,
+  workOf,
+} from '../.vitepress/theme/demo/params.js';
+import { polyline, roundTicks } from '../.vitepress/theme/demo/plot.js';
+import { type DemoMessage, runDemo } from '../.vitepress/theme/demo/run.js';
+
+const asForm = (p: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(p).map(([k, v]) => [k, typeof v === 'number' ? String(v) : v]));
+
+describe('validateParams', () => {
+  it('accepts the defaults, as strings from the form or as numbers', () => {
+    const defaults = defaultParams();
+    expect(validateParams(asForm({ ...defaults }))).toEqual({ ok: true, params: defaults });
+    expect(validateParams({ ...defaults })).toEqual({ ok: true, params: defaults });
+    expect(workOf(defaults)).toBeLessThan(MAX_WORK);
+  });
+
+  it('names every bad field with a message', () => {
+    const v = validateParams(
+      asForm({
+        ...defaultParams(),
+        d: '8',
+        r: '9',
+        T: 'abc',
+        m: '0',
+        n1: '2.5',
+        eta: '-1',
+        seed: '',
+      }),
+    );
+    expect(v.ok).toBe(false);
+    if (v.ok) return;
+    expect(v.errors).toEqual({
+      r: 'must be at most d = 8',
+      T: 'must be a number',
+      m: 'must be between 1 and 1024',
+      n1: 'must be a whole number',
+      eta: 'must be between 1e-6 and 1e+6',
+      seed: 'required',
+    });
+  });
+
+  it('caps every size and refuses work above the cap for the form as a whole', () => {
+    for (const f of FIELDS) {
+      const v = validateParams(asForm({ ...defaultParams(), [f.name]: f.max * 2 + 1 }));
+      expect(v.ok, f.name).toBe(false);
+    }
+    const big = validateParams(
+      asForm({ ...defaultParams(), d: 1024, m: 1024, T: 512, n1: 8192, n2: 8192 }),
+    );
+    expect(big.ok).toBe(false);
+    if (!big.ok) expect(big.errors.form).toMatch(/above the demo's cap/);
+  });
+
+  it('refuses unknown baselines and non-boolean flags', () => {
+    const v = validateParams({ ...defaultParams(), baseline: 'magic', normalizeRows: 'yes' });
+    expect(v.ok).toBe(false);
+    if (!v.ok) expect(Object.keys(v.errors).sort()).toEqual(['baseline', 'normalizeRows']);
+  });
+});
+
+describe('runDemo', () => {
+  it('reports every round, then multi-task beats r/d and the random-feature baseline', () => {
+    const messages: DemoMessage[] = [];
+    runDemo(
+      { ...defaultParams(), d: 16, r: 2, T: 8, m: 16, n1: 128, n2: 128, eta: 1000, rounds: 2 },
+      (m) => messages.push(m),
+    );
+    const rounds = messages.filter((m) => m.type === 'round');
+    expect(rounds.map((m) => m.round)).toEqual([0, 1, 2]);
+    const done = messages.find((m) => m.type === 'done');
+    expect(done?.type).toBe('done');
+    if (done?.type !== 'done') return;
+    const r = done.result;
+    expect(r.randomEnergy).toBe(2 / 16);
+    expect(r.multiTask.energy).toBeGreaterThan(3 * r.randomEnergy);
+    expect(r.baseline.energy).toBeLessThan(3 * r.randomEnergy);
+    expect(r.downstream.map((row) => row.task)).toHaveLength(2);
+    const xor = r.downstream[1];
+    expect(xor.multiTask).toBeGreaterThan(xor.baseline);
+    const progress = messages.filter((m) => m.type === 'progress');
+    expect(progress[progress.length - 1]).toMatchObject({ fraction: 1 });
+  });
+
+  it.each(Object.keys(DEMO_BASELINES))('runs with the %s baseline and r = 1', (baseline) => {
+    const messages: DemoMessage[] = [];
+    runDemo(
+      {
+        ...defaultParams(),
+        d: 8,
+        r: 1,
+        T: 2,
+        m: 8,
+        n1: 32,
+        n2: 32,
+        rounds: 1,
+        nTrain: 20,
+        baseline,
+      },
+      (m) => messages.push(m),
+    );
+    expect(messages.filter((m) => m.type === 'error')).toEqual([]);
+    expect(messages[messages.length - 1].type).toBe('done');
+  });
+
+  it('posts an error, not an exception, for bad parameters', () => {
+    const messages: DemoMessage[] = [];
+    runDemo({ ...defaultParams(), d: 16, r: 32 }, (m) => messages.push(m));
+    expect(messages).toEqual([
+      { type: 'error', message: 'invalid parameters: r: must be at most d = 16' },
+    ]);
+  });
+});
+
+describe('plot geometry', () => {
+  it('places round 0 on the left axis and value 1 at the top', () => {
+    expect(polyline([{ round: 0, energy: 1, coverage: 0 }], 4, (p) => p.energy)).toBe('44.0,14.0');
+    expect(roundTicks(3)).toEqual([0, 1, 2, 3]);
+    expect(roundTicks(50)).toEqual([0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50]);
+    expect(roundTicks(23)).toEqual([0, 3, 6, 9, 12, 15, 18, 21, 23]);
+  });
+});
