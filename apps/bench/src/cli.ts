@@ -1,13 +1,18 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, loadStudy, readConfigFile, type StudyConfig } from './config.js';
+import type { RunMeta } from './meta.js';
 import { methodNames } from './methods.js';
 import { parseGridAxis } from './overrides.js';
 import { formatPerf, type RoundSize, runPerf } from './perf.js';
-import { createProgress, silentProgress } from './progress.js';
+import { createProgress, type Progress } from './progress.js';
+import { parseRedisUrl, redactUrl } from './queue/redisUrl.js';
+import { checkQueueName } from './queue/sweepIdentity.js';
 import { formatStudy, runStudy } from './study.js';
-import { runSweep } from './sweep.js';
+import { planSweep, runSweep, runSweepPoint, type SweepPoint } from './sweep.js';
+import { writeSweepSummary } from './sweepLog.js';
 
 const int = (name: string) => (v: string) => {
   const n = Number(v);
@@ -190,7 +195,7 @@ export function buildCli(): Command {
   program
     .command('sweep')
     .description(
-      'run a study over the cartesian product of settings; results are appended as they finish and a rerun resumes',
+      'run a study over the cartesian product of settings; results are appended as they finish and a rerun resumes. With --queue the points run on mtrl-bench workers on any number of machines',
     )
     .argument('<config>', 'path to the base study config')
     .requiredOption(
@@ -200,53 +205,213 @@ export function buildCli(): Command {
     )
     .option('--out <dir>', 'results directory (results.jsonl, summary.csv)', 'out/sweep')
     .option('--quiet', 'no progress output')
-    .action(async (path: string, opts: { grid: string[]; out: string; quiet?: boolean }) => {
-      const base = readConfigFile(path);
-      const axes = opts.grid.map(parseGridAxis);
+    .option(
+      '--queue <url>',
+      'run the points on `mtrl-bench worker`s through Redis at redis://HOST:PORT[/DB], waiting for all of them',
+      redisUrlArg,
+    )
+    .option(
+      '--queue-name <name>',
+      'with --queue: the BullMQ queue (default: mtrl-sweep-<hash of the config and grid>)',
+      queueNameArg,
+    )
+    .option('--no-wait', 'with --queue: enqueue and exit; rerun without it to collect the results')
+    .option(
+      '--clear-queue',
+      'with --queue: delete the jobs already on the queue first (results.jsonl is kept)',
+    )
+    .option(
+      '--stalled-interval <ms>',
+      'with --queue: how often to look for jobs of dead workers (default 30000)',
+      int('--stalled-interval'),
+    )
+    .action(async (path: string, opts: SweepCliOptions, cmd: Command) => {
+      if (opts.queue === undefined) {
+        const stray = [
+          opts.queueName !== undefined && '--queue-name',
+          !opts.wait && '--no-wait',
+          opts.clearQueue && '--clear-queue',
+          opts.stalledInterval !== undefined && '--stalled-interval',
+        ].filter(Boolean);
+        if (stray.length > 0)
+          cmd.error(
+            `error: ${stray.join(', ')} only make(s) sense with --queue redis://HOST:PORT`,
+            {
+              exitCode: 2,
+              code: 'mtrl-bench.usage',
+            },
+          );
+      }
+      const points = planSweep(
+        readConfigFile(path),
+        path,
+        opts.grid.map(parseGridAxis),
+        checkMethods,
+      );
       const { runMeta } = await import('./meta.js');
       const meta = runMeta();
       const progress = createProgress(!!opts.quiet);
+      if (opts.queue !== undefined) return sweepOnQueue(opts.queue, points, opts, meta, progress);
       const { records, completed } = await withInterrupt((signal) =>
         runSweep({
-          base,
-          source: path,
-          axes,
+          points,
           outDir: opts.out,
-          validate: checkMethods,
           progress,
           signal,
-          runPoint: async (cfg, sig) => {
-            const res = await runStudy(cfg, silentProgress, sig);
-            return res.completed ? { ...res, meta } : undefined;
-          },
+          runPoint: (cfg, sig) => runSweepPoint(cfg, meta, sig),
         }),
       );
-      const lines = ['point,method,energy,coverage,task,accuracy'];
-      for (const r of records) {
-        for (const s of r.result.summary) {
-          for (const [task, acc] of Object.entries(s.downstream)) {
-            lines.push(
-              [
-                JSON.stringify(r.point).replaceAll(',', ';'),
-                s.method,
-                s.energy.mean,
-                s.coverage.mean,
-                task,
-                acc.mean,
-              ].join(','),
-            );
-          }
-        }
-      }
-      mkdirSync(opts.out, { recursive: true });
-      writeFileSync(join(opts.out, 'summary.csv'), `${lines.join('\n')}\n`);
+      writeSweepSummary(opts.out, records);
       process.stdout.write(
         `${records.length} point(s) recorded in ${join(opts.out, 'results.jsonl')}\n`,
       );
       if (!completed) throw new Interrupted();
     });
 
+  program
+    .command('worker')
+    .description(
+      'run the points of sweeps started with `mtrl-bench sweep --queue` on this machine, until stopped (Ctrl-C or SIGTERM lets the points in progress finish)',
+    )
+    .requiredOption('--queue <url>', 'Redis at redis://HOST:PORT[/DB]', redisUrlArg)
+    .option(
+      '--queue-name <name>',
+      'serve only this queue (default: every sweep on this Redis, oldest first)',
+      queueNameArg,
+    )
+    .option(
+      '--concurrency <n>',
+      'points run at once, each in its own worker thread',
+      int('--concurrency'),
+      availableParallelism(),
+    )
+    .option(
+      '--lock-duration <ms>',
+      'a job whose worker stops renewing its lock for this long is given to another worker',
+      int('--lock-duration'),
+      30_000,
+    )
+    .option(
+      '--stalled-interval <ms>',
+      'how often to look for jobs of dead workers',
+      int('--stalled-interval'),
+      30_000,
+    )
+    .option(
+      '--exit-after-idle <seconds>',
+      'exit once there has been nothing to run for this long (for batch jobs such as a Kubernetes Job)',
+      int('--exit-after-idle'),
+    )
+    .option('--quiet', 'no log lines')
+    .action(async (opts: WorkerCliOptions) => {
+      const { runMeta } = await import('./meta.js');
+      const { runWorker } = await import('./queue/worker.js');
+      const { processName } = await import('./queue/sweepRegistry.js');
+      const log = opts.quiet
+        ? () => {}
+        : (line: string) =>
+            process.stderr.write(
+              `${new Date().toISOString().slice(11, 19)} worker ${processName}: ${line}\n`,
+            );
+      const outcome = await withInterrupt((signal) =>
+        runWorker({
+          url: opts.queue,
+          queueName: opts.queueName,
+          concurrency: opts.concurrency,
+          lockDurationMs: opts.lockDuration,
+          stalledIntervalMs: opts.stalledInterval,
+          exitAfterIdleMs: opts.exitAfterIdle === undefined ? undefined : opts.exitAfterIdle * 1000,
+          meta: runMeta(),
+          log,
+          signal,
+        }),
+      );
+      process.stdout.write(
+        `worker ${processName}: ${outcome.completed} point(s) finished, ${outcome.failed} failed run(s)\n`,
+      );
+    });
+
   return program;
+}
+
+interface SweepCliOptions {
+  grid: string[];
+  out: string;
+  quiet?: boolean;
+  queue?: string;
+  queueName?: string;
+  wait: boolean;
+  clearQueue?: boolean;
+  stalledInterval?: number;
+}
+
+interface WorkerCliOptions {
+  queue: string;
+  queueName?: string;
+  concurrency: number;
+  lockDuration: number;
+  stalledInterval: number;
+  exitAfterIdle?: number;
+  quiet?: boolean;
+}
+
+const redisUrlArg = (v: string) => {
+  try {
+    return parseRedisUrl(v);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+};
+
+const queueNameArg = (v: string) => {
+  try {
+    return checkQueueName(v);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+};
+
+/** `mtrl-bench sweep --queue`: enqueue, wait for the workers, write what a local sweep writes. */
+async function sweepOnQueue(
+  url: string,
+  points: SweepPoint[],
+  opts: SweepCliOptions,
+  meta: RunMeta,
+  progress: Progress,
+): Promise<void> {
+  const { runQueuedSweep } = await import('./queue/coordinator.js');
+  const res = await withInterrupt((signal) =>
+    runQueuedSweep({
+      url,
+      queueName: opts.queueName,
+      points,
+      outDir: opts.out,
+      meta,
+      progress,
+      signal,
+      wait: opts.wait,
+      clearQueue: opts.clearQueue,
+      stalledIntervalMs: opts.stalledInterval,
+    }),
+  );
+  const shown = redactUrl(url);
+  if (!opts.wait) {
+    process.stdout.write(
+      `queue ${res.queueName} at ${shown}: ${res.enqueued} point(s) enqueued, ${res.alreadyQueued} already queued, ${res.records.length} already recorded.\nStart workers with: mtrl-bench worker --queue ${shown}\nCollect the results by running this command again without --no-wait.\n`,
+    );
+    return;
+  }
+  writeSweepSummary(opts.out, res.records);
+  process.stdout.write(
+    `${res.records.length} point(s) recorded in ${join(opts.out, 'results.jsonl')} (queue ${res.queueName}: ${res.enqueued} enqueued by this run, ${res.recovered} recovered after a worker stopped)\n`,
+  );
+  if (res.failed.length > 0)
+    throw new Error(
+      `${res.failed.length} point(s) failed; rerun the command to retry them:\n${res.failed
+        .map((f) => `  ${JSON.stringify(f.point)}: ${f.reason}`)
+        .join('\n')}`,
+    );
+  if (!res.completed) throw new Interrupted();
 }
 
 /** Thrown after an interrupted command has written what it finished. */
@@ -289,7 +454,9 @@ async function withInterrupt<T>(fn: (signal: AbortSignal) => Promise<T>): Promis
 /** Runs the CLI on `argv`; returns the exit code (config errors give 2, interruptions 130). */
 export async function main(argv: readonly string[]): Promise<number> {
   const program = buildCli();
-  program.exitOverride();
+  // Errors of a subcommand's options end in this function too (not in process.exit), so the
+  // exit code reaches the caller (bin.ts, or a test running the CLI in-process).
+  for (const c of [program, ...program.commands]) c.exitOverride();
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;
@@ -301,7 +468,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       err.code === 'commander.help'
     )
       return 0;
-    if (err.code?.startsWith('commander.')) return err.exitCode ?? 2;
+    if (e instanceof CommanderError || err.code?.startsWith('commander.')) return err.exitCode ?? 2;
     if (e instanceof Interrupted) {
       process.stderr.write(`mtrl-bench: ${e.message}\n`);
       return 130;

@@ -1,94 +1,90 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseStudy, type StudyConfig } from './config.js';
+import type { RunMeta } from './meta.js';
 import { type GridAxis, gridPoints, pointId, setPath } from './overrides.js';
-import type { Progress } from './progress.js';
+import { type Progress, silentProgress } from './progress.js';
+import { runStudy, type StudyResult } from './study.js';
+import { openSweepLog, type SweepPoint, type SweepRecord } from './sweepLog.js';
 
-/** One finished grid point, as one line of `results.jsonl`. */
-export interface SweepRecord<R> {
-  readonly id: string;
-  readonly point: Record<string, unknown>;
-  readonly config: StudyConfig;
-  readonly result: R;
+export type { SweepPoint, SweepRecord } from './sweepLog.js';
+export { readSweepRecords } from './sweepLog.js';
+
+/** What a sweep records per point: the study result and where and with what it ran. */
+export type SweepResult = StudyResult & { readonly meta: RunMeta };
+
+/**
+ * The points of a sweep: the cartesian product of `axes` applied to the base config, each
+ * validated (so a bad value is refused before anything runs) and given its stable id.
+ *
+ * @throws {ConfigError} naming the point and every bad field
+ */
+export function planSweep(
+  base: unknown,
+  source: string,
+  axes: readonly GridAxis[],
+  validate?: (c: StudyConfig) => string[],
+): SweepPoint[] {
+  return gridPoints(axes).map((point) => {
+    let raw = base;
+    for (const [path, value] of Object.entries(point)) raw = setPath(raw, path, value);
+    const config = parseStudy(raw, `${source} with ${JSON.stringify(point)}`, validate);
+    return { id: pointId(point), point, config };
+  });
+}
+
+/**
+ * Runs one point of a sweep as a local sweep and a queue worker both do.
+ *
+ * @returns the result with `meta`, or undefined when interrupted
+ */
+export async function runSweepPoint(
+  config: StudyConfig,
+  meta: RunMeta,
+  signal: AbortSignal,
+): Promise<SweepResult | undefined> {
+  const res = await runStudy(config, silentProgress, signal);
+  return res.completed ? { ...res, meta } : undefined;
 }
 
 /** Inputs of {@link runSweep}. */
 export interface SweepOptions<R> {
-  /** The base config as parsed from the file, before validation. */
-  readonly base: unknown;
-  readonly source: string;
-  readonly axes: readonly GridAxis[];
+  readonly points: readonly SweepPoint[];
   readonly outDir: string;
   /** Runs one point; returns undefined when interrupted (the point is then not recorded). */
   readonly runPoint: (config: StudyConfig, signal: AbortSignal) => Promise<R | undefined>;
   readonly progress: Progress;
   readonly signal: AbortSignal;
-  readonly validate?: (c: StudyConfig) => string[];
-}
-
-/** Reads the finished records of a sweep directory; a torn last line (from a crash) is ignored. */
-export function readSweepRecords<R>(outDir: string): SweepRecord<R>[] {
-  const file = join(outDir, 'results.jsonl');
-  if (!existsSync(file)) return [];
-  const out: SweepRecord<R>[] = [];
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (line.trim() === '') continue;
-    try {
-      out.push(JSON.parse(line) as SweepRecord<R>);
-    } catch {
-      // An interrupted write leaves at most one partial line; it is re-run.
-    }
-  }
-  return out;
 }
 
 /**
- * Runs the cartesian product of `axes` over a base config, appending each finished point to
- * `outDir/results.jsonl` as soon as it is done. Points already in the file are skipped, so an
- * interrupted sweep resumes where it stopped and gives the same records as an uninterrupted one.
- * Every point's config is validated before anything runs.
+ * Runs the points of a sweep one after the other on this machine, appending each finished
+ * point to `outDir/results.jsonl` as soon as it is done. Points already in the file are skipped,
+ * so an interrupted sweep resumes where it stopped and gives the same records as an
+ * uninterrupted one.
  *
  * @returns the records of all finished points, in grid order, and whether the sweep completed
  */
 export async function runSweep<R>(
   opts: SweepOptions<R>,
 ): Promise<{ records: SweepRecord<R>[]; completed: boolean }> {
-  const points = gridPoints(opts.axes);
-  const configs = points.map((p) => {
-    let raw = opts.base;
-    for (const [path, value] of Object.entries(p)) raw = setPath(raw, path, value);
-    return parseStudy(raw, `${opts.source} with ${JSON.stringify(p)}`, opts.validate);
-  });
-  mkdirSync(opts.outDir, { recursive: true });
-  const file = join(opts.outDir, 'results.jsonl');
-  // A crash mid-write leaves a torn last line; end it so the next record starts on its own line.
-  if (existsSync(file)) {
-    const text = readFileSync(file, 'utf8');
-    if (text.length > 0 && !text.endsWith('\n')) appendFileSync(file, '\n');
-  }
-  const done = new Map(readSweepRecords<R>(opts.outDir).map((r) => [r.id, r]));
-  const todo = points.map((p, i) => ({ p, i, id: pointId(p) })).filter(({ id }) => !done.has(id));
-  opts.progress.start('sweep', points.length);
-  opts.progress.tick(points.length - todo.length, `${points.length - todo.length} already done`);
+  const log = openSweepLog<R>(opts.outDir);
+  const todo = opts.points.filter((p) => !log.has(p.id));
+  const total = opts.points.length;
+  opts.progress.start('sweep', total);
+  opts.progress.tick(total - todo.length, `${total - todo.length} already done`);
   let completed = true;
-  for (const { p, i, id } of todo) {
+  for (const { id, point, config } of todo) {
     if (opts.signal.aborted) {
       completed = false;
       break;
     }
-    const result = await opts.runPoint(configs[i], opts.signal);
+    const result = await opts.runPoint(config, opts.signal);
     if (result === undefined) {
       completed = false;
       break;
     }
-    const record: SweepRecord<R> = { id, point: p, config: configs[i], result };
-    appendFileSync(file, `${JSON.stringify(record)}\n`);
-    done.set(id, record);
-    opts.progress.tick(1, JSON.stringify(p));
+    log.record({ id, point, config, result });
+    opts.progress.tick(1, JSON.stringify(point));
   }
   opts.progress.stop();
-  const records = points
-    .map((p) => done.get(pointId(p)))
-    .filter((r): r is SweepRecord<R> => r !== undefined);
-  return { records, completed };
+  return { records: log.recordsOf(opts.points), completed };
 }
