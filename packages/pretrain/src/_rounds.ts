@@ -1,0 +1,222 @@
+import { initLayer, type Layer } from '@mtrl/network';
+import { adam, applyUpdatesInto, type Params, sgd, type Transform } from '@mtrl/optim';
+import {
+  addInto,
+  assertShape,
+  copy,
+  copyInto,
+  type DType,
+  key,
+  normal,
+  normalizeRows,
+  row,
+  scaleInto,
+  zeros,
+} from '@mtrl/tensors';
+import type { TaskExecutor, TaskOutcome } from './_executor.js';
+import type { TaskContext } from './_runTask.js';
+import { checkThreads } from './_threads.js';
+import {
+  type LayerOptimizer,
+  type PretrainConfig,
+  type ResolvedPretrainConfig,
+  resolveConfig,
+} from './config.js';
+import { type RunKeys, runKeys } from './keys.js';
+import type { PretrainOptions, PretrainResult, RoundEvent, TaskEvent } from './pretrain.js';
+import type { TaskSource } from './source.js';
+
+function layerOptimizer(spec: LayerOptimizer, eta: number): Transform<unknown> {
+  switch (spec.kind) {
+    case 'step':
+      return sgd(eta) as Transform<unknown>;
+    case 'momentum':
+      return sgd(eta, {
+        momentum: spec.momentum,
+        nesterov: spec.nesterov ?? false,
+      }) as Transform<unknown>;
+    case 'adam':
+      return adam(eta, { b1: spec.b1, b2: spec.b2, eps: spec.eps }) as Transform<unknown>;
+  }
+}
+
+const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+/** A validated run: config, sizes, keys and the per-task context. @internal */
+export interface RunSetup {
+  readonly cfg: ResolvedPretrainConfig;
+  readonly T: number;
+  readonly d: number;
+  readonly keys: RunKeys;
+  readonly ctx: TaskContext;
+}
+
+/** Validates config, source and `options.threads`, and derives the run's keys. @internal */
+export function setupRun<D extends DType>(
+  source: TaskSource<D>,
+  config: PretrainConfig,
+  options: PretrainOptions<D>,
+): RunSetup {
+  const cfg = resolveConfig(config);
+  checkThreads(options?.threads);
+  const T = source?.tasks;
+  const d = source?.d;
+  if (
+    !Number.isInteger(T) ||
+    T < 1 ||
+    !Number.isInteger(d) ||
+    d < 1 ||
+    typeof source.sample !== 'function'
+  ) {
+    throw new RangeError(
+      'pretrain: source must be a TaskSource with integer tasks >= 1, d >= 1 and a sample(t, key, n, dtype) function',
+    );
+  }
+  const keys = runKeys(key(cfg.seed));
+  const ctx: TaskContext = {
+    dtype: cfg.dtype,
+    n1: cfg.n1,
+    n2: cfg.n2,
+    dataKey: keys.data,
+    step: { loss: cfg.loss, alpha: cfg.alpha, head: cfg.head, weight: 1 / T },
+  };
+  return { cfg, T, d, keys, ctx };
+}
+
+/** Sends a one-line notice to `options.onNotice`, or `console.warn`. @internal */
+export const notify = (options: { onNotice?: (m: string) => void }, message: string): void =>
+  options.onNotice ? options.onNotice(message) : console.warn(message);
+
+/** Yielded by the round loop when a task's outcome is still on its way from a worker. */
+export interface Pending {
+  readonly pending: Promise<unknown>;
+}
+/** @internal */
+export const isPending = (v: unknown): v is Pending =>
+  typeof v === 'object' && v !== null && 'pending' in v;
+
+/**
+ * The rounds of SPEC 4 over an executor of tasks: yields every event, and a {@link Pending}
+ * whenever a task's outcome must be awaited (the driver resumes it with the value). @internal
+ */
+export function* runRounds<D extends DType>(
+  setup: RunSetup,
+  options: PretrainOptions<D>,
+  exec: TaskExecutor<D>,
+): Generator<TaskEvent | RoundEvent | Pending, PretrainResult<D>, unknown> {
+  const { cfg, T, d, keys } = setup;
+  const dtype = cfg.dtype as D;
+  let layer: Layer<D>;
+  if (options.initialLayer !== undefined) {
+    assertShape('pretrain', 'initialLayer.w', options.initialLayer.w, [cfg.m, d]);
+    assertShape('pretrain', 'initialLayer.b', options.initialLayer.b, [cfg.m]);
+    layer = { w: copy(options.initialLayer.w, dtype), b: copy(options.initialLayer.b, dtype) };
+  } else {
+    layer = initLayer(keys.init, {
+      d,
+      m: cfg.m,
+      weights: cfg.init.weights,
+      bias: cfg.init.bias,
+      dtype,
+    });
+  }
+  const heads = zeros([T, cfg.m] as const, { dtype });
+  if (cfg.headInit.kind === 'normal') {
+    const h = normal(keys.heads, [T, cfg.m] as const, { dtype });
+    scaleInto(h, cfg.headInit.std);
+    copyInto(heads, h);
+  }
+  const probes = options.probes ?? {};
+  const measure = (): Record<string, number> => {
+    const out: Record<string, number> = {};
+    for (const [name, fn] of Object.entries(probes)) out[name] = fn(layer);
+    return out;
+  };
+  const start = now();
+  const history: RoundEvent[] = [];
+  const round0: RoundEvent = {
+    round: 0,
+    rounds: cfg.rounds,
+    headLoss: Number.NaN,
+    layerLoss: Number.NaN,
+    probes: measure(),
+    elapsedMs: now() - start,
+    etaMs: Number.NaN,
+  };
+  history.push(round0);
+  options.onRound?.(round0);
+  yield round0;
+
+  const optimizer = layerOptimizer(cfg.optimizer, cfg.eta);
+  const params = (): Params => (cfg.trainBias ? { w: layer.w, b: layer.b } : { w: layer.w });
+  let optState = optimizer.init(params());
+  const gradW = zeros([cfg.m, d] as const, { dtype });
+  const gradB = cfg.trainBias ? zeros([cfg.m] as const, { dtype }) : undefined;
+  let status: PretrainResult<D>['status'] = 'completed';
+  const roundStart = now();
+
+  for (let r = 1; r <= cfg.rounds; r++) {
+    gradW.data.fill(0);
+    gradB?.data.fill(0);
+    let headLoss = 0;
+    let layerLoss = 0;
+    let converged = 0;
+    exec.beginRound(r, layer, heads);
+    for (let t = 0; t < T; t++) {
+      const got = exec.take(t);
+      const res = (got instanceof Promise ? yield { pending: got } : got) as TaskOutcome<D>;
+      // G = ((0 + G_0) + G_1) + ... in task order, whichever thread computed each G_t.
+      addInto(gradW, gradW, res.gradW);
+      if (gradB && res.gradB) addInto(gradB, gradB, res.gradB);
+      copyInto(row(heads, t), res.head);
+      headLoss += res.headLoss / T;
+      layerLoss += res.layerLoss / T;
+      if (res.headConverged) converged++;
+      exec.release(res);
+      const te: TaskEvent = {
+        round: r,
+        rounds: cfg.rounds,
+        task: t,
+        tasks: T,
+        elapsedMs: now() - start,
+      };
+      options.onTask?.(te);
+      yield te;
+      if (options.signal?.aborted) break;
+    }
+    if (options.signal?.aborted && history.length <= r) {
+      // Interrupted mid-round: the partial round is dropped, the finished rounds are kept.
+      status = 'aborted';
+      break;
+    }
+    const grads: Params = gradB ? { w: gradW, b: gradB } : { w: gradW };
+    const [updates, nextState] = optimizer.update(grads, optState, params());
+    optState = nextState;
+    applyUpdatesInto(params(), updates);
+    if (cfg.normalizeRows) copyInto(layer.w, normalizeRows(layer.w));
+    const elapsed = now() - start;
+    const perRound = (now() - roundStart) / r;
+    const ev: RoundEvent = {
+      round: r,
+      rounds: cfg.rounds,
+      headLoss,
+      layerLoss,
+      probes: measure(),
+      elapsedMs: elapsed,
+      etaMs: perRound * (cfg.rounds - r),
+      ...(cfg.head.mode === 'fit' ? { headConvergedFraction: converged / T } : {}),
+    };
+    history.push(ev);
+    const verdict = options.onRound?.(ev);
+    yield ev;
+    if (verdict === 'stop') {
+      status = 'stopped';
+      break;
+    }
+    if (options.signal?.aborted) {
+      status = 'aborted';
+      break;
+    }
+  }
+  return { layer, heads, history, config: cfg, status };
+}

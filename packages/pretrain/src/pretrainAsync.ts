@@ -1,0 +1,72 @@
+import type { DType } from '@mtrl/tensors';
+import { localExecutor } from './_executor.js';
+import { isPending, notify, runRounds, setupRun } from './_rounds.js';
+import { threadedExecutor } from './_threadedExecutor.js';
+import { resolveThreads } from './_threads.js';
+import type { PretrainConfig } from './config.js';
+import type { PretrainOptions, PretrainResult } from './pretrain.js';
+import type { TaskSource } from './source.js';
+
+/**
+ * Runs multi-task pretraining asynchronously: yields to the event loop between tasks, so
+ * progress can be drawn and an `AbortSignal` (for example from Ctrl-C) is honoured after the
+ * task in progress, and runs the tasks of each round on `options.threads` worker threads
+ * (`node:worker_threads` in Node, module Web Workers in browsers). Each worker draws its tasks'
+ * samples itself from the source's `spec`; the result is bit-for-bit that of one thread.
+ *
+ * @param source - the tasks; with threads > 1 it needs a `spec` (see `suiteSource`)
+ * @param config - every knob; validated up front, all bad fields named in one error
+ * @param options - callbacks, probes, `signal`, `threads` (default 1)
+ * @returns a promise of the trained layer, final heads, per-round history and resolved config
+ * @throws {RangeError} (as a rejection) for an invalid config, source or `threads`; an error
+ * thrown in a worker rejects the promise with the worker's message, and the workers are
+ * terminated in every case
+ * @example
+ * const res = await pretrainAsync(source, { m: 64, n1: 256, n2: 256, alpha: 1, eta: 1000, rounds: 1, seed: 0 }, { threads: 2 });
+ */
+export async function pretrainAsync<D extends DType>(
+  source: TaskSource<D>,
+  config: PretrainConfig,
+  options: PretrainOptions<D> = {},
+): Promise<PretrainResult<D>> {
+  const setup = setupRun(source, config, options);
+  let threads = Math.min(await resolveThreads(options.threads), setup.T);
+  const spec = source.spec;
+  if (threads > 1 && spec === undefined) {
+    notify(
+      options,
+      `pretrain: this source has no spec (a user-defined sampler or custom tasks), so its tasks run on one thread instead of ${threads}`,
+    );
+    threads = 1;
+  }
+  const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+  if (threads <= 1 || spec === undefined) {
+    const exec = localExecutor(source, setup.ctx, setup.cfg.m, setup.cfg.trainBias);
+    const it = runRounds(setup, options, exec);
+    for (;;) {
+      const step = it.next();
+      if (step.done) return step.value;
+      await yieldToEventLoop();
+    }
+  }
+  const exec = await threadedExecutor<D>(
+    spec,
+    setup.ctx,
+    { m: setup.cfg.m, d: setup.d, tasks: setup.T, trainBias: setup.cfg.trainBias },
+    threads,
+  );
+  try {
+    const it = runRounds(setup, options, exec);
+    let input: unknown;
+    for (;;) {
+      const step = it.next(input);
+      input = undefined;
+      if (step.done) return step.value;
+      // Waiting for a worker already yields to the event loop; so does the end of a round.
+      if (isPending(step.value)) input = await step.value.pending;
+      else if ('headLoss' in step.value) await yieldToEventLoop();
+    }
+  } finally {
+    await exec.close();
+  }
+}
