@@ -5,7 +5,7 @@ export type {
   MaskedGemmKernel,
 } from './_kernels/types.js';
 export { checkFinite, checkSize } from './_validate.js';
-export { getBackend, listBackends, setBackend } from './backend.js';
+export { getBackend, listBackends, setBackend, setBackendAsync } from './backend.js';
 export type { DataFor, DType, FloatArray } from './dtype.js';
 export { allocate, assertDType, DTYPES, dtypeOf } from './dtype.js';
 export {

@@ -1,0 +1,446 @@
+// WAT source of the `wasm` backend of @mtrl/tensors, written out by TypeScript so the
+// register tiles can be unrolled without copy-paste. `scripts/wasm/build.ts` assembles it with
+// the `wabt` npm package into `src/_kernels/wasm/module.generated.ts`; run
+// `pnpm --filter @mtrl/tensors exec tsx scripts/wasm/build.ts --wat` to see the text.
+//
+// Design (after Goto and van de Geijn 2008, and the probe kernel described in issue 7):
+// - GEMM C = alpha A B + beta C on strided operands already copied into linear memory. B is
+//   packed once per call into strips of NR columns (for each p, the NR values B[p, j..j+NR)
+//   side by side), A into blocks of 64 rows made of 4-row strips. An MR x NR register tile
+//   (4 x 8 in f32, 4 x 4 in f64: eight v128 accumulators) accumulates over the whole K given
+//   (the caller splits K into chunks of at most KC), then is written to C once.
+// - Packing takes a contiguous fast path (v128 loads) when the strip direction is unit-stride,
+//   a transposing one (4 x 4 or 2 x 2 register transposes) when K is unit-stride, and a scalar
+//   path otherwise and for ragged strips, which it pads with zeros.
+// - The masked first-layer product out = alpha ((z > 0) ⊙ (g a^T))^T x + beta out is the same
+//   GEMM with A = ((z > 0) ⊙ (g a^T))^T formed while packing A, so the n x m factor only ever
+//   exists as one packed 64-row block.
+// - Addresses are byte offsets (i32), strides are in elements and may be negative. Bytes
+//   [0, 256) are the tile spill area used for ragged or strided stores of C.
+
+type T = 'f32' | 'f64';
+
+interface Dt {
+  t: T;
+  /** bytes per element */
+  es: number;
+  /** log2(es) */
+  sh: number;
+  /** lanes per v128 */
+  lanes: number;
+  /** register tile columns */
+  nr: number;
+  splat: string;
+  add: string;
+  mul: string;
+}
+
+const DTS: Record<T, Dt> = {
+  f32: {
+    t: 'f32',
+    es: 4,
+    sh: 2,
+    lanes: 4,
+    nr: 8,
+    splat: 'v128.load32_splat',
+    add: 'f32x4.add',
+    mul: 'f32x4.mul',
+  },
+  f64: {
+    t: 'f64',
+    es: 8,
+    sh: 3,
+    lanes: 2,
+    nr: 4,
+    splat: 'v128.load64_splat',
+    add: 'f64x2.add',
+    mul: 'f64x2.mul',
+  },
+};
+
+/** Register tile rows (both dtypes) and the row block of packed A. */
+export const MR = 4;
+export const MB = 64;
+/** Register tile columns by dtype. */
+export const NR = { f32: DTS.f32.nr, f64: DTS.f64.nr } as const;
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+const get = (x: string) => `(local.get $${x})`;
+const set = (x: string, v: string) => `(local.set $${x} ${v})`;
+const i32 = (v: number) => `(i32.const ${v})`;
+const add = (a: string, b: string) => `(i32.add ${a} ${b})`;
+const mul = (a: string, b: string) => `(i32.mul ${a} ${b})`;
+const shl = (a: string, b: number) => (b === 0 ? a : `(i32.shl ${a} ${i32(b)})`);
+const min = (a: string, b: string) => `(select ${a} ${b} (i32.lt_s ${a} ${b}))`;
+const params = (spec: string) =>
+  spec
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((p) => {
+      const [name, type] = p.split(':');
+      return `(param $${name} ${type})`;
+    })
+    .join(' ');
+const locals = (spec: string) =>
+  spec
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((p) => {
+      const [name, type] = p.split(':');
+      return `(local $${name} ${type})`;
+    })
+    .join(' ');
+// i8x16.shuffle byte indices that pick the given lanes of width `es` from (x, y), y's lanes
+// numbered from 16 / es.
+function lanes(es: number, picks: number[]): string {
+  return picks.flatMap((l) => range(es).map((b) => l * es + b)).join(' ');
+}
+
+// One MR x NR tile over k steps: a points at the A strip (MR values per step), b at the B
+// strip (NR values per step); k >= 1. The tile goes to C (byte address c, element strides
+// sc0 and sc1) as alpha * tile + beta * C, or alpha * tile when beta = 0; mr x nr of it.
+function micro(d: Dt): string {
+  const nv = d.nr / d.lanes;
+  const acc = (r: number, v: number) => `c${r}_${v}`;
+  const accs = range(MR).flatMap((r) => range(nv).map((v) => acc(r, v)));
+  const step = range(nv)
+    .map((v) => set(`b${v}`, `(v128.load offset=${16 * v} ${get('b')})`))
+    .concat(
+      range(MR).flatMap((r) => [
+        set('av', `(${d.splat} offset=${r * d.es} ${get('a')})`),
+        ...range(nv).map((v) =>
+          set(acc(r, v), `(${d.add} ${get(acc(r, v))} (${d.mul} ${get('av')} ${get(`b${v}`)}))`),
+        ),
+      ]),
+    );
+  const alpha = `(${d.t === 'f32' ? 'f32x4' : 'f64x2'}.splat ${get('alpha')})`;
+  const beta = `(${d.t === 'f32' ? 'f32x4' : 'f64x2'}.splat ${get('beta')})`;
+  const rowStores = (withBeta: boolean) =>
+    range(MR).flatMap((r) => [
+      ...range(nv).map((v) => {
+        const scaled = `(${d.mul} ${get('va')} ${get(acc(r, v))})`;
+        const value = withBeta
+          ? `(${d.add} ${scaled} (${d.mul} ${get('vb')} (v128.load offset=${16 * v} ${get('c')})))`
+          : scaled;
+        return `(v128.store offset=${16 * v} ${get('c')} ${value})`;
+      }),
+      set('c', add(get('c'), get('sc0'))),
+    ]);
+  return `
+  (func $micro_${d.t} ${params(`k:i32 a:i32 b:i32 alpha:${d.t} beta:${d.t} c:i32 sc0:i32 sc1:i32 mr:i32 nr:i32`)}
+    ${locals(
+      `end:i32 av:v128 va:v128 vb:v128 ${range(nv)
+        .map((v) => `b${v}:v128`)
+        .join(' ')} ${accs.map((x) => `${x}:v128`).join(' ')}`,
+    )}
+    ${set('end', add(get('a'), mul(get('k'), i32(MR * d.es))))}
+    (loop $k
+      ${step.join('\n      ')}
+      ${set('a', add(get('a'), i32(MR * d.es)))}
+      ${set('b', add(get('b'), i32(d.nr * d.es)))}
+      (br_if $k (i32.lt_u ${get('a')} ${get('end')})))
+    (if (i32.and (i32.and (i32.eq ${get('mr')} ${i32(MR)}) (i32.eq ${get('nr')} ${i32(d.nr)})) (i32.eq ${get('sc1')} ${i32(1)}))
+      (then
+        ${set('sc0', shl(get('sc0'), d.sh))}
+        ${set('va', alpha)}
+        (if (${d.t}.eq ${get('beta')} (${d.t}.const 0))
+          (then
+            ${rowStores(false).join('\n            ')})
+          (else
+            ${set('vb', beta)}
+            ${rowStores(true).join('\n            ')})))
+      (else
+        ${accs.map((x, i) => `(v128.store offset=${16 * i} ${i32(0)} ${get(x)})`).join('\n        ')}
+        (call $store_tile_${d.t} ${['alpha', 'beta', 'c', 'sc0', 'sc1', 'mr', 'nr'].map(get).join(' ')}))))`;
+}
+
+// Writes mr x nr of the spilled tile (row-major MR x NR at address 0) into C, scalar.
+function storeTile(d: Dt): string {
+  const ld = (p: string) => `(${d.t}.load ${p})`;
+  return `
+  (func $store_tile_${d.t} ${params(`alpha:${d.t} beta:${d.t} c:i32 sc0:i32 sc1:i32 mr:i32 nr:i32`)}
+    ${locals(`i:i32 j:i32 p:i32 t:i32 v:${d.t}`)}
+    ${set('sc0', shl(get('sc0'), d.sh))}
+    ${set('sc1', shl(get('sc1'), d.sh))}
+    (loop $rows
+      ${set('p', add(get('c'), mul(get('i'), get('sc0'))))}
+      ${set('t', mul(get('i'), i32(d.nr * d.es)))}
+      ${set('j', i32(0))}
+      (loop $cols
+        ${set('v', `(${d.t}.mul ${get('alpha')} ${ld(get('t'))})`)}
+        (if (${d.t}.ne ${get('beta')} (${d.t}.const 0))
+          (then ${set('v', `(${d.t}.add ${get('v')} (${d.t}.mul ${get('beta')} ${ld(get('p'))}))`)}))
+        (${d.t}.store ${get('p')} ${get('v')})
+        ${set('p', add(get('p'), get('sc1')))}
+        ${set('t', add(get('t'), i32(d.es)))}
+        ${set('j', add(get('j'), i32(1)))}
+        (br_if $cols (i32.lt_s ${get('j')} ${get('nr')})))
+      ${set('i', add(get('i'), i32(1)))}
+      (br_if $rows (i32.lt_s ${get('i')} ${get('mr')}))))`;
+}
+
+// Scalar packing of one strip of width W from step p0 to k: dst (at step p0) receives, for each
+// step p, src[r * sr + p * sk] for r < w and zeros for w <= r < W.
+function packScalar(d: Dt, w: number): string {
+  return `
+  (func $pack_scalar_${d.t}_${w} ${params('w:i32 k:i32 p:i32 src:i32 sr:i32 sk:i32 dst:i32')}
+    ${locals(`r:i32 q:i32 v:${d.t}`)}
+    (if (i32.ge_s ${get('p')} ${get('k')}) (then (return)))
+    ${set('sr', shl(get('sr'), d.sh))}
+    ${set('sk', shl(get('sk'), d.sh))}
+    ${set('src', add(get('src'), mul(get('p'), get('sk'))))}
+    (loop $steps
+      ${set('q', get('src'))}
+      ${set('r', i32(0))}
+      (loop $lanes
+        ${set('v', `(${d.t}.const 0)`)}
+        (if (i32.lt_s ${get('r')} ${get('w')}) (then ${set('v', `(${d.t}.load ${get('q')})`)}))
+        (${d.t}.store ${get('dst')} ${get('v')})
+        ${set('q', add(get('q'), get('sr')))}
+        ${set('dst', add(get('dst'), i32(d.es)))}
+        ${set('r', add(get('r'), i32(1)))}
+        (br_if $lanes (i32.lt_s ${get('r')} ${i32(w)})))
+      ${set('src', add(get('src'), get('sk')))}
+      ${set('p', add(get('p'), i32(1)))}
+      (br_if $steps (i32.lt_s ${get('p')} ${get('k')}))))`;
+}
+
+// Transposing fast path for a full strip whose K direction is unit-stride: returns the WAT
+// of a loop body over blocks of `lanes` steps (p advanced by d.lanes, dst by lanes * W * es).
+function transposeBlock(d: Dt, w: number): string[] {
+  const out: string[] = [];
+  if (d.t === 'f32') {
+    // Groups of 4 strip rows: load rows r..r+3 at steps p..p+3, transpose 4 x 4, store each
+    // step's 4 values at dst + step * W * 4 + group * 16.
+    for (let g = 0; g < w / 4; g++) {
+      for (let r = 0; r < 4; r++)
+        out.push(set(`v${r}`, `(v128.load ${add(get('q'), mul(i32(4 * g + r), get('srb')))})`));
+      out.push(set('t0', `(i8x16.shuffle ${lanes(4, [0, 4, 1, 5])} ${get('v0')} ${get('v1')})`));
+      out.push(set('t1', `(i8x16.shuffle ${lanes(4, [0, 4, 1, 5])} ${get('v2')} ${get('v3')})`));
+      out.push(set('t2', `(i8x16.shuffle ${lanes(4, [2, 6, 3, 7])} ${get('v0')} ${get('v1')})`));
+      out.push(set('t3', `(i8x16.shuffle ${lanes(4, [2, 6, 3, 7])} ${get('v2')} ${get('v3')})`));
+      const rows = [
+        ['t0', 't1', [0, 2]],
+        ['t0', 't1', [1, 3]],
+        ['t2', 't3', [0, 2]],
+        ['t2', 't3', [1, 3]],
+      ] as const;
+      rows.forEach(([x, y, picks], s) => {
+        out.push(
+          `(v128.store offset=${s * w * 4 + g * 16} ${get('dst')} (i8x16.shuffle ${lanes(8, [...picks])} ${get(x)} ${get(y)}))`,
+        );
+      });
+    }
+  } else {
+    // Pairs of strip rows at steps p, p+1: [x_r[p], x_r[p+1]] -> step p gets [x_r[p], x_{r+1}[p]].
+    for (let g = 0; g < w / 2; g++) {
+      for (let r = 0; r < 2; r++)
+        out.push(set(`v${r}`, `(v128.load ${add(get('q'), mul(i32(2 * g + r), get('srb')))})`));
+      out.push(
+        `(v128.store offset=${g * 16} ${get('dst')} (i8x16.shuffle ${lanes(8, [0, 2])} ${get('v0')} ${get('v1')}))`,
+      );
+      out.push(
+        `(v128.store offset=${w * 8 + g * 16} ${get('dst')} (i8x16.shuffle ${lanes(8, [1, 3])} ${get('v0')} ${get('v1')}))`,
+      );
+    }
+  }
+  return out;
+}
+
+// Packs `rows` rows of a K-long operand into strips of W: strip s at dst + s * k * W * es holds,
+// for each step p, src[(s W + r) sr + p sk] for r < W (zeros past `rows`).
+// - sr = 1 (strips run along memory): step by step, each step's `rows` contiguous values are
+//   copied into every full strip, so memory is read in order even when sk is large.
+// - sk = 1 (steps run along memory): strip by strip, W rows transposed in registers.
+// - otherwise, and for a ragged last strip: scalar.
+function pack(d: Dt, w: number): string {
+  const nv = (w * d.es) / 16;
+  const contiguous = range(nv).map(
+    (v) => `(v128.store offset=${16 * v} ${get('o')} (v128.load offset=${16 * v} ${get('q')}))`,
+  );
+  return `
+  (func $pack_${d.t}_${w} ${params('rows:i32 k:i32 src:i32 sr:i32 sk:i32 dst:i32')}
+    ${locals('r0:i32 w:i32 p:i32 q:i32 o:i32 srb:i32 skb:i32 end:i32 full:i32 sstep:i32 v0:v128 v1:v128 v2:v128 v3:v128 t0:v128 t1:v128 t2:v128 t3:v128')}
+    ${set('srb', shl(get('sr'), d.sh))}
+    ${set('skb', shl(get('sk'), d.sh))}
+    (if (i32.eq ${get('sr')} ${i32(1)})
+      (then
+        ${set('full', mul(`(i32.div_u ${get('rows')} ${i32(w)})`, i32(w)))}
+        ${set('sstep', mul(get('k'), i32(w * d.es)))}
+        (if (i32.gt_s ${get('full')} ${i32(0)})
+          (then
+            (loop $steps
+              ${set('q', add(get('src'), mul(get('p'), get('skb'))))}
+              ${set('o', add(get('dst'), mul(get('p'), i32(w * d.es))))}
+              ${set('r0', i32(0))}
+              (loop $c
+                ${contiguous.join('\n                ')}
+                ${set('q', add(get('q'), i32(w * d.es)))}
+                ${set('o', add(get('o'), get('sstep')))}
+                ${set('r0', add(get('r0'), i32(w)))}
+                (br_if $c (i32.lt_s ${get('r0')} ${get('full')})))
+              ${set('p', add(get('p'), i32(1)))}
+              (br_if $steps (i32.lt_s ${get('p')} ${get('k')})))))
+        (if (i32.lt_s ${get('full')} ${get('rows')})
+          (then
+            (call $pack_scalar_${d.t}_${w} (i32.sub ${get('rows')} ${get('full')}) ${get('k')} ${i32(0)}
+              ${add(get('src'), shl(get('full'), d.sh))} ${get('sr')} ${get('sk')}
+              ${add(get('dst'), mul(`(i32.div_u ${get('full')} ${i32(w)})`, get('sstep')))})))
+        (return)))
+    (block $done
+      (loop $strips
+        (br_if $done (i32.ge_s ${get('r0')} ${get('rows')}))
+        ${set('w', min(i32(w), `(i32.sub ${get('rows')} ${get('r0')})`))}
+        ${set('q', add(get('src'), mul(get('r0'), get('srb'))))}
+        ${set('end', add(get('dst'), mul(get('k'), i32(w * d.es))))}
+        ${set('p', i32(0))}
+        (if (i32.and (i32.eq ${get('w')} ${i32(w)}) (i32.eq ${get('sk')} ${i32(1)}))
+          (then
+            (block $tdone
+              (loop $t
+                (br_if $tdone (i32.gt_s ${add(get('p'), i32(d.lanes))} ${get('k')}))
+                ${transposeBlock(d, w).join('\n                ')}
+                ${set('q', add(get('q'), i32(16)))}
+                ${set('dst', add(get('dst'), i32(d.lanes * w * d.es)))}
+                ${set('p', add(get('p'), i32(d.lanes)))}
+                (br $t)))))
+        (call $pack_scalar_${d.t}_${w} ${get('w')} ${get('k')} ${get('p')} ${add(get('src'), mul(get('r0'), get('srb')))} ${get('sr')} ${get('sk')} ${get('dst')})
+        ${set('dst', get('end'))}
+        ${set('r0', add(get('r0'), i32(w)))}
+        (br $strips))))`;
+}
+
+// Packs rows [0, rows) of A = ((z > 0) ⊙ (g a^T))^T into 4-row strips over k samples:
+// strip s, step p holds z[p sz0 + (4s + r) sz1] > 0 ? g[p sg] a[(4s + r) sa] : 0.
+function packMasked(d: Dt): string {
+  const fx = d.t === 'f32' ? 'f32x4' : 'f64x2';
+  const nv = (MR * d.es) / 16;
+  const fast = [
+    set('gv', `(${d.splat} ${get('gp')})`),
+    ...range(nv).map(
+      (v) =>
+        `(v128.store offset=${16 * v} ${get('dst')} (v128.and (${fx}.mul ${get('gv')} ${get(`a${v}`)}) (${fx}.gt (v128.load offset=${16 * v} ${get('zp')}) (v128.const i32x4 0 0 0 0))))`,
+    ),
+  ];
+  const ld = (p: string) => `(${d.t}.load ${p})`;
+  return `
+  (func $pack_masked_${d.t} ${params('rows:i32 k:i32 z:i32 sz0:i32 sz1:i32 g:i32 sg:i32 a:i32 sa:i32 dst:i32')}
+    ${locals(`r0:i32 w:i32 p:i32 r:i32 zp:i32 gp:i32 ap:i32 zq:i32 gval:${d.t} gv:v128 a0:v128 a1:v128`)}
+    ${set('sz0', shl(get('sz0'), d.sh))}
+    ${set('sz1', shl(get('sz1'), d.sh))}
+    ${set('sg', shl(get('sg'), d.sh))}
+    ${set('sa', shl(get('sa'), d.sh))}
+    (block $done
+      (loop $strips
+        (br_if $done (i32.ge_s ${get('r0')} ${get('rows')}))
+        ${set('w', min(i32(MR), `(i32.sub ${get('rows')} ${get('r0')})`))}
+        ${set('zp', add(get('z'), mul(get('r0'), get('sz1'))))}
+        ${set('ap', add(get('a'), mul(get('r0'), get('sa'))))}
+        ${set('gp', get('g'))}
+        ${set('p', i32(0))}
+        (if (i32.and (i32.eq ${get('w')} ${i32(MR)}) (i32.and (i32.eq ${get('sz1')} ${i32(d.es)}) (i32.eq ${get('sa')} ${i32(d.es)})))
+          (then
+            ${range(nv)
+              .map((v) => set(`a${v}`, `(v128.load offset=${16 * v} ${get('ap')})`))
+              .join('\n            ')}
+            (loop $fast
+              ${fast.join('\n              ')}
+              ${set('zp', add(get('zp'), get('sz0')))}
+              ${set('gp', add(get('gp'), get('sg')))}
+              ${set('dst', add(get('dst'), i32(MR * d.es)))}
+              ${set('p', add(get('p'), i32(1)))}
+              (br_if $fast (i32.lt_s ${get('p')} ${get('k')}))))
+          (else
+            (loop $slow
+              ${set('gval', ld(get('gp')))}
+              ${set('zq', get('zp'))}
+              ${set('r', i32(0))}
+              (loop $lanes
+                (${d.t}.store ${get('dst')} (${d.t}.const 0))
+                (if (i32.lt_s ${get('r')} ${get('w')})
+                  (then
+                    (if (${d.t}.gt ${ld(get('zq'))} (${d.t}.const 0))
+                      (then (${d.t}.store ${get('dst')} (${d.t}.mul ${get('gval')} ${ld(add(get('ap'), mul(get('r'), get('sa'))))}))))))
+                ${set('zq', add(get('zq'), get('sz1')))}
+                ${set('dst', add(get('dst'), i32(d.es)))}
+                ${set('r', add(get('r'), i32(1)))}
+                (br_if $lanes (i32.lt_s ${get('r')} ${i32(MR)})))
+              ${set('zp', add(get('zp'), get('sz0')))}
+              ${set('gp', add(get('gp'), get('sg')))}
+              ${set('p', add(get('p'), i32(1)))}
+              (br_if $slow (i32.lt_s ${get('p')} ${get('k')})))))
+        ${set('r0', add(get('r0'), i32(MR)))}
+        (br $strips))))`;
+}
+
+// All register tiles of one packed row block (mb <= MB rows at wa) against every packed B strip.
+function block(d: Dt): string {
+  return `
+  (func $block_${d.t} ${params(`mb:i32 n:i32 k:i32 alpha:${d.t} beta:${d.t} c:i32 sc0:i32 sc1:i32 wa:i32 wb:i32`)}
+    ${locals('j:i32 i:i32 as:i32 bstep:i32 astep:i32 cj:i32')}
+    ${set('bstep', mul(get('k'), i32(d.nr * d.es)))}
+    ${set('astep', mul(get('k'), i32(MR * d.es)))}
+    (loop $cols
+      ${set('cj', add(get('c'), shl(mul(get('j'), get('sc1')), d.sh)))}
+      ${set('i', i32(0))}
+      ${set('as', get('wa'))}
+      (loop $rows
+        (call $micro_${d.t} ${get('k')} ${get('as')} ${get('wb')} ${get('alpha')} ${get('beta')}
+          ${add(get('cj'), shl(mul(get('i'), get('sc0')), d.sh))} ${get('sc0')} ${get('sc1')}
+          ${min(i32(MR), `(i32.sub ${get('mb')} ${get('i')})`)} ${min(i32(d.nr), `(i32.sub ${get('n')} ${get('j')})`)})
+        ${set('as', add(get('as'), get('astep')))}
+        ${set('i', add(get('i'), i32(MR)))}
+        (br_if $rows (i32.lt_s ${get('i')} ${get('mb')})))
+      ${set('wb', add(get('wb'), get('bstep')))}
+      ${set('j', add(get('j'), i32(d.nr)))}
+      (br_if $cols (i32.lt_s ${get('j')} ${get('n')}))))`;
+}
+
+// C = alpha A B + beta C for m, n, k >= 1; wa holds MB * k and wb ceil(n / NR) * NR * k elements.
+function gemm(d: Dt): string {
+  return `
+  (func (export "gemm_${d.t}") ${params(`m:i32 n:i32 k:i32 alpha:${d.t} pa:i32 sa0:i32 sa1:i32 pb:i32 sb0:i32 sb1:i32 beta:${d.t} pc:i32 sc0:i32 sc1:i32 wa:i32 wb:i32`)}
+    ${locals('i:i32 mb:i32')}
+    (call $pack_${d.t}_${d.nr} ${['n', 'k', 'pb', 'sb1', 'sb0', 'wb'].map(get).join(' ')})
+    (loop $blocks
+      ${set('mb', min(i32(MB), `(i32.sub ${get('m')} ${get('i')})`))}
+      (call $pack_${d.t}_${MR} ${get('mb')} ${get('k')} ${add(get('pa'), shl(mul(get('i'), get('sa0')), d.sh))} ${get('sa0')} ${get('sa1')} ${get('wa')})
+      (call $block_${d.t} ${get('mb')} ${get('n')} ${get('k')} ${get('alpha')} ${get('beta')}
+        ${add(get('pc'), shl(mul(get('i'), get('sc0')), d.sh))} ${get('sc0')} ${get('sc1')} ${get('wa')} ${get('wb')})
+      ${set('i', add(get('i'), i32(MB)))}
+      (br_if $blocks (i32.lt_s ${get('i')} ${get('m')}))))`;
+}
+
+// out [m, d] = alpha ((z > 0) ⊙ (g a^T))^T x + beta out over n >= 1 samples, m, d >= 1.
+function masked(d: Dt): string {
+  return `
+  (func (export "masked_${d.t}") ${params(`n:i32 m:i32 d:i32 alpha:${d.t} pz:i32 sz0:i32 sz1:i32 pg:i32 sg:i32 pa:i32 sa:i32 px:i32 sx0:i32 sx1:i32 beta:${d.t} po:i32 so0:i32 so1:i32 wa:i32 wb:i32`)}
+    ${locals('i:i32 mb:i32')}
+    (call $pack_${d.t}_${d.nr} ${['d', 'n', 'px', 'sx1', 'sx0', 'wb'].map(get).join(' ')})
+    (loop $blocks
+      ${set('mb', min(i32(MB), `(i32.sub ${get('m')} ${get('i')})`))}
+      (call $pack_masked_${d.t} ${get('mb')} ${get('n')} ${add(get('pz'), shl(mul(get('i'), get('sz1')), d.sh))} ${get('sz0')} ${get('sz1')}
+        ${get('pg')} ${get('sg')} ${add(get('pa'), shl(mul(get('i'), get('sa')), d.sh))} ${get('sa')} ${get('wa')})
+      (call $block_${d.t} ${get('mb')} ${get('d')} ${get('n')} ${get('alpha')} ${get('beta')}
+        ${add(get('po'), shl(mul(get('i'), get('so0')), d.sh))} ${get('so0')} ${get('so1')} ${get('wa')} ${get('wb')})
+      ${set('i', add(get('i'), i32(MB)))}
+      (br_if $blocks (i32.lt_s ${get('i')} ${get('m')}))))`;
+}
+
+/** The WAT text of the kernel module (imports `env.memory`). */
+export function kernelsWat(): string {
+  const parts: string[] = [];
+  for (const d of [DTS.f32, DTS.f64]) {
+    parts.push(storeTile(d), micro(d), block(d));
+    for (const w of new Set([MR, d.nr])) parts.push(packScalar(d, w), pack(d, w));
+    parts.push(packMasked(d), gemm(d), masked(d));
+  }
+  return `(module
+  (import "env" "memory" (memory 1))${parts.join('\n')})
+`;
+}
+
+/** A minimal module using one SIMD instruction: `WebAssembly.validate` of it detects SIMD. */
+export function simdProbeWat(): string {
+  return '(module (func (result v128) (i32x4.splat (i32.const 0))))\n';
+}

@@ -1,0 +1,246 @@
+import { describe, expect, it } from 'vitest';
+import type { DType, FloatArray } from '../../dtype.js';
+import { foldIn, key, type Stream, stream } from '../../index.js';
+import { gemmReference } from '../gemmReference.js';
+import { gemmWasm, KC, MB } from './gemmWasm.js';
+
+// A strided operand: logical [rows, cols] at data[offset + i * s0 + j * s1].
+interface Operand {
+  data: FloatArray;
+  s0: number;
+  s1: number;
+  offset: number;
+}
+
+type Layout = 'row' | 'col' | 'padded' | 'every-other' | 'reversed-rows';
+const LAYOUTS: Layout[] = ['row', 'col', 'padded', 'every-other', 'reversed-rows'];
+
+// Lays out a logical matrix in a buffer whose gaps hold `fill`, so reads or writes outside
+// the view show up.
+function operand(
+  s: Stream,
+  dtype: DType,
+  rows: number,
+  cols: number,
+  layout: Layout,
+  fill = Number.NaN,
+): Operand {
+  const offset = 1 + s.nextInt(3);
+  let [s0, s1] = [cols, 1];
+  let start = offset;
+  if (layout === 'col') [s0, s1] = [1, rows];
+  else if (layout === 'padded') [s0, s1] = [cols + 3, 1];
+  else if (layout === 'every-other') [s0, s1] = [2 * cols + 1, 2];
+  else if (layout === 'reversed-rows') {
+    [s0, s1] = [-cols, 1];
+    start = offset + Math.max(rows - 1, 0) * cols;
+  }
+  const size = offset + Math.abs(s0) * rows + Math.abs(s1) * cols + 2;
+  const data = dtype === 'float32' ? new Float32Array(size) : new Float64Array(size);
+  data.fill(fill);
+  for (let i = 0; i < rows; i++)
+    for (let j = 0; j < cols; j++) data[start + i * s0 + j * s1] = 2 * s.nextFloat() - 1;
+  return { data, s0, s1, offset: start };
+}
+
+const at = (x: Operand, i: number, j: number) => x.data[x.offset + i * x.s0 + j * x.s1];
+const clone = (x: Operand): Operand => ({ ...x, data: x.data.slice() });
+
+function run(
+  kernel: typeof gemmWasm,
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: Operand,
+  b: Operand,
+  beta: number,
+  c: Operand,
+): void {
+  kernel(
+    m,
+    n,
+    k,
+    alpha,
+    a.data,
+    a.s0,
+    a.s1,
+    a.offset,
+    b.data,
+    b.s0,
+    b.s1,
+    b.offset,
+    beta,
+    c.data,
+    c.s0,
+    c.s1,
+    c.offset,
+  );
+}
+
+// float32 accumulates in float32 in the WASM kernel (in float64 in the reference), so each
+// entry may differ by about k roundings of its magnitude sum |alpha| sum_p |a_ip b_pj| +
+// |beta c_ij|; float64 by k roundings in float64.
+const EPS = { float32: 1.2e-7, float64: 2.3e-16 } as const;
+
+// Compares C with gemmReference entry by entry and checks the gaps of C are untouched.
+function expectMatchesReference(
+  dtype: DType,
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: Operand,
+  b: Operand,
+  beta: number,
+  c0: Operand,
+  got: Operand,
+): void {
+  const want = clone(c0);
+  run(gemmReference, m, n, k, alpha, a, b, beta, want);
+  const inView = new Set<number>();
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let mag = 0;
+      for (let p = 0; p < k; p++) mag += Math.abs(at(a, i, p) * at(b, p, j));
+      const old = at(c0, i, j);
+      const scale = Math.abs(alpha) * mag + (beta === 0 ? 0 : Math.abs(beta * old));
+      const tol = (k + 4) * EPS[dtype] * scale + 1e-300;
+      const g = at(got, i, j);
+      const w = at(want, i, j);
+      if (!(Math.abs(g - w) <= tol))
+        expect.fail(`${dtype} C[${i}, ${j}] = ${g}, reference ${w} (m=${m} n=${n} k=${k})`);
+      inView.add(got.offset + i * got.s0 + j * got.s1);
+    }
+  }
+  for (let o = 0; o < got.data.length; o++) {
+    if (!inView.has(o) && !Object.is(got.data[o], c0.data[o]))
+      expect.fail(`C buffer index ${o} outside the view changed`);
+  }
+}
+
+describe('gemmWasm against gemmReference', () => {
+  it.each(['float32', 'float64'] as const)(
+    'agrees on random shapes (incl. 1 and odd), layouts and alpha/beta (%s)',
+    (dtype) => {
+      const s = stream(foldIn(key(21), dtype === 'float32' ? 32 : 64));
+      const sizes = [1, 2, 3, 4, 5, 7, 8, 9, 17, 63, 65, 130];
+      const scalars: [number, number][] = [
+        [1, 0],
+        [-0.5, 0],
+        [2, 1],
+        [1, -1.5],
+        [0.3, 0.7],
+      ];
+      for (let t = 0; t < 60; t++) {
+        const [m, n, k] = [0, 0, 0].map(() => sizes[s.nextInt(sizes.length)]);
+        const [alpha, beta] = scalars[t % scalars.length];
+        const a = operand(s, dtype, m, k, LAYOUTS[s.nextInt(LAYOUTS.length)]);
+        const b = operand(s, dtype, k, n, LAYOUTS[s.nextInt(LAYOUTS.length)]);
+        const c0 = operand(s, dtype, m, n, LAYOUTS[s.nextInt(LAYOUTS.length)], 1234.5);
+        if (beta === 0) {
+          // beta = 0 overwrites C: NaN or Infinity there must not leak into the result.
+          for (let i = 0; i < m; i++)
+            for (let j = 0; j < n; j++)
+              c0.data[c0.offset + i * c0.s0 + j * c0.s1] = (i + j) % 2 ? Number.NaN : Infinity;
+        }
+        const c = clone(c0);
+        run(gemmWasm, m, n, k, alpha, a, b, beta, c);
+        expectMatchesReference(dtype, m, n, k, alpha, a, b, beta, c0, c);
+      }
+    },
+  );
+
+  it.each(['float32', 'float64'] as const)(
+    'covers A B, A^T B, A B^T and A^T B^T on contiguous operands (%s)',
+    (dtype) => {
+      const s = stream(foldIn(key(22), dtype === 'float32' ? 32 : 64));
+      const [m, n, k] = [70, 37, 45];
+      for (const [ta, tb] of [
+        [false, false],
+        [true, false],
+        [false, true],
+        [true, true],
+      ]) {
+        const a = operand(s, dtype, m, k, ta ? 'col' : 'row');
+        const b = operand(s, dtype, k, n, tb ? 'col' : 'row');
+        const c0 = operand(s, dtype, m, n, 'row', Number.NaN);
+        const c = clone(c0);
+        run(gemmWasm, m, n, k, 1, a, b, 0, c);
+        expectMatchesReference(dtype, m, n, k, 1, a, b, 0, c0, c);
+      }
+    },
+  );
+
+  it('crosses the row block (64), the K chunk (1024) and ragged register tiles', () => {
+    const s = stream(key(23));
+    for (const dtype of ['float32', 'float64'] as const) {
+      for (const [m, n, k] of [
+        [MB + 1, 9, KC + 77],
+        [2 * MB + 3, 13, 5],
+        [3, 2 * KC + 1, 2],
+      ] as const) {
+        const a = operand(s, dtype, m, k, 'row');
+        const b = operand(s, dtype, k, n, 'col');
+        const c0 = operand(s, dtype, m, n, 'padded', 0.25);
+        const c = clone(c0);
+        run(gemmWasm, m, n, k, 0.75, a, b, 0.5, c);
+        expectMatchesReference(dtype, m, n, k, 0.75, a, b, 0.5, c0, c);
+      }
+    }
+  });
+
+  it('reads A and B from one buffer (x^T x) correctly', () => {
+    const s = stream(key(24));
+    for (const dtype of ['float32', 'float64'] as const) {
+      const x = operand(s, dtype, 40, 11, 'padded');
+      const xt: Operand = { ...x, s0: x.s1, s1: x.s0 };
+      const c0 = operand(s, dtype, 11, 11, 'row', 0);
+      const c = clone(c0);
+      run(gemmWasm, 11, 11, 40, 1, xt, x, 0, c);
+      expectMatchesReference(dtype, 11, 11, 40, 1, xt, x, 0, c0, c);
+    }
+  });
+
+  it('handles empty dimensions, alpha = 0 and mixed dtypes like the reference', () => {
+    const s = stream(key(25));
+    const a = operand(s, 'float64', 3, 0, 'row');
+    const b = operand(s, 'float64', 0, 4, 'row');
+    const c0 = operand(s, 'float64', 3, 4, 'row', 5);
+    const c = clone(c0);
+    run(gemmWasm, 3, 4, 0, 1, a, b, 2, c);
+    expectMatchesReference('float64', 3, 4, 0, 1, a, b, 2, c0, c);
+    const untouched = clone(c0);
+    run(gemmWasm, 0, 4, 5, 1, a, b, 0, untouched);
+    run(gemmWasm, 3, 0, 5, 1, a, b, 0, untouched);
+    expect(untouched.data).toEqual(c0.data);
+    // alpha = 0 and beta = 0 zero C, NaN included.
+    const a2 = operand(s, 'float32', 3, 5, 'row');
+    const b2 = operand(s, 'float32', 5, 4, 'row');
+    const nan = operand(s, 'float32', 3, 4, 'row', Number.NaN);
+    nan.data.fill(Number.NaN);
+    run(gemmWasm, 3, 4, 5, 0, a2, b2, 0, nan);
+    for (let i = 0; i < 12; i++) expect(nan.data[nan.offset + i]).toBe(0);
+    // A float64 A with float32 B and C (as the js maskedGemm scratch does) falls back.
+    const a3 = operand(s, 'float64', 6, 7, 'row');
+    const b3 = operand(s, 'float32', 7, 4, 'col');
+    const c3 = operand(s, 'float32', 6, 4, 'row', 0);
+    const got = clone(c3);
+    run(gemmWasm, 6, 4, 7, 1, a3, b3, 0, got);
+    expectMatchesReference('float32', 6, 4, 7, 1, a3, b3, 0, c3, got);
+  });
+
+  it('gives exact small products in every orientation', () => {
+    for (const F of [Float32Array, Float64Array]) {
+      // [[1, 2], [3, 4]] [[5, 6], [7, 8]] = [[19, 22], [43, 50]]
+      const a = new F([1, 2, 3, 4]);
+      const b = new F([5, 6, 7, 8]);
+      const c = new F(4);
+      gemmWasm(2, 2, 2, 1, a, 2, 1, 0, b, 2, 1, 0, 0, c, 2, 1, 0);
+      expect([...c]).toEqual([19, 22, 43, 50]);
+      // A^T B^T = (B A)^T: [[23, 31], [34, 46]]
+      gemmWasm(2, 2, 2, 1, a, 1, 2, 0, b, 1, 2, 0, 0, c, 2, 1, 0);
+      expect([...c]).toEqual([23, 31, 34, 46]);
+    }
+  });
+});

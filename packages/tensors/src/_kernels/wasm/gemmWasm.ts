@@ -1,0 +1,128 @@
+import type { FloatArray } from '../../dtype.js';
+import { gemmBlocked } from '../gemmBlocked.js';
+import { type Arena, getArena } from './arena.js';
+
+// Shapes of scripts/wasm/kernels.ts: register tile rows, packed row block, tile columns.
+export const MR = 4;
+export const MB = 64;
+export const NR_F32 = 8;
+export const NR_F64 = 4;
+// K is split into chunks of at most KC, so one packed B strip (NR x KC: 32 KiB in both dtypes)
+// stays in L1 while a 64-row block of A streams past it; C takes the partial sums.
+export const KC = 1024;
+
+/** First and last element index a strided view of `[rows, cols]` at `offset` touches. */
+export function span(
+  offset: number,
+  rows: number,
+  s0: number,
+  cols: number,
+  s1: number,
+): [number, number] {
+  const r = (rows - 1) * s0;
+  const c = (cols - 1) * s1;
+  return [offset + Math.min(r, 0) + Math.min(c, 0), offset + Math.max(r, 0) + Math.max(c, 0)];
+}
+
+/** Copies `src[lo..hi]` into the arena at byte offset `p`. */
+export function copyIn(ar: Arena, src: FloatArray, lo: number, hi: number, p: number): void {
+  if (src instanceof Float32Array) ar.f32.set(src.subarray(lo, hi + 1), p >>> 2);
+  else ar.f64.set(src.subarray(lo, hi + 1), p >>> 3);
+}
+
+/** Copies the arena's bytes from `p` back into `dst[lo..hi]`. */
+export function copyOut(ar: Arena, dst: FloatArray, lo: number, hi: number, p: number): void {
+  const n = hi - lo + 1;
+  if (dst instanceof Float32Array) dst.set(ar.f32.subarray(p >>> 2, (p >>> 2) + n), lo);
+  else dst.set(ar.f64.subarray(p >>> 3, (p >>> 3) + n), lo);
+}
+
+/** The shared element type of the operands, or undefined when they mix float32 and float64. */
+export function commonDType(...xs: FloatArray[]): 'f32' | 'f64' | undefined {
+  if (xs.every((x) => x instanceof Float32Array)) return 'f32';
+  if (xs.every((x) => x instanceof Float64Array)) return 'f64';
+  return undefined;
+}
+
+/**
+ * Strided GEMM in WebAssembly SIMD, C = alpha * A B + beta * C; same contract as
+ * `gemmReference` (`beta = 0` overwrites C, NaN there included; C must not alias A or B).
+ * The spans the views cover are copied into the kernel memory, C's only when its old values
+ * matter (beta != 0, or gaps between its elements that must survive the copy back). float32
+ * accumulates in float32. Mixed dtypes, k = 0 and alpha = 0 go to `gemmBlocked`.
+ */
+export function gemmWasm(
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: FloatArray,
+  sa0: number,
+  sa1: number,
+  oa: number,
+  b: FloatArray,
+  sb0: number,
+  sb1: number,
+  ob: number,
+  beta: number,
+  c: FloatArray,
+  sc0: number,
+  sc1: number,
+  oc: number,
+): void {
+  if (m === 0 || n === 0) return;
+  const t = commonDType(a, b, c);
+  const ar = t === undefined || k === 0 || alpha === 0 ? undefined : getArena();
+  if (ar === undefined) {
+    gemmBlocked(m, n, k, alpha, a, sa0, sa1, oa, b, sb0, sb1, ob, beta, c, sc0, sc1, oc);
+    return;
+  }
+  const es = t === 'f32' ? 4 : 8;
+  const nr = t === 'f32' ? NR_F32 : NR_F64;
+  const kc = Math.min(k, KC);
+  const [la, ha] = span(oa, m, sa0, k, sa1);
+  const [lb, hb] = span(ob, k, sb0, n, sb1);
+  const [lc, hc] = span(oc, m, sc0, n, sc1);
+  ar.reset();
+  const wa = ar.alloc(MB * kc * es);
+  const wb = ar.alloc(Math.ceil(n / nr) * nr * kc * es);
+  // One copy when A and B are views of one buffer (x^T x, w w^T).
+  const shared = a === b;
+  const lab = shared ? Math.min(la, lb) : la;
+  const pa0 = ar.alloc(((shared ? Math.max(ha, hb) : ha) - lab + 1) * es);
+  const pb0 = shared ? pa0 : ar.alloc((hb - lb + 1) * es);
+  const pc0 = ar.alloc((hc - lc + 1) * es);
+  if (!ar.reserve()) {
+    gemmBlocked(m, n, k, alpha, a, sa0, sa1, oa, b, sb0, sb1, ob, beta, c, sc0, sc1, oc);
+    return;
+  }
+  copyIn(ar, a, lab, shared ? Math.max(ha, hb) : ha, pa0);
+  if (!shared) copyIn(ar, b, lb, hb, pb0);
+  if (beta !== 0 || hc - lc + 1 !== m * n) copyIn(ar, c, lc, hc, pc0);
+  const pa = pa0 + (oa - lab) * es;
+  const pb = pb0 + (ob - (shared ? lab : lb)) * es;
+  const pc = pc0 + (oc - lc) * es;
+  const kernel = t === 'f32' ? ar.kernels.gemm_f32 : ar.kernels.gemm_f64;
+  for (let p = 0; p < k; p += KC) {
+    const kk = Math.min(KC, k - p);
+    kernel(
+      m,
+      n,
+      kk,
+      alpha,
+      pa + p * sa1 * es,
+      sa0,
+      sa1,
+      pb + p * sb0 * es,
+      sb0,
+      sb1,
+      p === 0 ? beta : 1,
+      pc,
+      sc0,
+      sc1,
+      wa,
+      wb,
+    );
+  }
+  copyOut(ar, c, lc, hc, pc0);
+}

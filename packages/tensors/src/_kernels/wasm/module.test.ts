@@ -1,0 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { generatedModule } from '../../../scripts/wasm/assemble.js';
+
+describe('module.generated.ts', () => {
+  it('is what scripts/wasm/build.ts assembles from scripts/wasm/kernels.ts', async () => {
+    const committed = readFileSync(new URL('./module.generated.ts', import.meta.url), 'utf8');
+    // On a mismatch: pnpm --filter @mtrl/tensors build (or tsx scripts/wasm/build.ts).
+    expect(committed === (await generatedModule())).toBe(true);
+  });
+});
