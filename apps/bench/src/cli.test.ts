@@ -35,8 +35,8 @@ describe('mtrl-bench CLI', () => {
       'energy',
       'coverage',
       'downstream-vs-d',
-      'randomFeatures',
-      'singleTask',
+      'random-features',
+      'single-task',
     ]);
     for (const c of res.claims) expect(typeof c.held).toBe('boolean');
     expect(res.meta.packages['@mtrl/pretrain']).toMatch(/^\d+\.\d+\.\d+/);

@@ -3,7 +3,7 @@ import type { ReproduceSize } from './sizes.js';
 
 /** One claim of SPEC 1, the numbers measured for it, the threshold used and the verdict. */
 export interface Claim {
-  readonly id: 'energy' | 'coverage' | 'downstream-vs-d' | 'randomFeatures' | 'singleTask';
+  readonly id: 'energy' | 'coverage' | 'downstream-vs-d' | 'random-features' | 'single-task';
   readonly statement: string;
   readonly measured: Readonly<Record<string, number>>;
   readonly threshold: string;
@@ -122,7 +122,7 @@ export function judgeClaims(size: ReproduceSize, s: readonly SummaryPoint[]): Cl
       held: downHeld,
     },
     {
-      id: 'randomFeatures',
+      id: 'random-features',
       statement:
         'Random features (the network frozen at initialisation) need sample and neuron counts that grow with d for the same guarantee.',
       measured: rf,
@@ -130,7 +130,7 @@ export function judgeClaims(size: ReproduceSize, s: readonly SummaryPoint[]): Cl
       held: rfHeld,
     },
     {
-      id: 'singleTask',
+      id: 'single-task',
       statement:
         'Pretraining on a single task learns only part of the subspace, so some downstream tasks stay unsolved.',
       measured: single,
