@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { getBackend, setBackend } from '@mtrl/tensors';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, loadStudy, readConfigFile, type StudyConfig } from './config.js';
 import type { RunMeta } from './meta.js';
@@ -28,7 +29,20 @@ export function buildCli(): Command {
       'Reproduce "Provable Multi-Task Representation Learning by Two-Layer ReLU Neural Networks" (Collins et al., ICML 2024), run studies and measure speed.',
     )
     .showHelpAfterError()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .addOption(
+      new Option(
+        '--backend <name>',
+        'compute backend of @mtrl/tensors: wasm (WebAssembly SIMD), js (the TypeScript reference), or auto (wasm where available); recorded in every result',
+      )
+        .choices(['auto', 'wasm', 'js'])
+        .default('auto'),
+    )
+    .hook('preAction', (cmd) => {
+      setBackend(cmd.opts<{ backend: string }>().backend);
+      // Worker threads (queued sweeps) read the resolved name from the environment.
+      process.env.MTRL_BACKEND = getBackend();
+    });
 
   program
     .command('perf')

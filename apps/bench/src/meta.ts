@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
+import { getBackend } from '@mtrl/tensors';
 
 const require = createRequire(import.meta.url);
 
@@ -27,6 +28,8 @@ export interface RunMeta {
     arch: string;
   };
   readonly node: string;
+  /** The @mtrl/tensors compute backend the run used (`js` or `wasm`); results can differ in the last bits between backends. */
+  readonly backend: string;
   readonly startedAt: string;
 }
 
@@ -58,6 +61,7 @@ export function runMeta(): RunMeta {
       arch: os.arch(),
     },
     node: process.version,
+    backend: getBackend(),
     startedAt: new Date().toISOString(),
   };
 }

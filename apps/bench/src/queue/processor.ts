@@ -1,3 +1,4 @@
+import { setBackend } from '@mtrl/tensors';
 import { type Job, UnrecoverableError } from 'bullmq';
 import { runMeta } from '../meta.js';
 import { runSweepPoint, type SweepResult } from '../sweep.js';
@@ -18,6 +19,8 @@ export default async function processSweepJob(
   _token?: string,
   signal?: AbortSignal,
 ): Promise<SweepResult> {
+  // Worker threads start with the default backend; use the one the worker command resolved.
+  if (process.env.MTRL_BACKEND) setBackend(process.env.MTRL_BACKEND);
   const meta = runMeta();
   const diffs = versionDifferences(job.data.packages, softwareVersions(meta));
   if (diffs.length > 0)

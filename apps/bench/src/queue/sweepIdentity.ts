@@ -60,9 +60,9 @@ export function jobIdOf(pointId: string): string {
   return `p-${sha256(pointId).slice(0, 32)}`;
 }
 
-/** The versions a result depends on: the bench app and every @mtrl package. */
+/** The versions a result depends on: the bench app, every @mtrl package and the compute backend. */
 export function softwareVersions(meta: RunMeta): Record<string, string> {
-  return { '@mtrl/bench': meta.bench, ...meta.packages };
+  return { '@mtrl/bench': meta.bench, ...meta.packages, 'kernel backend': meta.backend };
 }
 
 /**
