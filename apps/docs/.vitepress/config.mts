@@ -58,6 +58,7 @@ export default defineConfig({
           { text: '@mtrl/probes', link: '/packages/probes' },
           { text: '@mtrl/baselines', link: '/packages/baselines' },
           { text: 'mtrl-bench (CLI)', link: '/packages/bench' },
+          { text: 'Sweeps across machines', link: '/distributed-sweeps' },
         ],
       },
       {
