@@ -36,7 +36,8 @@ export interface TaskEvent {
 /** Callbacks and extras of a pretraining run. */
 export interface PretrainOptions<D extends DType = DType> {
   /** Called after each round; return `'stop'` to end the run early (the result is kept). */
-  onRound?: (event: RoundEvent) => undefined | 'stop';
+  // `unknown` so any callback fits (a plain `console.log` one too); only `'stop'` is acted on.
+  onRound?: (event: RoundEvent) => unknown;
   /** Called after each task of each round. */
   onTask?: (event: TaskEvent) => void;
   /** Named measurements of the layer, evaluated at round 0 and after every round. */
