@@ -4,7 +4,7 @@ export type { JointSgdOptions } from './jointSgd.js';
 export { jointSgd } from './jointSgd.js';
 export type { MethodOfMomentsOptions } from './methodOfMoments.js';
 export { methodOfMoments } from './methodOfMoments.js';
-export { multiTask } from './multiTask.js';
+export { multiTask, multiTaskAsync } from './multiTask.js';
 export { oracle } from './oracle.js';
 export { randomFeatures } from './randomFeatures.js';
 export type { BaselineName } from './registry.js';

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type BaselineSetup,
   multiTask,
+  multiTaskAsync,
   oracle,
   type Representation,
   randomFeatures,
@@ -48,5 +49,30 @@ describe('multiTask against oracle and random features on xor (d = 256)', () => 
     expect(multi.name).toBe('multiTask');
     expect(multi.pretrain?.history).toHaveLength(2);
     expect(subspaceEnergy(multi.layer.w, gt)).toBeGreaterThan(0.5); // measured 0.68; r / d = 0.008
+  });
+});
+
+describe('multiTaskAsync', () => {
+  const [kg, ks, kb] = split(key(7), 3);
+  const gt = groundTruth(kg, { d: 32, r: 2 });
+  const setup: BaselineSetup = {
+    gt,
+    suite: taskSuite(ks, { kind: 'halfspace' }, gt, 6),
+    config: { m: 16, n1: 64, n2: 64, alpha: 1, eta: 100, rounds: 2, seed: 3 },
+  };
+
+  it('gives the representation of multiTask bit for bit, on two worker threads', async () => {
+    const sync = multiTask(kb, setup);
+    const threaded = await multiTaskAsync(kb, setup, { threads: 2 });
+    expect(threaded.name).toBe('multiTask');
+    expect(Array.from(threaded.layer.w.data)).toEqual(Array.from(sync.layer.w.data));
+    expect(threaded.pretrain?.history).toHaveLength(3);
+    expect(threaded.pretrain?.status).toBe('completed');
+  });
+
+  it('rejects a bad setup naming the function', async () => {
+    await expect(
+      multiTaskAsync(kb, { ...setup, suite: { ...setup.suite, tasks: [] } }),
+    ).rejects.toThrow(/multiTaskAsync/);
   });
 });

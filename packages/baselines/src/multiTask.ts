@@ -1,4 +1,4 @@
-import { type PretrainOptions, pretrain } from '@mtrl/pretrain';
+import { type PretrainOptions, pretrain, pretrainAsync } from '@mtrl/pretrain';
 import type { Key } from '@mtrl/tensors';
 import { checkSetup, represent, sourceOf } from './_setup.js';
 import type { BaselineSetup, Representation } from './types.js';
@@ -28,5 +28,28 @@ export function multiTask(
 ): Representation {
   const c = checkSetup('multiTask', key, setup);
   const res = pretrain(sourceOf(setup), setup.config, options);
+  return represent('multiTask', key, c, res.layer, { pretrain: res });
+}
+
+/**
+ * {@link multiTask} on `pretrainAsync`: the tasks of each round run on `options.threads`
+ * worker threads (`node:worker_threads` in Node, module Web Workers in browsers) and the event
+ * loop stays free between tasks. Same key use and the same representation, bit for bit, as
+ * `multiTask` for any thread count.
+ * @param key - `[unused, features] = split(key)`
+ * @param setup - `{ gt, suite, config, inputs?, features? }`
+ * @param options - passed to `pretrainAsync` (threads, probes, onRound, onTask, signal, ...)
+ * @returns a promise of the representation, with the pretraining result as `pretrain`
+ * @throws {TypeError} for a bad key or setup (synchronously, before any worker starts)
+ * @example
+ * const rep = await multiTaskAsync(key(2), { gt, suite, config }, { threads: 'auto' });
+ */
+export async function multiTaskAsync(
+  key: Key,
+  setup: BaselineSetup,
+  options?: PretrainOptions,
+): Promise<Representation> {
+  const c = checkSetup('multiTaskAsync', key, setup);
+  const res = await pretrainAsync(sourceOf(setup), setup.config, options);
   return represent('multiTask', key, c, res.layer, { pretrain: res });
 }
