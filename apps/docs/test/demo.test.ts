@@ -67,12 +67,10 @@ describe('validateParams', () => {
 });
 
 describe('runDemo', () => {
-  it('reports every round, then multi-task beats r/d and the random-feature baseline', () => {
+  it('reports every round, then multi-task beats r/d and the random-feature baseline', async () => {
     const messages: DemoMessage[] = [];
-    runDemo(
-      { ...defaultParams(), d: 16, r: 2, T: 8, m: 16, n1: 128, n2: 128, eta: 1000, rounds: 2 },
-      (m) => messages.push(m),
-    );
+    const params = { d: 16, r: 2, T: 8, m: 16, n1: 128, n2: 128, eta: 1000, rounds: 2 };
+    await runDemo({ ...defaultParams(), ...params }, (m) => messages.push(m));
     const rounds = messages.filter((m) => m.type === 'round');
     expect(rounds.map((m) => m.round)).toEqual([0, 1, 2]);
     const done = messages.find((m) => m.type === 'done');
@@ -87,11 +85,20 @@ describe('runDemo', () => {
     expect(xor.multiTask).toBeGreaterThan(xor.baseline);
     const progress = messages.filter((m) => m.type === 'progress');
     expect(progress[progress.length - 1]).toMatchObject({ fraction: 1 });
+    expect(r.threads).toBe(1);
+    // Two worker threads give the same numbers.
+    const threaded: DemoMessage[] = [];
+    await runDemo({ ...defaultParams(), ...params }, (m) => threaded.push(m), { threads: 2 });
+    const done2 = threaded.find((m) => m.type === 'done');
+    if (done2?.type !== 'done') throw new Error(`no result: ${JSON.stringify(threaded.at(-1))}`);
+    expect(done2.result.threads).toBe(2);
+    expect(done2.result.multiTask).toEqual(r.multiTask);
+    expect(done2.result.downstream).toEqual(r.downstream);
   });
 
-  it.each(Object.keys(DEMO_BASELINES))('runs with the %s baseline and r = 1', (baseline) => {
+  it.each(Object.keys(DEMO_BASELINES))('runs with the %s baseline and r = 1', async (baseline) => {
     const messages: DemoMessage[] = [];
-    runDemo(
+    await runDemo(
       {
         ...defaultParams(),
         d: 8,
@@ -110,9 +117,9 @@ describe('runDemo', () => {
     expect(messages[messages.length - 1].type).toBe('done');
   });
 
-  it('posts an error, not an exception, for bad parameters', () => {
+  it('posts an error, not an exception, for bad parameters', async () => {
     const messages: DemoMessage[] = [];
-    runDemo({ ...defaultParams(), d: 16, r: 32 }, (m) => messages.push(m));
+    await runDemo({ ...defaultParams(), d: 16, r: 32 }, (m) => messages.push(m));
     expect(messages).toEqual([
       { type: 'error', message: 'invalid parameters: r: must be at most d = 16' },
     ]);

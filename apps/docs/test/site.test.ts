@@ -185,7 +185,7 @@ describe('the built site', () => {
     await page.close();
   }, 60_000);
 
-  it('runs the live demo in a Web Worker: refuses bad values, then beats r/d', async () => {
+  it('runs the live demo in a Web Worker (pretraining on nested workers): refuses bad values, then beats r/d', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const problems = watch(page);
     await page.goto(`${server.url}/demo.html`, { waitUntil: 'networkidle' });
@@ -243,6 +243,12 @@ describe('the built site', () => {
     expect(randomEnergy).toBeCloseTo(2 / 16, 10);
     expect(energy).toBeGreaterThan(randomEnergy);
     expect(energy).toBeGreaterThan(3 * randomEnergy);
+    // Pretraining ran on nested module workers, one per core the browser reports (T = 8 caps
+    // it), on the WebAssembly SIMD backend that Chromium has.
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    const threads = Number(await page.getAttribute('[data-testid="demo-threads"]', 'data-value'));
+    expect(threads).toBe(Math.min(cores, 8));
+    expect(await page.locator('[data-testid="demo-backend"]').textContent()).toBe('wasm');
     // The live plot got round 0 and one point per round, for energy and coverage.
     expect(await page.locator('.mtrl-demo-plot circle.energy').count()).toBe(4);
     expect(await page.locator('.mtrl-demo-plot circle.coverage').count()).toBe(4);

@@ -3,11 +3,11 @@
  * then the chosen baseline, then a linear probe on each representation for two downstream
  * tasks. It runs in a Web Worker in the page (see `worker.ts`) and in Node in the tests.
  */
-import { BASELINES, multiTask } from '@mtrl/baselines';
+import { BASELINES, multiTaskAsync } from '@mtrl/baselines';
 import type { PretrainConfig } from '@mtrl/pretrain';
 import { coverage, evaluateDownstream, subspaceEnergy } from '@mtrl/probes';
 import { drawTask, groundTruth, type TaskFamily, taskSuite } from '@mtrl/tasks';
-import { key, split } from '@mtrl/tensors';
+import { getBackend, key, split } from '@mtrl/tensors';
 import { DEMO_BASELINES, type DemoParams, N_TEST, validateParams } from './params.js';
 
 /** One downstream accuracy row: a task and the accuracy of each method on it. */
@@ -31,6 +31,16 @@ export interface DemoResult {
   };
   readonly downstream: readonly DownstreamRow[];
   readonly seconds: number;
+  /** Worker threads that ran the pretraining tasks. */
+  readonly threads: number;
+  /** The tensors backend of the computation (`wasm` or `js`). */
+  readonly backend: string;
+}
+
+/** Where the demo runs: its worker threads for pretraining (default 1). */
+export interface DemoEnv {
+  /** An integer >= 1 or `'auto'` (the browser's `navigator.hardwareConcurrency`). */
+  readonly threads?: number | 'auto';
 }
 
 /** Messages from the computation to the page. */
@@ -54,14 +64,25 @@ const DOWNSTREAM: readonly { name: string; family: TaskFamily }[] = [
 
 const now = (): number => performance.now();
 
+/** `'auto'`: the logical cores `navigator.hardwareConcurrency` reports (1 without it). */
+function resolveThreads(threads: number | 'auto' | undefined): number {
+  if (threads !== 'auto') return threads ?? 1;
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  return Math.max(1, nav?.hardwareConcurrency ?? 1);
+}
+
 /**
  * Runs the demo for `raw` parameters (validated again here), posting progress, one message per
- * pretraining round (energy and coverage), and the result or an error.
+ * pretraining round (energy and coverage), and the result or an error. Pretraining runs on
+ * `env.threads` worker threads (module Web Workers in the browser, nested inside the demo's own
+ * worker); the result is the same for any thread count. The promise never rejects: errors
+ * are posted.
  */
-export function runDemo(
+export async function runDemo(
   raw: Readonly<Record<string, unknown>>,
   post: (m: DemoMessage) => void,
-): void {
+  env: DemoEnv = {},
+): Promise<void> {
   const start = now();
   try {
     const v = validateParams(raw);
@@ -91,7 +112,9 @@ export function runDemo(
     const pretrainShare = 0.9;
     let lastPost = 0;
     post({ type: 'progress', fraction: 0, label: 'pretraining' });
-    const rep = multiTask(kMethod, setup, {
+    const threads = Math.min(resolveThreads(env.threads), p.T);
+    const rep = await multiTaskAsync(kMethod, setup, {
+      threads,
       probes: {
         energy: (layer) => subspaceEnergy(layer.w, gt),
         coverage: (layer) => coverage(layer.w, gt).ratio,
@@ -156,6 +179,8 @@ export function runDemo(
       },
       downstream,
       seconds: (now() - start) / 1000,
+      threads,
+      backend: getBackend(),
     };
     post({ type: 'progress', fraction: 1, label: 'done' });
     post({ type: 'done', result });
