@@ -33,6 +33,8 @@ interface Dt {
   splat: string;
   add: string;
   mul: string;
+  /** relaxed-SIMD multiply-add, a * b + c */
+  madd: string;
 }
 
 const DTS: Record<T, Dt> = {
@@ -45,6 +47,7 @@ const DTS: Record<T, Dt> = {
     splat: 'v128.load32_splat',
     add: 'f32x4.add',
     mul: 'f32x4.mul',
+    madd: 'f32x4.relaxed_madd',
   },
   f64: {
     t: 'f64',
@@ -55,6 +58,7 @@ const DTS: Record<T, Dt> = {
     splat: 'v128.load64_splat',
     add: 'f64x2.add',
     mul: 'f64x2.mul',
+    madd: 'f64x2.relaxed_madd',
   },
 };
 
@@ -102,7 +106,7 @@ function lanes(es: number, picks: number[]): string {
 // One MR x NR tile over k steps: a points at the A strip (MR values per step), b at the B
 // strip (NR values per step); k >= 1. The tile goes to C (byte address c, element strides
 // sc0 and sc1) as alpha * tile + beta * C, or alpha * tile when beta = 0; mr x nr of it.
-function micro(d: Dt): string {
+function micro(d: Dt, fma: boolean): string {
   const nv = d.nr / d.lanes;
   const acc = (r: number, v: number) => `c${r}_${v}`;
   const accs = range(MR).flatMap((r) => range(nv).map((v) => acc(r, v)));
@@ -112,7 +116,12 @@ function micro(d: Dt): string {
       range(MR).flatMap((r) => [
         set('av', `(${d.splat} offset=${r * d.es} ${get('a')})`),
         ...range(nv).map((v) =>
-          set(acc(r, v), `(${d.add} ${get(acc(r, v))} (${d.mul} ${get('av')} ${get(`b${v}`)}))`),
+          set(
+            acc(r, v),
+            fma
+              ? `(${d.madd} ${get('av')} ${get(`b${v}`)} ${get(acc(r, v))})`
+              : `(${d.add} ${get(acc(r, v))} (${d.mul} ${get('av')} ${get(`b${v}`)}))`,
+          ),
         ),
       ]),
     );
@@ -435,11 +444,15 @@ function masked(d: Dt): string {
       (br_if $blocks (i32.lt_s ${get('i')} ${get('m')}))))`;
 }
 
-/** The WAT text of the kernel module (imports `env.memory`). */
-export function kernelsWat(): string {
+/**
+ * The WAT text of the kernel module (imports `env.memory`). With `fma`, the micro kernel
+ * multiplies and adds in one relaxed-SIMD `relaxed_madd` (a fused multiply-add where the
+ * hardware has one), which needs an engine with relaxed SIMD (see `relaxedProbeWat`).
+ */
+export function kernelsWat(fma = false): string {
   const parts: string[] = [];
   for (const d of [DTS.f32, DTS.f64]) {
-    parts.push(storeTile(d), micro(d), block(d));
+    parts.push(storeTile(d), micro(d, fma), block(d));
     for (const w of new Set([MR, d.nr])) parts.push(packScalar(d, w), pack(d, w));
     parts.push(packMasked(d), gemm(d), masked(d));
   }
@@ -451,4 +464,9 @@ export function kernelsWat(): string {
 /** A minimal module using one SIMD instruction: `WebAssembly.validate` of it detects SIMD. */
 export function simdProbeWat(): string {
   return '(module (func (result v128) (i32x4.splat (i32.const 0))))\n';
+}
+
+/** A minimal module using one relaxed-SIMD instruction: validating it detects relaxed SIMD. */
+export function relaxedProbeWat(): string {
+  return '(module (func (param v128 v128 v128) (result v128) (f32x4.relaxed_madd (local.get 0) (local.get 1) (local.get 2))))\n';
 }
