@@ -17,6 +17,24 @@
 //   exists as one packed 64-row block.
 // - Addresses are byte offsets (i32), strides are in elements and may be negative. Bytes
 //   [0, 256) are the tile spill area used for ragged or strided stores of C.
+// - Two builds of the module: plain (f32x4.mul then f32x4.add) and `fma` (relaxed_madd, one
+//   fused multiply-add on x64 with FMA3), chosen at load time by validating a relaxed-SIMD probe.
+//
+// Measured (bench/gemm-parts.bench.ts, Node 20.20 / V8 11.3, one core of a Zen 5 EPYC at
+// ~3.45 GHz, 1024x1024 by 1024x256, GFLOP/s f32 / f64, quiet machine): plain kernel 40-42 /
+// 20-21, end to end 38-41 / 19.6-19.9; fma kernel 46.5-48 / 23-23.5, end to end 45-46.5 /
+// 22.2-23. Copies are ~3 % of a call,
+// packing ~5 %. With the operands in L1 the 4 x 8 micro kernel alone does ~41 f32: TurboFan
+// emits ~30 instructions per k step (8 mul, 8 add, 2 loads, 4 broadcast loads, a stack check,
+// two zero-extensions, pointer bumps, compare, branch), and ~5.5 of them retire per cycle.
+// Tried and dropped (same L1 micro benchmark unless said, plain f32 unless said):
+// - k unrolled by 2 or 4: 39 -> 26 in the full GEMM; TurboFan hoists all loads of the body to
+//   its top, 20 live v128 values for 15 allocatable xmm registers, and spills.
+// - 2 x 16 tile 42, 3 x 8 40, 4 x 8 with A as one v128 load and shuffles 41 (vs 4 x 8 at 42);
+//   5 x 8, 6 x 8, 3 x 12, 2 x 20, 2 x 24: 19-27 (spills); fma 5 x 8, 6 x 8, 4 x 12, 3 x 16: 20-25.
+// - Dot-product form (vectors along k, both operands packed k-contiguous, no broadcasts,
+//   horizontal sums at the end): 2 x 4 tile 40.3 vs 40.6 for the 4 x 8 outer product.
+// - KC 512/256/128 instead of 1024: no gain beyond noise (more C traffic).
 
 type T = 'f32' | 'f64';
 
