@@ -17,6 +17,24 @@
 //   exists as one packed 64-row block.
 // - Addresses are byte offsets (i32), strides are in elements and may be negative. Bytes
 //   [0, 256) are the tile spill area used for ragged or strided stores of C.
+// - Two builds of the module: plain (f32x4.mul then f32x4.add) and `fma` (relaxed_madd, one
+//   fused multiply-add on x64 with FMA3), chosen at load time by validating a relaxed-SIMD probe.
+//
+// Measured (bench/gemm-parts.bench.ts, Node 20.20 / V8 11.3, one core of a Zen 5 EPYC at
+// ~3.45 GHz, 1024x1024 by 1024x256, GFLOP/s f32 / f64, quiet machine): plain kernel 40-42 /
+// 20-21, end to end 38-41 / 19.6-19.9; fma kernel 46.5-48 / 23-23.5, end to end 45-46.5 /
+// 22.2-23. Copies are ~3 % of a call,
+// packing ~5 %. With the operands in L1 the 4 x 8 micro kernel alone does ~41 f32: TurboFan
+// emits ~30 instructions per k step (8 mul, 8 add, 2 loads, 4 broadcast loads, a stack check,
+// two zero-extensions, pointer bumps, compare, branch), and ~5.5 of them retire per cycle.
+// Tried and dropped (same L1 micro benchmark unless said, plain f32 unless said):
+// - k unrolled by 2 or 4: 39 -> 26 in the full GEMM; TurboFan hoists all loads of the body to
+//   its top, 20 live v128 values for 15 allocatable xmm registers, and spills.
+// - 2 x 16 tile 42, 3 x 8 40, 4 x 8 with A as one v128 load and shuffles 41 (vs 4 x 8 at 42);
+//   5 x 8, 6 x 8, 3 x 12, 2 x 20, 2 x 24: 19-27 (spills); fma 5 x 8, 6 x 8, 4 x 12, 3 x 16: 20-25.
+// - Dot-product form (vectors along k, both operands packed k-contiguous, no broadcasts,
+//   horizontal sums at the end): 2 x 4 tile 40.3 vs 40.6 for the 4 x 8 outer product.
+// - KC 512/256/128 instead of 1024: no gain beyond noise (more C traffic).
 
 type T = 'f32' | 'f64';
 
@@ -33,6 +51,8 @@ interface Dt {
   splat: string;
   add: string;
   mul: string;
+  /** relaxed-SIMD multiply-add, a * b + c */
+  madd: string;
 }
 
 const DTS: Record<T, Dt> = {
@@ -45,6 +65,7 @@ const DTS: Record<T, Dt> = {
     splat: 'v128.load32_splat',
     add: 'f32x4.add',
     mul: 'f32x4.mul',
+    madd: 'f32x4.relaxed_madd',
   },
   f64: {
     t: 'f64',
@@ -55,6 +76,7 @@ const DTS: Record<T, Dt> = {
     splat: 'v128.load64_splat',
     add: 'f64x2.add',
     mul: 'f64x2.mul',
+    madd: 'f64x2.relaxed_madd',
   },
 };
 
@@ -102,7 +124,7 @@ function lanes(es: number, picks: number[]): string {
 // One MR x NR tile over k steps: a points at the A strip (MR values per step), b at the B
 // strip (NR values per step); k >= 1. The tile goes to C (byte address c, element strides
 // sc0 and sc1) as alpha * tile + beta * C, or alpha * tile when beta = 0; mr x nr of it.
-function micro(d: Dt): string {
+function micro(d: Dt, fma: boolean): string {
   const nv = d.nr / d.lanes;
   const acc = (r: number, v: number) => `c${r}_${v}`;
   const accs = range(MR).flatMap((r) => range(nv).map((v) => acc(r, v)));
@@ -112,7 +134,12 @@ function micro(d: Dt): string {
       range(MR).flatMap((r) => [
         set('av', `(${d.splat} offset=${r * d.es} ${get('a')})`),
         ...range(nv).map((v) =>
-          set(acc(r, v), `(${d.add} ${get(acc(r, v))} (${d.mul} ${get('av')} ${get(`b${v}`)}))`),
+          set(
+            acc(r, v),
+            fma
+              ? `(${d.madd} ${get('av')} ${get(`b${v}`)} ${get(acc(r, v))})`
+              : `(${d.add} ${get(acc(r, v))} (${d.mul} ${get('av')} ${get(`b${v}`)}))`,
+          ),
         ),
       ]),
     );
@@ -435,11 +462,15 @@ function masked(d: Dt): string {
       (br_if $blocks (i32.lt_s ${get('i')} ${get('m')}))))`;
 }
 
-/** The WAT text of the kernel module (imports `env.memory`). */
-export function kernelsWat(): string {
+/**
+ * The WAT text of the kernel module (imports `env.memory`). With `fma`, the micro kernel
+ * multiplies and adds in one relaxed-SIMD `relaxed_madd` (a fused multiply-add where the
+ * hardware has one), which needs an engine with relaxed SIMD (see `relaxedProbeWat`).
+ */
+export function kernelsWat(fma = false): string {
   const parts: string[] = [];
   for (const d of [DTS.f32, DTS.f64]) {
-    parts.push(storeTile(d), micro(d), block(d));
+    parts.push(storeTile(d), micro(d, fma), block(d));
     for (const w of new Set([MR, d.nr])) parts.push(packScalar(d, w), pack(d, w));
     parts.push(packMasked(d), gemm(d), masked(d));
   }
@@ -451,4 +482,9 @@ export function kernelsWat(): string {
 /** A minimal module using one SIMD instruction: `WebAssembly.validate` of it detects SIMD. */
 export function simdProbeWat(): string {
   return '(module (func (result v128) (i32x4.splat (i32.const 0))))\n';
+}
+
+/** A minimal module using one relaxed-SIMD instruction: validating it detects relaxed SIMD. */
+export function relaxedProbeWat(): string {
+  return '(module (func (param v128 v128 v128) (result v128) (f32x4.relaxed_madd (local.get 0) (local.get 1) (local.get 2))))\n';
 }

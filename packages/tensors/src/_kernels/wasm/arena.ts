@@ -1,4 +1,9 @@
-import { KERNELS_BASE64, SIMD_PROBE_BASE64 } from './module.generated.js';
+import {
+  KERNELS_BASE64,
+  KERNELS_FMA_BASE64,
+  RELAXED_PROBE_BASE64,
+  SIMD_PROBE_BASE64,
+} from './module.generated.js';
 
 // The exports of the kernel module (scripts/wasm/kernels.ts). Pointers are byte offsets into
 // the arena's memory, strides are in elements.
@@ -83,19 +88,44 @@ export function simdSupported(): boolean {
 }
 
 /**
+ * Whether this engine has relaxed SIMD (`relaxed_madd`): Node >= 22 and current browsers;
+ * Node 20 only with `--experimental-wasm-relaxed-simd`.
+ */
+export function relaxedSimdSupported(): boolean {
+  try {
+    return simdSupported() && WebAssembly.validate(decode(RELAXED_PROBE_BASE64));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The kernel module's bytes: with relaxed SIMD, the variant whose micro kernel uses
+ * `relaxed_madd` (one fused multiply-add per product where the CPU has FMA, so float results
+ * can differ in the last bits from the plain module's separate multiply and add; the choice
+ * is fixed per engine, so runs on one engine stay reproducible).
+ */
+function kernelBytes(fma: boolean): Uint8Array<ArrayBuffer> {
+  return decode(fma ? KERNELS_FMA_BASE64 : KERNELS_BASE64);
+}
+
+/**
  * The one kernel instance and its memory, reused by every call: a call lays out its operands
  * from `HEAP_START` with `alloc`, after `reset`, and `reserve` grows the memory only when a
  * call needs more than any before it.
  */
 export class Arena {
   readonly kernels: KernelExports;
+  /** Whether the micro kernel is the relaxed-SIMD multiply-add variant. */
+  readonly fma: boolean;
   private readonly memory: WebAssembly.Memory;
   f32: Float32Array;
   f64: Float64Array;
   private top = HEAP_START;
 
-  constructor(instance: WebAssembly.Instance, memory: WebAssembly.Memory) {
+  constructor(instance: WebAssembly.Instance, memory: WebAssembly.Memory, fma: boolean) {
     this.memory = memory;
+    this.fma = fma;
     this.kernels = instance.exports as unknown as KernelExports;
     this.f32 = new Float32Array(this.memory.buffer);
     this.f64 = new Float64Array(this.memory.buffer);
@@ -132,9 +162,25 @@ export class Arena {
 }
 
 let arena: Arena | undefined;
+// undefined: relaxed-SIMD multiply-adds when the engine has them.
+let fmaChoice: boolean | undefined;
 
 function newMemory(): WebAssembly.Memory {
   return new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES });
+}
+
+const wantFma = () => fmaChoice ?? relaxedSimdSupported();
+
+/**
+ * Drops the kernel instance, so the next call compiles one again: with `fma` true or false,
+ * that micro kernel variant (true needs relaxed SIMD), undefined the engine's best. For tests
+ * and benchmarks. @internal
+ */
+export function resetArena(fma?: boolean): void {
+  if (fma === true && !relaxedSimdSupported())
+    throw new Error('resetArena: fma needs WebAssembly relaxed SIMD, missing here');
+  arena = undefined;
+  fmaChoice = fma;
 }
 
 /**
@@ -147,8 +193,9 @@ function newMemory(): WebAssembly.Memory {
 export function getArena(): Arena {
   if (arena === undefined) {
     const memory = newMemory();
-    const module = new WebAssembly.Module(decode(KERNELS_BASE64));
-    arena = new Arena(new WebAssembly.Instance(module, { env: { memory } }), memory);
+    const fma = wantFma();
+    const module = new WebAssembly.Module(kernelBytes(fma));
+    arena = new Arena(new WebAssembly.Instance(module, { env: { memory } }), memory, fma);
   }
   return arena;
 }
@@ -157,10 +204,9 @@ export function getArena(): Arena {
 export async function loadArena(): Promise<Arena> {
   if (arena === undefined) {
     const memory = newMemory();
-    const { instance } = await WebAssembly.instantiate(decode(KERNELS_BASE64), {
-      env: { memory },
-    });
-    arena ??= new Arena(instance, memory);
+    const fma = wantFma();
+    const { instance } = await WebAssembly.instantiate(kernelBytes(fma), { env: { memory } });
+    arena ??= new Arena(instance, memory, fma);
   }
   return arena;
 }

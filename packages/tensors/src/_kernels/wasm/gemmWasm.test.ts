@@ -1,8 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import { setFlagsFromString } from 'node:v8';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DType, FloatArray } from '../../dtype.js';
 import { foldIn, key, type Stream, stream } from '../../index.js';
 import { gemmReference } from '../gemmReference.js';
+import { getArena, relaxedSimdSupported, resetArena } from './arena.js';
 import { gemmWasm, KC, MB } from './gemmWasm.js';
+
+// Node 20 has relaxed SIMD behind this flag (Node >= 22 by default): turning it on in this
+// test process lets both micro kernel variants, plain and relaxed-SIMD fma, run below.
+setFlagsFromString('--experimental-wasm-relaxed-simd');
+const VARIANTS = ['plain', 'fma'] as const;
 
 // A strided operand: logical [rows, cols] at data[offset + i * s0 + j * s1].
 interface Operand {
@@ -119,7 +126,15 @@ function expectMatchesReference(
   }
 }
 
-describe('gemmWasm against gemmReference', () => {
+describe.each(VARIANTS)('gemmWasm against gemmReference (%s micro kernel)', (variant) => {
+  beforeAll(() => resetArena(variant === 'fma'));
+  afterAll(() => resetArena());
+
+  it('runs the variant asked for', () => {
+    expect(relaxedSimdSupported()).toBe(true);
+    expect(getArena().fma).toBe(variant === 'fma');
+  });
+
   it.each(['float32', 'float64'] as const)(
     'agrees on random shapes (incl. 1 and odd), layouts and alpha/beta (%s)',
     (dtype) => {

@@ -1,10 +1,17 @@
-import { describe, expect, it } from 'vitest';
+import { setFlagsFromString } from 'node:v8';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FloatArray } from '../../dtype.js';
 import { key, type Stream, stream } from '../../index.js';
 import { gemmReference } from '../gemmReference.js';
 import { maskedGemmKernel } from '../maskedGemm.js';
+import { getArena, relaxedSimdSupported, resetArena } from './arena.js';
 import { KC, MB } from './gemmWasm.js';
 import { maskedGemmWasm } from './maskedGemmWasm.js';
+
+// Node 20 has relaxed SIMD behind this flag (Node >= 22 by default): turning it on in this
+// test process lets both micro kernel variants, plain and relaxed-SIMD fma, run below.
+setFlagsFromString('--experimental-wasm-relaxed-simd');
+const VARIANTS = ['plain', 'fma'] as const;
 
 // Values in [-1, 1), about a third exactly 0 (so the mask's `z > 0`, not `>=`, matters) and
 // a few NaN in z (NaN > 0 is false: masked out, as in the TypeScript kernel).
@@ -69,55 +76,66 @@ function check(n: number, m: number, d: number, f32: boolean, lay: Layout, s: St
 const CONTIGUOUS: Layout = { zT: false, sg: 1, sa: 1, padX: 0, outT: false };
 const STRIDED: Layout = { zT: true, sg: 2, sa: 3, padX: 2, outT: true };
 
-describe('maskedGemmWasm against maskedGemmKernel(gemmReference)', () => {
-  it.each([
-    [1, 1, 1],
-    [5, 3, 7],
-    [9, 4, 8],
-    [130, 17, 67],
-    [70, MB + 5, 9],
-    [KC + 30, 6, 5], // n spans two K chunks
-  ] as const)('n=%i m=%i d=%i, contiguous and strided, float32 and float64', (n, m, d) => {
-    const s = stream(key(n * 1000 + m * 10 + d));
-    for (const f32 of [true, false]) {
-      check(n, m, d, f32, CONTIGUOUS, s);
-      check(n, m, d, f32, STRIDED, s);
-    }
-  });
+describe.each(VARIANTS)(
+  'maskedGemmWasm against maskedGemmKernel(gemmReference) (%s micro kernel)',
+  (variant) => {
+    beforeAll(() => resetArena(variant === 'fma'));
+    afterAll(() => resetArena());
 
-  it('n = 0 gives beta * out (and overwrites NaN when beta = 0)', () => {
-    const e = new Float64Array(0);
-    const run = (beta: number, out: Float64Array) =>
-      maskedGemmWasm(
-        0,
-        2,
-        2,
-        1,
-        e,
-        2,
-        1,
-        0,
-        e,
-        1,
-        0,
-        new Float64Array(2),
-        1,
-        0,
-        e,
-        2,
-        1,
-        0,
-        beta,
-        out,
-        2,
-        1,
-        0,
-      );
-    const out = new Float64Array([1, Number.NaN, 3, 4]);
-    run(0, out);
-    expect([...out]).toEqual([0, 0, 0, 0]);
-    const out2 = new Float64Array([1, 2, 3, 4]);
-    run(3, out2);
-    expect([...out2]).toEqual([3, 6, 9, 12]);
-  });
-});
+    it('runs the variant asked for', () => {
+      expect(relaxedSimdSupported()).toBe(true);
+      expect(getArena().fma).toBe(variant === 'fma');
+    });
+
+    it.each([
+      [1, 1, 1],
+      [5, 3, 7],
+      [9, 4, 8],
+      [130, 17, 67],
+      [70, MB + 5, 9],
+      [KC + 30, 6, 5], // n spans two K chunks
+    ] as const)('n=%i m=%i d=%i, contiguous and strided, float32 and float64', (n, m, d) => {
+      const s = stream(key(n * 1000 + m * 10 + d));
+      for (const f32 of [true, false]) {
+        check(n, m, d, f32, CONTIGUOUS, s);
+        check(n, m, d, f32, STRIDED, s);
+      }
+    });
+
+    it('n = 0 gives beta * out (and overwrites NaN when beta = 0)', () => {
+      const e = new Float64Array(0);
+      const run = (beta: number, out: Float64Array) =>
+        maskedGemmWasm(
+          0,
+          2,
+          2,
+          1,
+          e,
+          2,
+          1,
+          0,
+          e,
+          1,
+          0,
+          new Float64Array(2),
+          1,
+          0,
+          e,
+          2,
+          1,
+          0,
+          beta,
+          out,
+          2,
+          1,
+          0,
+        );
+      const out = new Float64Array([1, Number.NaN, 3, 4]);
+      run(0, out);
+      expect([...out]).toEqual([0, 0, 0, 0]);
+      const out2 = new Float64Array([1, 2, 3, 4]);
+      run(3, out2);
+      expect([...out2]).toEqual([3, 6, 9, 12]);
+    });
+  },
+);
