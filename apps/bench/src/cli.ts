@@ -141,6 +141,12 @@ export function buildCli(): Command {
       'number of seeds (default: 1 for tiny, 2 for quick, 3 for paper)',
       int('--seeds'),
     )
+    .option(
+      '--jobs <n>',
+      'worker threads running the independent units of the reproduction: an integer >= 1 or auto (the available cores); results are the same for every value',
+      jobsArg,
+      'auto',
+    )
     .option('--json', 'print results.json on stdout instead of the summary')
     .option('--quiet', 'no progress output')
     .action(
@@ -148,6 +154,7 @@ export function buildCli(): Command {
         size: 'tiny' | 'quick' | 'paper';
         out?: string;
         seeds?: number;
+        jobs: number | 'auto';
         json?: boolean;
         quiet?: boolean;
       }) => {
@@ -163,6 +170,7 @@ export function buildCli(): Command {
             progress: createProgress(!!opts.quiet),
             signal,
             meta: runMeta(),
+            jobs: opts.jobs === 'auto' ? availableParallelism() : opts.jobs,
           }),
         );
         if (opts.json) process.stdout.write(`${JSON.stringify(res, null, 2)}\n`);
@@ -174,7 +182,7 @@ export function buildCli(): Command {
                 .join(', ')}`,
           );
           process.stdout.write(
-            `reproduce ${size.name}: ${res.claims.filter((c) => c.held).length}/${res.claims.length} claims held in ${res.seconds.toFixed(1)} s; wrote ${outDir}/results.json, report.md, *.csv, *.svg\n${lines.join('\n')}\n`,
+            `reproduce ${size.name}: ${res.claims.filter((c) => c.held).length}/${res.claims.length} claims held in ${res.seconds.toFixed(1)} s (${res.jobs} job${res.jobs > 1 ? 's' : ''}); wrote ${outDir}/results.json, report.md, *.csv, *.svg\n${lines.join('\n')}\n`,
           );
         }
         if (!res.completed) throw new Interrupted();
@@ -368,6 +376,16 @@ interface WorkerCliOptions {
   exitAfterIdle?: number;
   quiet?: boolean;
 }
+
+const jobsArg = (v: string): number | 'auto' => {
+  const n = Number(v);
+  if (v === 'auto') return v;
+  if (!Number.isInteger(n) || n < 1)
+    throw new InvalidArgumentError(
+      `--jobs must be an integer >= 1 or auto, got ${JSON.stringify(v)}`,
+    );
+  return n;
+};
 
 const redisUrlArg = (v: string) => {
   try {
