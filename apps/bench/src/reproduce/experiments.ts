@@ -4,8 +4,9 @@ import { coverage, featureMap, subspaceEnergy } from '@mtrl/probes';
 import { sliceRows } from '@mtrl/tensors';
 import { parseStudy, type StudyConfig } from '../config.js';
 import { trainMethod } from '../methods.js';
-import { downstreamAccuracy, pretrainConfigOf, probeLayer, seedContext } from '../setting.js';
+import { pretrainConfigOf, probeLayer, type SeedContext, seedContext } from '../setting.js';
 import type { Measurement } from '../summary.js';
+import { DownstreamEvaluator } from './downstream.js';
 import type { ReproduceSize } from './sizes.js';
 
 /** The methods compared in the accuracy experiments, in legend order. */
@@ -162,9 +163,12 @@ export function runUnit(size: ReproduceSize, u: Unit): UnitResult {
     };
   if (u.kind === 'energy') energyPoint(size, u.seed, u.d, u.T, push(main));
   else if (u.kind === 'dims') {
-    const layer = dimsPoint(size, u.seed, u.d, u.method, push(main));
+    const cfg = dimsConfig(size, u.d);
+    const ctx = seedContext(cfg, u.seed);
+    const downstream = new DownstreamEvaluator(ctx, cfg);
+    const layer = dimsPoint(ctx, cfg, u.method, downstream, push(main));
     if (u.d === size.complexity.d)
-      complexityCurves(size, u.seed, u.method, layer, push(complexity));
+      complexityCurves(size, ctx, cfg, u.method, layer, downstream, push(complexity));
   } else collapse(size, u.seed, push(main));
   return { main, complexity };
 }
@@ -192,19 +196,18 @@ function energyPoint(size: ReproduceSize, seed: number, d: number, T: number, pu
 
 /** Experiment 2 at one d for one method: downstream accuracy, energy and coverage; returns the trained layer. */
 function dimsPoint(
-  size: ReproduceSize,
-  seed: number,
-  d: number,
+  ctx: SeedContext,
+  cfg: StudyConfig,
   method: string,
+  downstream: DownstreamEvaluator,
   push: Push,
 ): Layer {
-  const cfg = dimsConfig(size, d);
-  const ctx = seedContext(cfg, seed);
+  const d = cfg.groundTruth.d;
   const rep = trainMethod(method, ctx, cfg);
-  const acc = downstreamAccuracy(rep.features, ctx, cfg);
+  const acc = downstream.testAccuracy(rep.features);
   const p = probeLayer(rep.layer, ctx.gt);
   for (const [task, a] of Object.entries(acc))
-    push({ experiment: 'accuracy-vs-d', method, x: d, metric: task, value: a.testAccuracy });
+    push({ experiment: 'accuracy-vs-d', method, x: d, metric: task, value: a });
   push({ experiment: 'accuracy-vs-d', method, x: d, metric: 'energy', value: p.energy });
   push({ experiment: 'accuracy-vs-d', method, x: d, metric: 'coverage', value: p.coverage });
   return rep.layer;
@@ -219,25 +222,19 @@ function dimsPoint(
  */
 function complexityCurves(
   size: ReproduceSize,
-  seed: number,
+  ctx: SeedContext,
+  cfg: StudyConfig,
   method: string,
   layer: Layer,
+  downstream: DownstreamEvaluator,
   push: Push,
 ): void {
-  const cfg = dimsConfig(size, size.complexity.d);
-  const ctx = seedContext(cfg, seed);
   const phi = featureMap(ctx.featureKey, layer, {
     bias: { kind: 'normal', std: cfg.downstream.biasStd },
   });
   for (const nTrain of size.complexity.nTrains) {
-    for (const [task, a] of Object.entries(downstreamAccuracy(phi, ctx, cfg, nTrain))) {
-      push({
-        experiment: 'accuracy-vs-samples',
-        method,
-        x: nTrain,
-        metric: task,
-        value: a.testAccuracy,
-      });
+    for (const [task, a] of Object.entries(downstream.testAccuracy(phi, nTrain))) {
+      push({ experiment: 'accuracy-vs-samples', method, x: nTrain, metric: task, value: a });
     }
   }
   for (const m of size.complexity.ms.filter((w) => w <= layer.w.shape[0])) {
@@ -245,8 +242,8 @@ function complexityCurves(
     const phiM = featureMap(ctx.featureKey, sub, {
       bias: { kind: 'normal', std: cfg.downstream.biasStd },
     });
-    for (const [task, a] of Object.entries(downstreamAccuracy(phiM, ctx, cfg))) {
-      push({ experiment: 'accuracy-vs-width', method, x: m, metric: task, value: a.testAccuracy });
+    for (const [task, a] of Object.entries(downstream.testAccuracy(phiM))) {
+      push({ experiment: 'accuracy-vs-width', method, x: m, metric: task, value: a });
     }
   }
 }

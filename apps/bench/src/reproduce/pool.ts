@@ -1,6 +1,5 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { spawnWorker } from '../spawnWorker.js';
 import type { Unit, UnitResult } from './experiments.js';
 import type { ReproduceSize } from './sizes.js';
 
@@ -52,20 +51,6 @@ export function liveReproduceWorkers(): number {
   return live;
 }
 
-function spawn(backend: string): Worker {
-  const workerData = { backend };
-  if (import.meta.url.endsWith('.ts')) {
-    // From the TypeScript sources (vitest, tsx): register tsx's loader in the worker first, and
-    // resolve workspace packages to their sources as the caller does.
-    const require = createRequire(import.meta.url);
-    const api = pathToFileURL(require.resolve('tsx/esm/api')).href;
-    const entry = new URL('./worker.ts', import.meta.url).href;
-    const code = `(async () => { const m = await import(${JSON.stringify(api)}); (m.register ?? m.default.register)(); await import(${JSON.stringify(entry)}); })().catch((e) => { setImmediate(() => { throw e; }); });`;
-    return new Worker(code, { eval: true, execArgv: ['--conditions=@mtrl/source'], workerData });
-  }
-  return new Worker(new URL('./worker.js', import.meta.url), { workerData });
-}
-
 /**
  * Runs `units` on `jobs` worker threads, each taking the next unit of `order` as it becomes free.
  * Resolves when every unit has finished, after the first failure (units in progress on other
@@ -106,7 +91,7 @@ export function runUnitsOnWorkers(opts: PoolRunOptions): Promise<PoolOutcome> {
     opts.signal.addEventListener('abort', onAbort);
     const n = Math.max(1, Math.min(opts.jobs, opts.units.length));
     for (let i = 0; i < n; i++) {
-      const w = spawn(opts.backend);
+      const w = spawnWorker(import.meta.url, 'worker', { backend: opts.backend });
       live++;
       workers.push(w);
       w.on('message', (msg: ToMain) => {
