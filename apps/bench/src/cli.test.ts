@@ -27,10 +27,20 @@ describe('mtrl-bench CLI', () => {
   it('reproduces at the tiny size end to end and writes every output', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mtrl-repro-'));
     const io = capture();
-    const code = await main(['reproduce', '--size', 'tiny', '--out', dir, '--quiet']);
+    const code = await main([
+      'reproduce',
+      '--size',
+      'tiny',
+      '--out',
+      dir,
+      '--jobs',
+      '2',
+      '--quiet',
+    ]);
     expect(code).toBe(0);
-    expect(io.out()).toMatch(/claims held/);
+    expect(io.out()).toMatch(/claims held in .* s \(2 jobs\)/);
     const res = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
+    expect(res.jobs).toBe(2);
     expect(res.claims.map((c: { id: string }) => c.id)).toEqual([
       'energy',
       'coverage',
@@ -51,6 +61,15 @@ describe('mtrl-bench CLI', () => {
       expect(existsSync(join(dir, f))).toBe(true);
     }
     expect(readFileSync(join(dir, 'accuracy-vs-d-xor.svg'), 'utf8')).toMatch(/^<svg/);
+  });
+
+  it('refuses a bad --jobs, naming the option', async () => {
+    const io = capture();
+    for (const bad of ['0', '1.5', 'many']) {
+      const code = await main(['reproduce', '--size', 'tiny', '--jobs', bad, '--quiet']);
+      expect(code).not.toBe(0);
+    }
+    expect(io.err()).toMatch(/--jobs must be an integer >= 1 or auto, got "many"/);
   });
 
   it('runs a study config and prints JSON with energy, coverage and accuracies per method', async () => {

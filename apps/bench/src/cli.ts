@@ -7,7 +7,15 @@ import { ConfigError, loadStudy, readConfigFile, type StudyConfig } from './conf
 import type { RunMeta } from './meta.js';
 import { methodNames } from './methods.js';
 import { parseGridAxis } from './overrides.js';
-import { formatPerf, type RoundSize, runPerf } from './perf.js';
+import {
+  checkPeerScript,
+  defaultPeerScript,
+  formatPerf,
+  PEER_SIZES,
+  type PerfOptions,
+  type RoundSize,
+  runPerf,
+} from './perf.js';
 import { createProgress, type Progress } from './progress.js';
 import { parseRedisUrl, redactUrl } from './queue/redisUrl.js';
 import { checkQueueName } from './queue/sweepIdentity.js';
@@ -67,7 +75,20 @@ export function buildCli(): Command {
       '1',
     )
     .option('--dtypes <list>', 'comma list of float32, float64', 'float32,float64')
-    .option('--json', 'print one JSON document on stdout')
+    .addOption(
+      new Option(
+        '--peer <name>',
+        'after each of our quick/canonical rounds, time the same round in a peer implementation (numpy: ../shared/peers/numpy_step.py with OPENBLAS_NUM_THREADS = threads) and print ours/peer',
+      ).choices(['numpy']),
+    )
+    .option(
+      '--peer-script <path>',
+      'with --peer numpy: the peer script (default ../shared/peers/numpy_step.py beside the repository root, when it exists)',
+    )
+    .option(
+      '--json [file]',
+      'write the report as one JSON document to file (the table still goes to stdout), or without a file print only the JSON on stdout',
+    )
     .option('--quiet', 'no progress output')
     .action(
       async (opts: {
@@ -76,7 +97,9 @@ export function buildCli(): Command {
         gemm: 'workload' | 'tiny' | 'none';
         threads: string;
         dtypes: string;
-        json?: boolean;
+        peer?: 'numpy';
+        peerScript?: string;
+        json?: boolean | string;
         quiet?: boolean;
       }) => {
         const rounds = opts.rounds === 'none' ? [] : opts.rounds.split(',').map((s) => s.trim());
@@ -103,6 +126,22 @@ export function buildCli(): Command {
               `--dtypes: expected float32 or float64, got ${JSON.stringify(d)}`,
             );
         }
+        if (opts.peerScript !== undefined && opts.peer === undefined)
+          throw new InvalidArgumentError('--peer-script only makes sense with --peer numpy');
+        let peer: PerfOptions['peer'];
+        if (opts.peer === 'numpy') {
+          const script = opts.peerScript ?? defaultPeerScript();
+          if (script === undefined)
+            throw new InvalidArgumentError(
+              '--peer numpy: no ../shared/peers/numpy_step.py beside the repository root; pass the script with --peer-script <path>',
+            );
+          checkPeerScript(script);
+          if (!rounds.some((r) => (PEER_SIZES as readonly string[]).includes(r)))
+            throw new InvalidArgumentError(
+              `--peer numpy times the ${PEER_SIZES.join(' and ')} rounds; add one to --rounds`,
+            );
+          peer = { kind: 'numpy', script };
+        }
         const { runMeta } = await import('./meta.js');
         const report = await runPerf(
           {
@@ -111,13 +150,13 @@ export function buildCli(): Command {
             gemm: opts.gemm,
             dtypes: dtypes as ('float32' | 'float64')[],
             threads: [...new Set(threads)],
+            ...(peer ? { peer } : {}),
           },
           createProgress(!!opts.quiet),
         );
-        if (opts.json)
-          process.stdout.write(
-            `${JSON.stringify({ command: 'perf', meta: runMeta(), ...report }, null, 2)}\n`,
-          );
+        const doc = `${JSON.stringify({ command: 'perf', meta: runMeta(), ...report }, null, 2)}\n`;
+        if (typeof opts.json === 'string') writeFileSync(opts.json, doc);
+        if (opts.json === true) process.stdout.write(doc);
         else process.stdout.write(`${formatPerf(report)}\n`);
       },
     );
@@ -141,6 +180,12 @@ export function buildCli(): Command {
       'number of seeds (default: 1 for tiny, 2 for quick, 3 for paper)',
       int('--seeds'),
     )
+    .option(
+      '--jobs <n>',
+      'worker threads running the independent units of the reproduction: an integer >= 1 or auto (the available cores); results are the same for every value',
+      jobsArg,
+      'auto',
+    )
     .option('--json', 'print results.json on stdout instead of the summary')
     .option('--quiet', 'no progress output')
     .action(
@@ -148,6 +193,7 @@ export function buildCli(): Command {
         size: 'tiny' | 'quick' | 'paper';
         out?: string;
         seeds?: number;
+        jobs: number | 'auto';
         json?: boolean;
         quiet?: boolean;
       }) => {
@@ -163,6 +209,7 @@ export function buildCli(): Command {
             progress: createProgress(!!opts.quiet),
             signal,
             meta: runMeta(),
+            jobs: opts.jobs === 'auto' ? availableParallelism() : opts.jobs,
           }),
         );
         if (opts.json) process.stdout.write(`${JSON.stringify(res, null, 2)}\n`);
@@ -174,7 +221,7 @@ export function buildCli(): Command {
                 .join(', ')}`,
           );
           process.stdout.write(
-            `reproduce ${size.name}: ${res.claims.filter((c) => c.held).length}/${res.claims.length} claims held in ${res.seconds.toFixed(1)} s; wrote ${outDir}/results.json, report.md, *.csv, *.svg\n${lines.join('\n')}\n`,
+            `reproduce ${size.name}: ${res.claims.filter((c) => c.held).length}/${res.claims.length} claims held in ${res.seconds.toFixed(1)} s (${res.jobs} job${res.jobs > 1 ? 's' : ''}); wrote ${outDir}/results.json, report.md, *.csv, *.svg\n${lines.join('\n')}\n`,
           );
         }
         if (!res.completed) throw new Interrupted();
@@ -368,6 +415,16 @@ interface WorkerCliOptions {
   exitAfterIdle?: number;
   quiet?: boolean;
 }
+
+const jobsArg = (v: string): number | 'auto' => {
+  const n = Number(v);
+  if (v === 'auto') return v;
+  if (!Number.isInteger(n) || n < 1)
+    throw new InvalidArgumentError(
+      `--jobs must be an integer >= 1 or auto, got ${JSON.stringify(v)}`,
+    );
+  return n;
+};
 
 const redisUrlArg = (v: string) => {
   try {

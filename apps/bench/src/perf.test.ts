@@ -1,6 +1,34 @@
-import { describe, expect, it } from 'vitest';
-import { formatPerf, runPerf } from './perf.js';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from './cli.js';
+import { formatPerf, runNumpyPeer, runPerf } from './perf.js';
 import { silentProgress } from './progress.js';
+
+afterEach(() => vi.restoreAllMocks());
+
+/** A fake numpy peer: prints a log line, then one JSON line echoing its arguments and environment. */
+function stubPeer(body?: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mtrl-peer-'));
+  const path = join(dir, 'peer.py');
+  writeFileSync(
+    path,
+    body ??
+      [
+        'import json, os, sys',
+        'a = sys.argv[1:]',
+        'arg = lambda k: a[a.index(k) + 1]',
+        'print("warming up")',
+        'print(json.dumps(dict(peer="numpy", numpy="stub", size=arg("--size"), dtype=arg("--dtype"),',
+        '    threads=os.environ.get("OPENBLAS_NUM_THREADS"), reps=int(arg("--reps")),',
+        '    coretype=os.environ.get("OPENBLAS_CORETYPE"), round_s=0.25, sampling_s=0.1,',
+        '    math_s=0.15, math_gflops=12.5, normals_per_s=2e8)))',
+      ].join('\n'),
+  );
+  chmodSync(path, 0o755);
+  return path;
+}
 
 describe('perf', () => {
   it('times a round per thread count, side by side', { timeout: 60_000 }, async () => {
@@ -16,5 +44,141 @@ describe('perf', () => {
     for (const r of rows) expect(r.seconds.median).toBeGreaterThan(0);
     expect(report.backends[0].gemm).toEqual([]);
     expect(formatPerf(report)).toMatch(/threads 2 .* x\d/);
+  });
+
+  it('measures concurrent GEMM throughput, normalInto and wasm against js', {
+    timeout: 120_000,
+  }, async () => {
+    const report = await runPerf(
+      { repeats: 2, rounds: ['tiny'], gemm: 'tiny', dtypes: ['float64'], threads: [1, 2] },
+      silentProgress,
+    );
+    expect(report.backends.map((b) => b.backend)).toEqual(['js', 'wasm']);
+    for (const b of report.backends) {
+      expect(b.gemmThroughput.map((g) => [g.op, g.threads, g.m, g.n, g.k])).toEqual([
+        ['A B', 2, 64, 32, 48],
+        ['A^T B', 2, 64, 32, 48],
+        ['A B^T', 2, 64, 32, 48],
+      ]);
+      for (const g of b.gemmThroughput) {
+        expect(g.gflops.samples).toHaveLength(2);
+        expect(g.gflops.median).toBeGreaterThan(0);
+        const single = b.gemm.find((s) => s.op === g.op && s.dtype === g.dtype);
+        expect(g.speedup).toBeCloseTo(g.gflops.median / (single?.gflops.median ?? 0), 10);
+      }
+      expect(b.normalsInto.map((n) => n.dtype)).toEqual(['float64']);
+      expect(b.normalsInto[0].perSecond.median).toBeGreaterThan(0);
+    }
+    expect(report.backendRatios.map((r) => [r.size, r.threads])).toEqual([
+      ['tiny', 1],
+      ['tiny', 2],
+    ]);
+    for (const r of report.backendRatios) {
+      const js = report.backends[0].rounds.find((o) => o.threads === r.threads);
+      const wasm = report.backends[1].rounds.find((o) => o.threads === r.threads);
+      expect(r.jsOverWasm).toBe((js?.seconds.median ?? 0) / (wasm?.seconds.median ?? 1));
+    }
+    const text = formatPerf(report);
+    expect(text).toMatch(/GEMM throughput: independent GEMMs/);
+    expect(text).toMatch(/A B\s+float64 .* threads 2 /);
+    expect(text).toMatch(/normal \d+\.\d\s+normalInto \d+\.\d/);
+    expect(text).toMatch(/wasm against js[\s\S]*tiny\s+float64\s+threads 2 .* x\d/);
+  });
+
+  it('runs a peer script after our round and prints its fields with the ratio', {
+    timeout: 60_000,
+  }, async () => {
+    const script = stubPeer();
+    const report = await runPerf(
+      {
+        repeats: 1,
+        rounds: ['tiny'],
+        gemm: 'none',
+        dtypes: ['float32'],
+        threads: [2],
+        peer: { kind: 'numpy', script, sizes: ['tiny'] },
+      },
+      silentProgress,
+    );
+    for (const b of report.backends) {
+      const [row] = b.rounds;
+      expect(row.peer).toMatchObject({
+        numpy: 'stub',
+        size: 'tiny',
+        dtype: 'f32',
+        threads: '2',
+        reps: 1,
+        coretype: null,
+        round_s: 0.25,
+      });
+      expect(row.oursOverPeer).toBe(row.seconds.median / 0.25);
+    }
+    expect(formatPerf(report)).toMatch(
+      /numpy stub \(OPENBLAS_NUM_THREADS=2\): round 0\.250 s, sampling 0\.100 s, math 0\.150 s \(12\.5 GFLOP\/s\), 200\.0 M normals\/s; ours\/numpy x\d/,
+    );
+  });
+
+  it('explains a missing peer script, missing numpy and bad peer output', () => {
+    expect(() =>
+      runNumpyPeer({ script: '/nonexistent/numpy_step.py' }, 'quick', 'float32', 1, 1),
+    ).toThrow(/--peer-script: \/nonexistent\/numpy_step.py does not exist/);
+    const noNumpy = stubPeer('raise ModuleNotFoundError("No module named \'numpy\'")\n');
+    expect(() => runNumpyPeer({ script: noNumpy }, 'quick', 'float32', 1, 1)).toThrow(
+      /has no numpy; install python3-numpy/,
+    );
+    const garbage = stubPeer('print("not json")\n');
+    expect(() => runNumpyPeer({ script: garbage }, 'quick', 'float64', 1, 1)).toThrow(
+      /expected one JSON line/,
+    );
+  });
+
+  it('refuses --peer with an absent script before timing anything, and writes --json <file>', {
+    timeout: 60_000,
+  }, async () => {
+    let err = '';
+    let out = '';
+    vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
+      err += String(s);
+      return true;
+    });
+    vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
+      out += String(s);
+      return true;
+    });
+    const t0 = performance.now();
+    const code = await main([
+      'perf',
+      '--peer',
+      'numpy',
+      '--peer-script',
+      '/nonexistent/peer.py',
+      '--rounds',
+      'quick',
+      '--quiet',
+    ]);
+    expect(code).toBe(1);
+    expect(err).toMatch(/--peer-script: \/nonexistent\/peer.py does not exist/);
+    expect(performance.now() - t0).toBeLessThan(5000);
+    const file = join(mkdtempSync(join(tmpdir(), 'mtrl-perf-')), 'perf.json');
+    const ok = await main([
+      'perf',
+      '--gemm',
+      'none',
+      '--rounds',
+      'tiny',
+      '--dtypes',
+      'float32',
+      '--repeats',
+      '1',
+      '--json',
+      file,
+      '--quiet',
+    ]);
+    expect(ok).toBe(0);
+    const doc = JSON.parse(readFileSync(file, 'utf8'));
+    expect(doc.command).toBe('perf');
+    expect(doc.backends[0].rounds[0].size).toBe('tiny');
+    expect(doc.backendRatios).toHaveLength(1);
+    expect(out).toMatch(/pretraining round/);
   });
 });

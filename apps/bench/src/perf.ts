@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Worker } from 'node:worker_threads';
 import { pretrain, pretrainAsync, suiteSource } from '@mtrl/pretrain';
 import { groundTruth, taskSuite } from '@mtrl/tasks';
 import {
@@ -7,11 +11,13 @@ import {
   key,
   listBackends,
   normal,
+  normalInto,
   setBackend,
   split,
   zeros,
 } from '@mtrl/tensors';
 import type { Progress } from './progress.js';
+import { spawnWorker } from './spawnWorker.js';
 
 /** Sizes of the pretraining rounds timed by `perf` (SPEC 7 / issue 5). */
 export const ROUND_SIZES = {
@@ -29,8 +35,112 @@ export interface PerfOptions {
   /** GEMM sizes: `workload` (1024x1024 by 1024x256), `tiny` for tests, `none` to skip GEMM and sampling. */
   gemm: 'workload' | 'tiny' | 'none';
   dtypes: readonly DType[];
-  /** Worker threads for the pretraining rounds: one row per count (default `[1]`). */
+  /**
+   * Thread counts (default `[1]`): one pretraining-round row per count, and for each count > 1 a
+   * GEMM throughput row (that many independent GEMMs running at once on as many workers).
+   */
   threads?: readonly number[];
+  /**
+   * Run a peer implementation after each of our rounds of a size it knows (`sizes`, default
+   * {@link PEER_SIZES}); `python` defaults to /usr/bin/python3.
+   */
+  peer?: { kind: 'numpy'; script: string; python?: string; sizes?: readonly RoundSize[] };
+}
+
+/** The default `--peer-script`: ../shared/peers/numpy_step.py beside the repository root, if it exists. */
+export function defaultPeerScript(): string | undefined {
+  const path = fileURLToPath(new URL('../../../../shared/peers/numpy_step.py', import.meta.url));
+  return existsSync(path) ? path : undefined;
+}
+
+/** What the numpy peer prints (one JSON line), with the fields `perf` reads. */
+export interface PeerResult {
+  readonly peer: string;
+  readonly size: string;
+  readonly dtype: string;
+  readonly threads: string | null;
+  readonly reps: number;
+  readonly round_s: number;
+  readonly sampling_s?: number;
+  readonly math_s?: number;
+  readonly math_gflops?: number;
+  readonly normals_per_s?: number;
+  readonly [field: string]: unknown;
+}
+
+/** Sizes the numpy peer script knows. */
+export const PEER_SIZES: readonly RoundSize[] = ['quick', 'canonical'];
+
+/**
+ * Runs the numpy peer for one round size:
+ * `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=<threads> python3 <script>
+ * --size <size> --dtype f32|f64 --reps <reps>` and parses the last line of its output as JSON.
+ *
+ * @throws {Error} naming the script when it is missing, python3 when it cannot start,
+ *   python3-numpy when numpy is not installed, and the output when it is not the expected JSON
+ */
+export function runNumpyPeer(
+  peer: { script: string; python?: string },
+  size: RoundSize,
+  dtype: DType,
+  threads: number,
+  reps: number,
+): PeerResult {
+  checkPeerScript(peer.script);
+  const python = peer.python ?? '/usr/bin/python3';
+  const args = [
+    '-u',
+    'OPENBLAS_CORETYPE',
+    '-u',
+    'OPENBLAS_L2_SIZE',
+    `OPENBLAS_NUM_THREADS=${threads}`,
+    python,
+    peer.script,
+    '--size',
+    size,
+    '--dtype',
+    dtype === 'float32' ? 'f32' : 'f64',
+    '--reps',
+    String(reps),
+  ];
+  let out: string;
+  try {
+    out = execFileSync('env', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    const err = e as { stderr?: string; message: string };
+    const stderr = String(err.stderr ?? '');
+    if (/No module named ['"]?numpy/.test(stderr))
+      throw new Error(
+        `--peer numpy: ${python} has no numpy; install python3-numpy (Debian: apt-get install -y python3-numpy)`,
+      );
+    if (/No such file or directory/.test(stderr) && stderr.includes(python))
+      throw new Error(`--peer numpy: ${python} not found; install python3 and python3-numpy`);
+    throw new Error(
+      `--peer numpy: \`env ${args.join(' ')}\` failed: ${stderr.trim() || err.message}`,
+    );
+  }
+  const line = out.trim().split('\n').pop() ?? '';
+  let doc: PeerResult;
+  try {
+    doc = JSON.parse(line) as PeerResult;
+  } catch {
+    throw new Error(
+      `--peer numpy: expected one JSON line from ${peer.script}, got ${JSON.stringify(out.slice(0, 200))}`,
+    );
+  }
+  if (typeof doc !== 'object' || doc === null || typeof doc.round_s !== 'number')
+    throw new Error(
+      `--peer numpy: the output of ${peer.script} has no numeric round_s: ${line.slice(0, 200)}`,
+    );
+  return doc;
+}
+
+/** @throws {Error} when the peer script does not exist */
+export function checkPeerScript(script: string): void {
+  if (!existsSync(script))
+    throw new Error(
+      `--peer-script: ${script} does not exist (the numpy peer is ../shared/peers/numpy_step.py beside the repository root; pass its path with --peer-script)`,
+    );
 }
 
 /** One timed measurement: the median and every repeat, in the unit given. */
@@ -45,7 +155,25 @@ export interface PerfReport {
     backend: string;
     threads: number;
     gemm: { op: string; dtype: DType; m: number; n: number; k: number; gflops: Timing }[];
+    /**
+     * Aggregate GFLOP/s of `threads` workers each running the same-shaped GEMM at once
+     * (independent products, as pretraining's threads run them), for each thread count > 1.
+     */
+    gemmThroughput: {
+      op: string;
+      dtype: DType;
+      m: number;
+      n: number;
+      k: number;
+      threads: number;
+      gflops: Timing;
+      /** Aggregate over the single-thread figure of the same op and dtype. */
+      speedup: number;
+    }[];
+    /** `normal`: a fresh tensor per call (allocation included). */
     normals: { dtype: DType; perSecond: Timing }[];
+    /** `normalInto`: into one preallocated buffer, on one thread (samples per second per core). */
+    normalsInto: { dtype: DType; perSecond: Timing }[];
     rounds: {
       size: RoundSize;
       dtype: DType;
@@ -53,9 +181,101 @@ export interface PerfReport {
       threads: number;
       seconds: Timing;
       shape: (typeof ROUND_SIZES)[RoundSize];
+      /** The numpy peer's JSON for the same size, dtype and OPENBLAS_NUM_THREADS (with `--peer numpy`). */
+      peer?: PeerResult;
+      /** Our round seconds over the peer's `round_s` (below 1: we are faster). */
+      oursOverPeer?: number;
     }[];
   }[];
+  /** The same rounds on the js and the wasm backend: js seconds over wasm seconds. */
+  readonly backendRatios: readonly {
+    size: RoundSize;
+    dtype: DType;
+    threads: number;
+    jsSeconds: number;
+    wasmSeconds: number;
+    jsOverWasm: number;
+  }[];
   readonly notes: readonly string[];
+}
+
+/** The GEMMs `perf` times: C = op(A) op(B) at [m, k] x [k, n]. */
+export type GemmOp = 'A B' | 'A^T B' | 'A B^T';
+const GEMM_OPS: readonly GemmOp[] = ['A B', 'A^T B', 'A B^T'];
+
+/** Builds the operands of one GEMM (fixed keys) and returns a function computing it into C. */
+export function gemmCase(op: GemmOp, dtype: DType, M: number, N: number, K: number): () => void {
+  const [ka, kb] = split(key(1), 2);
+  const c = zeros([M, N] as const, { dtype });
+  if (op === 'A B') {
+    const a = normal(ka, [M, K] as const, { dtype });
+    const b = normal(kb, [K, N] as const, { dtype });
+    return () => gemmInto(c, a, b);
+  }
+  if (op === 'A^T B') {
+    const at = normal(ka, [K, M] as const, { dtype });
+    const b = normal(kb, [K, N] as const, { dtype });
+    return () => gemmInto(c, at, b, { transA: true });
+  }
+  const a = normal(ka, [M, K] as const, { dtype });
+  const bt = normal(kb, [N, K] as const, { dtype });
+  return () => gemmInto(c, a, bt, { transB: true });
+}
+
+/** Messages of the perf worker (perfWorker.ts). @internal */
+export type PerfWorkerMsg =
+  | { type: 'setup'; op: GemmOp; dtype: DType; m: number; n: number; k: number }
+  | { type: 'run' };
+/** @internal */
+export type PerfWorkerReply =
+  | { type: 'ready' }
+  | { type: 'done' }
+  | { type: 'failed'; message: string };
+
+/** A set of perf workers on one backend, driven in lock-step. */
+class GemmCrew {
+  private constructor(private readonly workers: Worker[]) {}
+
+  static async start(backend: string, threads: number): Promise<GemmCrew> {
+    const workers = Array.from({ length: threads }, () =>
+      spawnWorker(import.meta.url, 'perfWorker', { backend }),
+    );
+    const crew = new GemmCrew(workers);
+    try {
+      await crew.all(); // every worker's first 'ready'
+    } catch (e) {
+      await crew.close();
+      throw e;
+    }
+    return crew;
+  }
+
+  /** Posts `msg` (if any) to every worker and waits for each one's reply. */
+  all(msg?: PerfWorkerMsg): Promise<void> {
+    return Promise.all(
+      this.workers.map(
+        (w) =>
+          new Promise<void>((resolve, reject) => {
+            const onMsg = (r: PerfWorkerReply) => {
+              w.off('error', onErr);
+              if (r.type === 'failed') reject(new Error(`perf worker: ${r.message}`));
+              else resolve();
+            };
+            const onErr = (e: Error) => {
+              w.off('message', onMsg);
+              reject(e);
+            };
+            w.once('message', onMsg);
+            w.once('error', onErr);
+            if (msg) w.postMessage(msg);
+          }),
+      ),
+    ).then(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
 }
 
 /** The median of a list (upper median for even lengths). */
@@ -119,7 +339,10 @@ export async function runPerf(opts: PerfOptions, progress: Progress): Promise<Pe
   const backends: PerfReport['backends'][number][] = [];
   const before = getBackend();
   const names = listBackends();
-  const perDtype = (opts.gemm === 'none' ? 0 : 4) + opts.rounds.length * threadCounts.length;
+  const crews = threadCounts.filter((t) => t > 1);
+  const perDtype =
+    (opts.gemm === 'none' ? 0 : 5 + 3 * crews.length) + opts.rounds.length * threadCounts.length;
+  if (opts.peer) checkPeerScript(opts.peer.script);
   progress.start('perf', names.length * opts.dtypes.length * perDtype);
   try {
     for (const backend of names) {
@@ -128,24 +351,16 @@ export async function runPerf(opts: PerfOptions, progress: Progress): Promise<Pe
         backend,
         threads: 1,
         gemm: [],
+        gemmThroughput: [],
         normals: [],
+        normalsInto: [],
         rounds: [],
       };
       for (const dtype of opts.dtypes) {
         if (opts.gemm !== 'none') {
-          const [ka, kb, kbt, kc] = split(key(1), 4);
-          const a = normal(ka, [M, K] as const, { dtype });
-          const b = normal(kb, [K, N] as const, { dtype });
-          const bt = normal(kbt, [N, K] as const, { dtype });
-          const at = normal(kc, [K, M] as const, { dtype });
-          const c = zeros([M, N] as const, { dtype });
           const flops = 2 * M * N * K;
-          for (const [op, fn] of [
-            ['A B', () => gemmInto(c, a, b)],
-            ['A^T B', () => gemmInto(c, at, b, { transA: true })],
-            ['A B^T', () => gemmInto(c, a, bt, { transB: true })],
-          ] as const) {
-            const secs = timeRepeats(opts.repeats, fn);
+          for (const op of GEMM_OPS) {
+            const secs = timeRepeats(opts.repeats, gemmCase(op, dtype, M, N, K));
             entry.gemm.push({
               op,
               dtype,
@@ -156,6 +371,35 @@ export async function runPerf(opts: PerfOptions, progress: Progress): Promise<Pe
             });
             progress.tick(1, `gemm ${op} ${dtype}`);
           }
+          for (const threads of crews) {
+            const crew = await GemmCrew.start(backend, threads);
+            try {
+              for (const op of GEMM_OPS) {
+                await crew.all({ type: 'setup', op, dtype, m: M, n: N, k: K });
+                const walls: number[] = [];
+                for (let r = 0; r < opts.repeats; r++) {
+                  const t0 = performance.now();
+                  await crew.all({ type: 'run' });
+                  walls.push((performance.now() - t0) / 1000);
+                }
+                const gflops = timing(walls.map((s) => (threads * flops) / s / 1e9));
+                const single = entry.gemm.find((g) => g.op === op && g.dtype === dtype);
+                entry.gemmThroughput.push({
+                  op,
+                  dtype,
+                  m: M,
+                  n: N,
+                  k: K,
+                  threads,
+                  gflops,
+                  speedup: single ? gflops.median / single.gflops.median : Number.NaN,
+                });
+                progress.tick(1, `gemm ${op} ${dtype} x${threads} threads`);
+              }
+            } finally {
+              await crew.close();
+            }
+          }
           const count = opts.gemm === 'workload' ? 2 ** 22 : 2 ** 14;
           let i = 0;
           const secs = timeRepeats(opts.repeats, () =>
@@ -163,16 +407,27 @@ export async function runPerf(opts: PerfOptions, progress: Progress): Promise<Pe
           );
           entry.normals.push({ dtype, perSecond: timing(secs.map((s) => count / s)) });
           progress.tick(1, `normals ${dtype}`);
+          const buf = zeros([count] as const, { dtype });
+          const secsInto = timeRepeats(opts.repeats, () => normalInto(key(i++), buf));
+          entry.normalsInto.push({ dtype, perSecond: timing(secsInto.map((s) => count / s)) });
+          progress.tick(1, `normalInto ${dtype}`);
         }
         for (const size of opts.rounds) {
           for (const threads of threadCounts) {
             const perRound = await timeRounds(size, dtype, threads, opts.repeats);
+            const seconds = timing(perRound);
+            // The peer runs right after our round of the same size, on the same thread count.
+            const peer =
+              opts.peer && (opts.peer.sizes ?? PEER_SIZES).includes(size)
+                ? runNumpyPeer(opts.peer, size, dtype, threads, opts.repeats)
+                : undefined;
             entry.rounds.push({
               size,
               dtype,
               threads,
               shape: ROUND_SIZES[size],
-              seconds: timing(perRound),
+              seconds,
+              ...(peer ? { peer, oursOverPeer: seconds.median / peer.round_s } : {}),
             });
             progress.tick(1, `round ${size} ${dtype} threads ${threads}`);
           }
@@ -184,12 +439,37 @@ export async function runPerf(opts: PerfOptions, progress: Progress): Promise<Pe
     setBackend(before);
     progress.stop();
   }
+  const backendRatios: PerfReport['backendRatios'][number][] = [];
+  const js = backends.find((b) => b.backend === 'js');
+  const wasm = backends.find((b) => b.backend === 'wasm');
+  for (const w of wasm?.rounds ?? []) {
+    const j = js?.rounds.find(
+      (r) => r.size === w.size && r.dtype === w.dtype && r.threads === w.threads,
+    );
+    if (j)
+      backendRatios.push({
+        size: w.size,
+        dtype: w.dtype,
+        threads: w.threads,
+        jsSeconds: j.seconds.median,
+        wasmSeconds: w.seconds.median,
+        jsOverWasm: j.seconds.median / w.seconds.median,
+      });
+  }
   return {
     backends,
+    backendRatios,
     notes: [
       `backends measured: ${names.join(', ')}; GEMM and sampling on one thread`,
+      'GEMM throughput (threads > 1): that many worker threads each run their own GEMM of the same shape at the same time; GFLOP/s = threads x 2 m n k / wall seconds. It is the throughput of independent GEMMs (how pretraining uses the cores: one task group per thread), not one GEMM split across cores',
+      'normal: a fresh tensor per call; normalInto: into one preallocated buffer; both on one thread (samples per second per core)',
       'GEMM shapes: op(A) [m, k] times op(B) [k, n]; GFLOP/s = 2 m n k / seconds',
       'round: one full pretraining round (sampling, head step, layer gradient) with the correlation loss, timed after one warm-up round; threads 1 is the synchronous pretrain, threads > 1 pretrainAsync on that many workers (bit-for-bit the same result)',
+      ...(opts.peer
+        ? [
+            'peer numpy: ../shared/peers/numpy_step.py run after our round of the same size and dtype with OPENBLAS_NUM_THREADS = threads; ours/numpy = our median round seconds over its round_s (below 1: ours is faster)',
+          ]
+        : []),
     ],
   };
 }
@@ -197,16 +477,30 @@ export async function runPerf(opts: PerfOptions, progress: Progress): Promise<Pe
 /** The report as a human-readable table. */
 export function formatPerf(report: PerfReport): string {
   const lines: string[] = [];
+  const f = (v: number | undefined, digits = 3) =>
+    typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : 'n/a';
   for (const b of report.backends) {
     lines.push(`backend ${b.backend}`);
-    if (b.gemm.length > 0) lines.push('  GEMM (median GFLOP/s)');
+    if (b.gemm.length > 0) lines.push('  GEMM, one thread (median GFLOP/s)');
     for (const g of b.gemm)
       lines.push(
         `    ${g.op.padEnd(6)} ${g.dtype}  [${g.m}x${g.k}]x[${g.k}x${g.n}]  ${g.gflops.median.toFixed(2)}`,
       );
-    if (b.normals.length > 0) lines.push('  normal sampling (median million/s)');
-    for (const n of b.normals)
-      lines.push(`    ${n.dtype}  ${(n.perSecond.median / 1e6).toFixed(1)}`);
+    if (b.gemmThroughput.length > 0)
+      lines.push(
+        '  GEMM throughput: independent GEMMs, one per worker thread, at once (median aggregate GFLOP/s; x over one thread)',
+      );
+    for (const g of b.gemmThroughput)
+      lines.push(
+        `    ${g.op.padEnd(6)} ${g.dtype}  [${g.m}x${g.k}]x[${g.k}x${g.n}]  threads ${g.threads}  ${g.gflops.median.toFixed(2)}  x${f(g.speedup, 2)}`,
+      );
+    if (b.normals.length > 0) lines.push('  normal sampling, one thread (median million/s)');
+    for (const n of b.normals) {
+      const into = b.normalsInto.find((o) => o.dtype === n.dtype);
+      lines.push(
+        `    ${n.dtype}  normal ${(n.perSecond.median / 1e6).toFixed(1)}  normalInto ${into ? (into.perSecond.median / 1e6).toFixed(1) : 'n/a'}`,
+      );
+    }
     if (b.rounds.length > 0)
       lines.push('  pretraining round (median seconds; speed-up over 1 thread)');
     for (const r of b.rounds) {
@@ -217,7 +511,18 @@ export function formatPerf(report: PerfReport): string {
       lines.push(
         `    ${r.size.padEnd(9)} ${r.dtype}  threads ${r.threads}  d=${s.d} r=${s.r} m=${s.m} T=${s.T} n1=n2=${s.n1}  ${r.seconds.median.toFixed(3)}${speedup}`,
       );
+      if (r.peer)
+        lines.push(
+          `      numpy ${String(r.peer.numpy ?? '')} (OPENBLAS_NUM_THREADS=${r.peer.threads}): round ${f(r.peer.round_s)} s, sampling ${f(r.peer.sampling_s)} s, math ${f(r.peer.math_s)} s (${f(r.peer.math_gflops, 1)} GFLOP/s), ${f((r.peer.normals_per_s ?? Number.NaN) / 1e6, 1)} M normals/s; ours/numpy x${f(r.oursOverPeer, 2)}`,
+        );
     }
+  }
+  if (report.backendRatios.length > 0) {
+    lines.push('wasm against js, same run (median round seconds; js/wasm)');
+    for (const r of report.backendRatios)
+      lines.push(
+        `    ${r.size.padEnd(9)} ${r.dtype}  threads ${r.threads}  js ${r.jsSeconds.toFixed(3)}  wasm ${r.wasmSeconds.toFixed(3)}  x${r.jsOverWasm.toFixed(2)}`,
+      );
   }
   lines.push(...report.notes.map((n) => `note: ${n}`));
   return lines.join('\n');

@@ -4,9 +4,9 @@ import { coverage, featureMap, subspaceEnergy } from '@mtrl/probes';
 import { sliceRows } from '@mtrl/tensors';
 import { parseStudy, type StudyConfig } from '../config.js';
 import { trainMethod } from '../methods.js';
-import type { Progress } from '../progress.js';
-import { downstreamAccuracy, pretrainConfigOf, probeLayer, seedContext } from '../setting.js';
+import { pretrainConfigOf, probeLayer, type SeedContext, seedContext } from '../setting.js';
 import type { Measurement } from '../summary.js';
+import { DownstreamEvaluator } from './downstream.js';
 import type { ReproduceSize } from './sizes.js';
 
 /** The methods compared in the accuracy experiments, in legend order. */
@@ -68,160 +68,188 @@ function dimsConfig(size: ReproduceSize, d: number): StudyConfig {
   });
 }
 
-/** Units of progress of one seed, for the progress bar. */
-export function unitsPerSeed(size: ReproduceSize): number {
-  return (
-    size.tasks.ds.length * (size.tasks.Ts.length + 1) + size.dims.ds.length * COMPARED.length + 2
-  );
+/**
+ * One independent piece of a reproduction: each runs on its own (in any thread, in any order) and
+ * its measurements depend only on the size, the seed and the unit, so a run assembles the same
+ * results whatever the number of workers.
+ *
+ * - `energy`: experiment 1 at one d, either the initialisation (`T: 0`) or T tasks;
+ * - `dims`: experiment 2 at one d for one method; at d = `size.complexity.d` it also runs
+ *   experiment 3 (sample and width curves) on the layer it trained;
+ * - `collapse`: experiment 4.
+ */
+export type Unit =
+  | { readonly kind: 'energy'; readonly seed: number; readonly d: number; readonly T: number }
+  | {
+      readonly kind: 'dims';
+      readonly seed: number;
+      readonly d: number;
+      readonly method: (typeof COMPARED)[number];
+    }
+  | { readonly kind: 'collapse'; readonly seed: number };
+
+/** What a unit measured: `main` for its own experiment, `complexity` for experiment 3 (dims units at d = complexity.d). */
+export interface UnitResult {
+  readonly main: readonly Measurement[];
+  readonly complexity: readonly Measurement[];
+}
+
+/** The units of one seed, in the order a single-threaded run takes them. */
+export function unitsOfSeed(size: ReproduceSize, seed: number): Unit[] {
+  const units: Unit[] = [];
+  for (const d of size.tasks.ds)
+    for (const T of [0, ...size.tasks.Ts]) units.push({ kind: 'energy', seed, d, T });
+  for (const d of size.dims.ds)
+    for (const method of COMPARED) units.push({ kind: 'dims', seed, d, method });
+  units.push({ kind: 'collapse', seed });
+  return units;
+}
+
+/**
+ * The measurements of one seed in their canonical order (experiment 1, 2, 3, 4) from the results
+ * of `unitsOfSeed(size, seed)`, index by index; missing results (an interrupted run) are skipped.
+ */
+export function assembleSeed(
+  units: readonly Unit[],
+  results: readonly (UnitResult | undefined)[],
+): Measurement[] {
+  const out: Measurement[] = [];
+  const order = ['energy', 'dims', 'complexity', 'collapse'] as const;
+  for (const part of order)
+    units.forEach((u, i) => {
+      const r = results[i];
+      if (r === undefined) return;
+      if (part === 'complexity') out.push(...r.complexity);
+      else if (u.kind === part) out.push(...r.main);
+    });
+  return out;
+}
+
+/** A rough relative cost of a unit (multiply-adds of its pretraining), to start the longest first. */
+export function unitCost(size: ReproduceSize, u: Unit): number {
+  if (u.kind === 'energy') return Math.max(u.T, 1) * size.n * u.d * size.tasks.m;
+  if (u.kind === 'collapse') {
+    const c = size.collapse;
+    return c.rounds * c.T * size.n * c.d * c.m;
+  }
+  const n = size.dims.nPerD * u.d;
+  const tasks = u.method === 'multiTask' || u.method === 'methodOfMoments' ? size.dims.T : 1;
+  const probes =
+    u.d === size.complexity.d
+      ? (size.complexity.nTrains.length + size.complexity.ms.length) *
+        size.dims.nTest *
+        size.dims.m *
+        u.d
+      : 0;
+  return tasks * n * u.d * size.dims.m + probes;
+}
+
+/** A short label of a unit for progress lines. */
+export function unitLabel(u: Unit): string {
+  if (u.kind === 'energy')
+    return `seed ${u.seed} energy d=${u.d} ${u.T === 0 ? 'init' : `T=${u.T}`}`;
+  if (u.kind === 'dims') return `seed ${u.seed} ${u.method} d=${u.d}`;
+  return `seed ${u.seed} collapse`;
+}
+
+/** Runs one unit (synchronously, to its end). */
+export function runUnit(size: ReproduceSize, u: Unit): UnitResult {
+  const main: Measurement[] = [];
+  const complexity: Measurement[] = [];
+  const push =
+    (to: Measurement[]) =>
+    (m: Omit<Measurement, 'seed'>): void => {
+      to.push({ ...m, seed: u.seed });
+    };
+  if (u.kind === 'energy') energyPoint(size, u.seed, u.d, u.T, push(main));
+  else if (u.kind === 'dims') {
+    const cfg = dimsConfig(size, u.d);
+    const ctx = seedContext(cfg, u.seed);
+    const downstream = new DownstreamEvaluator(ctx, cfg);
+    const layer = dimsPoint(ctx, cfg, u.method, downstream, push(main));
+    if (u.d === size.complexity.d)
+      complexityCurves(size, ctx, cfg, u.method, layer, downstream, push(complexity));
+  } else collapse(size, u.seed, push(main));
+  return { main, complexity };
 }
 
 type Push = (m: Omit<Measurement, 'seed'>) => void;
 
-/** Yields to the event loop (so Ctrl-C is seen) and tells whether the run was interrupted. */
-export type Checkpoint = () => Promise<boolean>;
-
-/** Experiment 1: energy and coverage after one step against T, per d (T = 1 is single-task). */
-export async function energyVsTasks(
-  size: ReproduceSize,
-  seed: number,
-  push: Push,
-  progress: Progress,
-  checkpoint: Checkpoint,
-): Promise<void> {
+/**
+ * Experiment 1 at one d: energy and coverage at initialisation (`T = 0`, random features) or
+ * after one step on the first T tasks (T = 1 is single-task).
+ */
+function energyPoint(size: ReproduceSize, seed: number, d: number, T: number, push: Push): void {
   const Tmax = Math.max(...size.tasks.Ts);
-  for (const d of size.tasks.ds) {
-    const cfg = pointConfig(size, d, Tmax, size.tasks.m);
-    const ctx = seedContext(cfg, seed);
-    const init = probeLayer(trainMethod('randomFeatures', ctx, cfg).layer, ctx.gt);
-    push({
-      experiment: 'energy-vs-tasks',
-      method: `d=${d}`,
-      x: 0,
-      metric: 'energy',
-      value: init.energy,
-    });
-    push({
-      experiment: 'energy-vs-tasks',
-      method: `d=${d}`,
-      x: 0,
-      metric: 'coverage',
-      value: init.coverage,
-    });
-    progress.tick(1, `init d=${d}`);
-    if (await checkpoint()) return;
-    for (const T of size.tasks.Ts) {
-      // Suites are prefixes: the first T tasks of the T_max suite are the suite of T tasks.
-      const sub = { ...ctx, suite: { ...ctx.suite, tasks: ctx.suite.tasks.slice(0, T) } };
-      const p = probeLayer(trainMethod('multiTask', sub, cfg).layer, ctx.gt);
-      push({
-        experiment: 'energy-vs-tasks',
-        method: `d=${d}`,
-        x: T,
-        metric: 'energy',
-        value: p.energy,
-      });
-      push({
-        experiment: 'energy-vs-tasks',
-        method: `d=${d}`,
-        x: T,
-        metric: 'coverage',
-        value: p.coverage,
-      });
-      progress.tick(1, `d=${d} T=${T}`);
-      if (await checkpoint()) return;
-    }
-  }
-}
-
-/**
- * Experiment 2: downstream accuracy against d for each compared method; returns the layers at
- * `size.complexity.d` for experiment 3.
- */
-export async function accuracyVsDim(
-  size: ReproduceSize,
-  seed: number,
-  push: Push,
-  progress: Progress,
-  checkpoint: Checkpoint,
-): Promise<Map<string, Layer>> {
-  const kept = new Map<string, Layer>();
-  for (const d of size.dims.ds) {
-    const cfg = dimsConfig(size, d);
-    const ctx = seedContext(cfg, seed);
-    for (const method of COMPARED) {
-      const rep = trainMethod(method, ctx, cfg);
-      const acc = downstreamAccuracy(rep.features, ctx, cfg);
-      const p = probeLayer(rep.layer, ctx.gt);
-      for (const [task, a] of Object.entries(acc))
-        push({ experiment: 'accuracy-vs-d', method, x: d, metric: task, value: a.testAccuracy });
-      push({ experiment: 'accuracy-vs-d', method, x: d, metric: 'energy', value: p.energy });
-      push({ experiment: 'accuracy-vs-d', method, x: d, metric: 'coverage', value: p.coverage });
-      if (d === size.complexity.d) kept.set(method, rep.layer);
-      progress.tick(1, `${method} d=${d}`);
-      if (await checkpoint()) return kept;
-    }
-  }
-  return kept;
-}
-
-/**
- * Experiment 3: accuracy against n_train and against the width m at d = size.complexity.d.
- * Width m uses the first m rows of the trained layer: with one step from zero heads each row's
- * update depends only on that row, so this equals training m neurons on the same data. The
- * probe biases of the first m features are also the same (normal draws are sequential).
- */
-export async function accuracyVsComplexity(
-  size: ReproduceSize,
-  seed: number,
-  layers: Map<string, Layer>,
-  push: Push,
-  progress: Progress,
-  checkpoint: Checkpoint,
-): Promise<void> {
-  const cfg = dimsConfig(size, size.complexity.d);
+  const cfg = pointConfig(size, d, Tmax, size.tasks.m);
   const ctx = seedContext(cfg, seed);
-  for (const [method, layer] of layers) {
-    const phi = featureMap(ctx.featureKey, layer, {
+  let p: { energy: number; coverage: number };
+  if (T === 0) p = probeLayer(trainMethod('randomFeatures', ctx, cfg).layer, ctx.gt);
+  else {
+    // Suites are prefixes: the first T tasks of the T_max suite are the suite of T tasks.
+    const sub = { ...ctx, suite: { ...ctx.suite, tasks: ctx.suite.tasks.slice(0, T) } };
+    p = probeLayer(trainMethod('multiTask', sub, cfg).layer, ctx.gt);
+  }
+  for (const metric of ['energy', 'coverage'] as const)
+    push({ experiment: 'energy-vs-tasks', method: `d=${d}`, x: T, metric, value: p[metric] });
+}
+
+/** Experiment 2 at one d for one method: downstream accuracy, energy and coverage; returns the trained layer. */
+function dimsPoint(
+  ctx: SeedContext,
+  cfg: StudyConfig,
+  method: string,
+  downstream: DownstreamEvaluator,
+  push: Push,
+): Layer {
+  const d = cfg.groundTruth.d;
+  const rep = trainMethod(method, ctx, cfg);
+  const acc = downstream.testAccuracy(rep.features);
+  const p = probeLayer(rep.layer, ctx.gt);
+  for (const [task, a] of Object.entries(acc))
+    push({ experiment: 'accuracy-vs-d', method, x: d, metric: task, value: a });
+  push({ experiment: 'accuracy-vs-d', method, x: d, metric: 'energy', value: p.energy });
+  push({ experiment: 'accuracy-vs-d', method, x: d, metric: 'coverage', value: p.coverage });
+  return rep.layer;
+}
+
+/**
+ * Experiment 3 for one method: accuracy against n_train and against the width m at
+ * d = size.complexity.d, on the layer experiment 2 trained there. Width m uses the first m rows
+ * of the trained layer: with one step from zero heads each row's update depends only on that row,
+ * so this equals training m neurons on the same data. The probe biases of the first m features
+ * are also the same (normal draws are sequential).
+ */
+function complexityCurves(
+  size: ReproduceSize,
+  ctx: SeedContext,
+  cfg: StudyConfig,
+  method: string,
+  layer: Layer,
+  downstream: DownstreamEvaluator,
+  push: Push,
+): void {
+  const phi = featureMap(ctx.featureKey, layer, {
+    bias: { kind: 'normal', std: cfg.downstream.biasStd },
+  });
+  for (const nTrain of size.complexity.nTrains) {
+    for (const [task, a] of Object.entries(downstream.testAccuracy(phi, nTrain))) {
+      push({ experiment: 'accuracy-vs-samples', method, x: nTrain, metric: task, value: a });
+    }
+  }
+  for (const m of size.complexity.ms.filter((w) => w <= layer.w.shape[0])) {
+    const sub: Layer = { w: sliceRows(layer.w, 0, m), b: { ...layer.b, shape: [m] } };
+    const phiM = featureMap(ctx.featureKey, sub, {
       bias: { kind: 'normal', std: cfg.downstream.biasStd },
     });
-    for (const nTrain of size.complexity.nTrains) {
-      for (const [task, a] of Object.entries(downstreamAccuracy(phi, ctx, cfg, nTrain))) {
-        push({
-          experiment: 'accuracy-vs-samples',
-          method,
-          x: nTrain,
-          metric: task,
-          value: a.testAccuracy,
-        });
-      }
-    }
-    for (const m of size.complexity.ms.filter((w) => w <= layer.w.shape[0])) {
-      const sub: Layer = { w: sliceRows(layer.w, 0, m), b: { ...layer.b, shape: [m] } };
-      const phiM = featureMap(ctx.featureKey, sub, {
-        bias: { kind: 'normal', std: cfg.downstream.biasStd },
-      });
-      for (const [task, a] of Object.entries(downstreamAccuracy(phiM, ctx, cfg))) {
-        push({
-          experiment: 'accuracy-vs-width',
-          method,
-          x: m,
-          metric: task,
-          value: a.testAccuracy,
-        });
-      }
+    for (const [task, a] of Object.entries(downstream.testAccuracy(phiM))) {
+      push({ experiment: 'accuracy-vs-width', method, x: m, metric: task, value: a });
     }
   }
-  progress.tick(1, 'sample and width curves');
 }
 
 /** Experiment 4: energy and coverage over many normalised rounds (power-iteration-like collapse). */
-export async function collapse(
-  size: ReproduceSize,
-  seed: number,
-  push: Push,
-  progress: Progress,
-  checkpoint: Checkpoint,
-): Promise<void> {
+function collapse(size: ReproduceSize, seed: number, push: Push): void {
   const c = size.collapse;
   const cfg = pointConfig(size, c.d, c.T, c.m, { rounds: c.rounds, eta: c.eta });
   const ctx = seedContext(cfg, seed);
@@ -231,22 +259,15 @@ export async function collapse(
       coverage: (l) => coverage(l.w, ctx.gt).ratio,
     },
     onRound: (e) => {
-      push({
-        experiment: 'collapse',
-        method: 'multiTask',
-        x: e.round,
-        metric: 'energy',
-        value: e.probes.energy,
-      });
-      push({
-        experiment: 'collapse',
-        method: 'multiTask',
-        x: e.round,
-        metric: 'coverage',
-        value: e.probes.coverage,
-      });
+      for (const metric of ['energy', 'coverage'] as const)
+        push({
+          experiment: 'collapse',
+          method: 'multiTask',
+          x: e.round,
+          metric,
+          value: e.probes[metric],
+        });
       return undefined;
     },
   });
-  progress.tick(1, 'collapse');
 }

@@ -12,7 +12,7 @@ export function renderReport(res: ReproduceResult): string {
     `Collins et al., "Provable Multi-Task Representation Learning by Two-Layer ReLU Neural Networks" (ICML 2024), as specified in SPEC.md.`,
     '',
     `- size \`${s.name}\`, seeds ${res.seeds.join(', ')}, r = ${s.r}, n1 = n2 = ${s.n}, one step with eta = ${s.eta}, unit rows, ${s.dtype}`,
-    `- ${res.completed ? 'completed' : '**interrupted: partial results**'} in ${res.seconds.toFixed(1)} s`,
+    `- ${res.completed ? 'completed' : res.error ? `**failed: partial results** (${res.error})` : '**interrupted: partial results**'} in ${res.seconds.toFixed(1)} s with ${res.jobs} job${res.jobs > 1 ? 's' : ''}`,
     `- claims held: ${res.claims.filter((c) => c.held).length} of ${res.claims.length}`,
     '',
     '## Claims',

@@ -1,16 +1,20 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { getBackend } from '@mtrl/tensors';
 import { type LineChartOptions, lineChartSvg } from '../plot.js';
 import type { Progress } from '../progress.js';
 import { type Measurement, type SummaryPoint, summarize, toCsv } from '../summary.js';
 import { type Claim, judgeClaims } from './claims.js';
 import {
-  accuracyVsComplexity,
-  accuracyVsDim,
-  collapse,
-  energyVsTasks,
-  unitsPerSeed,
+  assembleSeed,
+  runUnit,
+  type Unit,
+  type UnitResult,
+  unitCost,
+  unitLabel,
+  unitsOfSeed,
 } from './experiments.js';
+import { runUnitsOnWorkers } from './pool.js';
 import { renderReport } from './report.js';
 import type { ReproduceSize } from './sizes.js';
 
@@ -20,7 +24,11 @@ export interface ReproduceResult {
   readonly size: ReproduceSize;
   readonly seeds: readonly number[];
   readonly completed: boolean;
+  /** Worker threads used (1: everything on the main thread); results do not depend on it. */
+  readonly jobs: number;
   readonly seconds: number;
+  /** Why the run stopped early, when a unit failed (the results of the finished units are kept). */
+  readonly error?: string;
   readonly claims: readonly Claim[];
   readonly summary: readonly SummaryPoint[];
   readonly measurements: readonly Measurement[];
@@ -108,48 +116,92 @@ export const FIGURES: readonly ({
 
 /**
  * Runs the experiments of SPEC 7 at one size for `seeds` seeds and writes results.json, one CSV
- * per experiment, the SVG figures and report.md into `outDir`. On interruption it writes what
- * finished (with `completed: false`) before returning.
+ * per experiment, the SVG figures and report.md into `outDir`.
+ *
+ * The work is split into independent units (see {@link Unit}); with `jobs` > 1 they run on that
+ * many worker threads, longest first, and the measurements are assembled in the fixed order of a
+ * single-threaded run, so results.json is the same for every `jobs` (apart from timing fields).
+ * On interruption (the workers are terminated) or when a unit fails, it writes the finished
+ * units (with `completed: false`) before returning; a failure is then thrown.
  */
 export async function reproduce(
   size: ReproduceSize,
-  opts: { outDir: string; seeds: number; progress: Progress; signal: AbortSignal; meta: unknown },
+  opts: {
+    outDir: string;
+    seeds: number;
+    progress: Progress;
+    signal: AbortSignal;
+    meta: unknown;
+    /** Worker threads (default 1: run on the calling thread). */
+    jobs?: number;
+  },
 ): Promise<ReproduceResult> {
   const t0 = performance.now();
-  const measurements: Measurement[] = [];
   const seeds = Array.from({ length: opts.seeds }, (_, i) => i);
-  const checkpoint = async () => {
-    await new Promise((resolve) => setImmediate(resolve));
-    return opts.signal.aborted;
-  };
-  opts.progress.start(`reproduce ${size.name}`, seeds.length * unitsPerSeed(size));
-  let completed = true;
-  for (const seed of seeds) {
-    const push = (m: Omit<Measurement, 'seed'>) => measurements.push({ ...m, seed });
-    await energyVsTasks(size, seed, push, opts.progress, checkpoint);
-    if (opts.signal.aborted) break;
-    const layers = await accuracyVsDim(size, seed, push, opts.progress, checkpoint);
-    if (opts.signal.aborted) break;
-    await accuracyVsComplexity(size, seed, layers, push, opts.progress, checkpoint);
-    if (await checkpoint()) break;
-    await collapse(size, seed, push, opts.progress, checkpoint);
-    if (await checkpoint()) break;
+  const perSeed = seeds.map((seed) => unitsOfSeed(size, seed));
+  const units: Unit[] = perSeed.flat();
+  const results: (UnitResult | undefined)[] = units.map(() => undefined);
+  const jobs = Math.max(1, Math.min(opts.jobs ?? 1, units.length));
+  opts.progress.start(`reproduce ${size.name} (${jobs} job${jobs > 1 ? 's' : ''})`, units.length);
+  let error: Error | undefined;
+  if (jobs === 1) {
+    for (const [i, u] of units.entries()) {
+      // Yield to the event loop so Ctrl-C is seen between units.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (opts.signal.aborted) break;
+      try {
+        results[i] = runUnit(size, u);
+      } catch (e) {
+        error = new Error(
+          `reproduce: unit ${JSON.stringify(u)} failed: ${(e as Error).message ?? e}`,
+          { cause: e },
+        );
+        break;
+      }
+      opts.progress.tick(1, unitLabel(u));
+    }
+  } else {
+    const order = units
+      .map((u, i) => ({ i, cost: unitCost(size, u) }))
+      .sort((a, b) => b.cost - a.cost || a.i - b.i)
+      .map((o) => o.i);
+    const outcome = await runUnitsOnWorkers({
+      size,
+      units,
+      order,
+      jobs,
+      backend: getBackend(),
+      signal: opts.signal,
+      onDone: (i, r) => {
+        results[i] = r;
+        opts.progress.tick(1, unitLabel(units[i]));
+      },
+    });
+    error = outcome.error;
   }
-  if (opts.signal.aborted) completed = false;
   opts.progress.stop();
+  const measurements: Measurement[] = [];
+  let k = 0;
+  for (const us of perSeed) {
+    measurements.push(...assembleSeed(us, results.slice(k, k + us.length)));
+    k += us.length;
+  }
   const summary = summarize(measurements);
   const result: ReproduceResult = {
     command: 'reproduce',
     size,
     seeds,
-    completed,
+    completed: results.every((r) => r !== undefined),
+    jobs,
     seconds: (performance.now() - t0) / 1000,
+    ...(error ? { error: error.message } : {}),
     claims: judgeClaims(size, summary),
     summary,
     measurements,
     meta: opts.meta,
   };
   await writeOutputs(opts.outDir, result);
+  if (error) throw error;
   return result;
 }
 

@@ -1,0 +1,154 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type Progress, silentProgress } from '../progress.js';
+import { assembleSeed, runUnit, unitsOfSeed } from './experiments.js';
+import { liveReproduceWorkers } from './pool.js';
+import { reproduce } from './run.js';
+import { type ReproduceSize, SIZES } from './sizes.js';
+
+const tiny = SIZES.tiny;
+const never = new AbortController().signal;
+
+function readResults(dir: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
+}
+
+/** results.json without the fields that differ between runs by design (timing, machine, jobs). */
+function comparable(res: Record<string, unknown>): Record<string, unknown> {
+  const { seconds: _s, meta: _m, jobs: _j, ...rest } = res;
+  return rest;
+}
+
+describe('reproduce on worker threads', () => {
+  it('writes the same results.json with 1 and 2 jobs', { timeout: 120_000 }, async () => {
+    const one = mkdtempSync(join(tmpdir(), 'mtrl-jobs1-'));
+    const two = mkdtempSync(join(tmpdir(), 'mtrl-jobs2-'));
+    const ticks: string[] = [];
+    const progress: Progress = { ...silentProgress, tick: (_n, s) => ticks.push(s ?? '') };
+    const a = await reproduce(tiny, {
+      outDir: one,
+      seeds: 2,
+      progress: silentProgress,
+      signal: never,
+      meta: {},
+      jobs: 1,
+    });
+    const b = await reproduce(tiny, {
+      outDir: two,
+      seeds: 2,
+      progress,
+      signal: never,
+      meta: {},
+      jobs: 2,
+    });
+    expect([a.jobs, b.jobs, a.completed, b.completed]).toEqual([1, 2, true, true]);
+    const units = unitsOfSeed(tiny, 0).length * 2;
+    expect(ticks).toHaveLength(units);
+    expect(new Set(ticks).size).toBe(units);
+    const ra = readResults(one);
+    const rb = readResults(two);
+    expect(comparable(rb)).toEqual(comparable(ra));
+    // Bit for bit, not only to toEqual's precision: the serialised numbers are the same text.
+    expect(JSON.stringify(comparable(rb))).toBe(JSON.stringify(comparable(ra)));
+    expect(readFileSync(join(two, 'energy-vs-tasks.csv'), 'utf8')).toBe(
+      readFileSync(join(one, 'energy-vs-tasks.csv'), 'utf8'),
+    );
+    expect(a.measurements.map((m) => m.seed)).toEqual([
+      ...a.measurements.filter((m) => m.seed === 0).map(() => 0),
+      ...a.measurements.filter((m) => m.seed === 1).map(() => 1),
+    ]);
+    expect(liveReproduceWorkers()).toBe(0);
+  });
+
+  it('assembles units in the order of the single-threaded experiments', () => {
+    const units = unitsOfSeed(tiny, 0);
+    expect(units.map((u) => u.kind)).toEqual([
+      ...Array(2 * 3).fill('energy'),
+      ...Array(2 * 5).fill('dims'),
+      'collapse',
+    ]);
+    // Results given out of order (as workers finish) are placed by unit index.
+    const results = units.map((u) => runUnit(tiny, u));
+    const order = assembleSeed(units, results).map((m) => m.experiment);
+    const firsts = [...new Set(order)];
+    expect(firsts).toEqual([
+      'energy-vs-tasks',
+      'accuracy-vs-d',
+      'accuracy-vs-samples',
+      'accuracy-vs-width',
+      'collapse',
+    ]);
+    // Each experiment's measurements are contiguous (experiment 3's two curves together, per method).
+    const blocks = order.map((e) => (e === 'accuracy-vs-width' ? 'accuracy-vs-samples' : e));
+    for (const e of new Set(blocks)) {
+      const idx = blocks.flatMap((x, i) => (x === e ? [i] : []));
+      expect(idx[idx.length - 1] - idx[0] + 1).toBe(idx.length);
+    }
+    // A missing unit (interrupted run) is skipped, the others keep their places.
+    const partial = assembleSeed(
+      units,
+      results.map((r, i) => (i === 0 ? undefined : r)),
+    );
+    expect(partial).toEqual(assembleSeed(units, results).slice(2));
+  });
+
+  it('terminates the workers on abort and writes the finished units', {
+    timeout: 120_000,
+  }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mtrl-abort-'));
+    const ctl = new AbortController();
+    let done = 0;
+    const progress: Progress = {
+      ...silentProgress,
+      tick: () => {
+        if (++done === 3) ctl.abort();
+      },
+    };
+    const res = await reproduce(tiny, {
+      outDir: dir,
+      seeds: 1,
+      progress,
+      signal: ctl.signal,
+      meta: {},
+      jobs: 2,
+    });
+    expect(res.completed).toBe(false);
+    expect(liveReproduceWorkers()).toBe(0);
+    const written = readResults(dir) as { completed: boolean; measurements: unknown[] };
+    expect(written.completed).toBe(false);
+    expect(written.measurements.length).toBeGreaterThan(0);
+    expect(written.measurements.length).toBeLessThan(100);
+  });
+
+  it('keeps the finished units and names the failed one when a unit throws', {
+    timeout: 120_000,
+  }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mtrl-fail-'));
+    // m = 0 neurons is refused by pretraining: the collapse unit fails, the others finish.
+    const bad: ReproduceSize = { ...tiny, collapse: { ...tiny.collapse, m: 0 } };
+    for (const jobs of [1, 2]) {
+      await expect(
+        reproduce(bad, {
+          outDir: dir,
+          seeds: 1,
+          progress: silentProgress,
+          signal: never,
+          meta: {},
+          jobs,
+        }),
+      ).rejects.toThrow(/unit \{"kind":"collapse","seed":0\} failed/);
+      const written = readResults(dir) as {
+        completed: boolean;
+        error: string;
+        measurements: { experiment: string }[];
+      };
+      expect(written.completed).toBe(false);
+      expect(written.error).toMatch(/collapse/);
+      expect(written.measurements.some((m) => m.experiment === 'collapse')).toBe(false);
+      expect(written.measurements.some((m) => m.experiment === 'energy-vs-tasks')).toBe(true);
+    }
+    expect(liveReproduceWorkers()).toBe(0);
+  });
+});
