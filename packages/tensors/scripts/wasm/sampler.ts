@@ -12,9 +12,11 @@
 //   i32x4 xoshiro step gives the 4 lanes' words hz; the fast-path test |hz| < KN[hz & 127] is
 //   one unsigned i32x4 compare after 4 lane gathers; the values hz * WN[iz] are two f64x2
 //   products (float32: demoted, i.e. rounded once, as the reference stores them).
-// - A group with a rejected lane spills the states and runs the scalar slow path for each
-//   rejected lane, drawing further words from that lane only; it imports Math.exp and Math.log
-//   from JavaScript, so its numbers are the reference's bit for bit.
+// - For each rejected lane of a group, the scalar slow path (inlined, no call: a call would
+//   spill every v128 local) takes that lane's state out of the vectors, draws further words
+//   from that lane only, and puts the state back. It decides y < exp(-x^2 / 2) with a
+//   polynomial exp whose proven error is far inside a band, and calls the imported Math.exp
+//   inside the band (Math.log for the tail), so its numbers are the reference's bit for bit.
 
 /** Byte layout of the sampler memory. */
 export const SAMPLER_LAYOUT = {
@@ -39,13 +41,13 @@ const R = '3.442619855899';
 // One xoshiro128** step of the lane state in locals $a $b $c $d (scratch $t): an expression
 // giving the output word.
 const next = `(block (result i32)
-        (local.set $t (i32.shl (local.get $b) (i32.const 9)))
+        (local.set $t32 (i32.shl (local.get $b) (i32.const 9)))
         (local.set $w (i32.mul (i32.rotl (i32.mul (local.get $b) (i32.const 5)) (i32.const 7)) (i32.const 9)))
         (local.set $c (i32.xor (local.get $c) (local.get $a)))
         (local.set $d (i32.xor (local.get $d) (local.get $b)))
         (local.set $b (i32.xor (local.get $b) (local.get $c)))
         (local.set $a (i32.xor (local.get $a) (local.get $d)))
-        (local.set $c (i32.xor (local.get $c) (local.get $t)))
+        (local.set $c (i32.xor (local.get $c) (local.get $t32)))
         (local.set $d (i32.rotl (local.get $d) (i32.const 11)))
         (local.get $w))`;
 
@@ -54,17 +56,11 @@ const unit = `(f64.mul
         (f64.add (f64.convert_i32_u ${next}) (f64.const 0.5))
         (f64.const 2.3283064365386963e-10))`;
 
-// Returns value `v` with the lane state.
-const ret = (v: string) =>
-  `(return ${v} (local.get $a) (local.get $b) (local.get $c) (local.get $d))`;
-
 // exp(z) for z in [-6, 0] (the slow path's range: z = -x^2 / 2, |x| <= R), cheap and with a
 // proven error bound: z = k ln 2 + r with |r| <= ln(2) / 2 (Cody–Waite, fdlibm's split of
 // ln 2), exp(r) by its Taylor polynomial of degree 8 (remainder below
 // (ln 2 / 2)^9 / 9! * e^0.35 < 3e-10, rounding about 1e-15) in Estrin form, times 2^k.
-const expApprox = `
-  (func $expApprox (export "exp_approx") (param $z f64) (result f64)
-    (local $k f64) (local $r f64) (local $r2 f64) (local $r4 f64)
+const expInline = `(block (result f64)
     (local.set $k (f64.nearest (f64.mul (local.get $z) (f64.const 1.4426950408889634))))
     (local.set $r (f64.sub
       (f64.sub (local.get $z) (f64.mul (local.get $k) (f64.const 6.93147180369123816490e-01)))
@@ -75,6 +71,11 @@ const expApprox = `
       ${estrin8()}
       (f64.reinterpret_i64 (i64.shl
         (i64.add (i64.trunc_f64_s (local.get $k)) (i64.const 1023)) (i64.const 52)))))
+`;
+const expApprox = `
+  (func $expApprox (export "exp_approx") (param $z f64) (result f64)
+    (local $k f64) (local $r f64) (local $r2 f64) (local $r4 f64)
+    ${expInline})
 `;
 
 // sum_{i <= 8} r^i / i! as ((c0 + c1 r) + r2 (c2 + c3 r)) + r4 (((c4 + c5 r) + r2 (c6 + c7 r))
@@ -98,53 +99,53 @@ function estrin8(): string {
 // would decide it, and inside it (rarely: under one draw in 1e5 reaches it) Math.exp decides.
 export const EXP_BAND = 1e-8;
 
-// normalSlowPath of src/random/ziggurat.ts, operation for operation, for one lane whose state
-// comes in as $a $b $c $d and goes back out with the draw (multi-value return).
-const slow = (band: number) => `
-  (func $slow (param $hz i32) (param $iz i32) (param $a i32) (param $b i32) (param $c i32) (param $d i32)
-    (result f64 i32 i32 i32 i32)
-    (local $t i32) (local $w i32) (local $x f64) (local $tx f64) (local $ty f64) (local $f f64) (local $y f64) (local $z f64) (local $e f64)
-    (loop $again
-      (local.set $x (f64.mul (f64.convert_i32_s (local.get $hz))
-        (f64.load offset=${L.wn} (i32.shl (local.get $iz) (i32.const 3)))))
-      (if (i32.eqz (local.get $iz))
+// normalSlowPath of src/random/ziggurat.ts, operation for operation, inlined for one lane:
+// state in locals $a $b $c $d, first word $h, layer $i; the draw is the value of the block
+// (label suffix `s` keeps the four inlined copies apart).
+const slowBody = (band: number, s: string) => {
+  const ret = (v: string) => `(br $done${s} ${v})`;
+  return `(block $done${s} (result f64)
+    (loop $again${s}
+      (local.set $x (f64.mul (f64.convert_i32_s (local.get $h))
+        (f64.load offset=${L.wn} (i32.shl (local.get $i) (i32.const 3)))))
+      (if (i32.eqz (local.get $i))
         (then
-          (loop $tail
+          (loop $tail${s}
             (local.set $tx (f64.div (f64.neg (call $log ${unit})) (f64.const ${R})))
             (local.set $ty (f64.neg (call $log ${unit})))
-            (br_if $tail (f64.lt (f64.add (local.get $ty) (local.get $ty))
+            (br_if $tail${s} (f64.lt (f64.add (local.get $ty) (local.get $ty))
                                  (f64.mul (local.get $tx) (local.get $tx)))))
           ${ret(`(select
             (f64.add (f64.const ${R}) (local.get $tx))
             (f64.sub (f64.const -${R}) (local.get $tx))
-            (i32.gt_s (local.get $hz) (i32.const 0)))`)}))
-      (local.set $f (f64.load offset=${L.fn} (i32.shl (local.get $iz) (i32.const 3))))
+            (i32.gt_s (local.get $h) (i32.const 0)))`)}))
+      (local.set $f (f64.load offset=${L.fn} (i32.shl (local.get $i) (i32.const 3))))
       (local.set $y (f64.add (local.get $f)
         (f64.mul ${unit}
-          (f64.sub (f64.load offset=${L.fn - 8} (i32.shl (local.get $iz) (i32.const 3)))
+          (f64.sub (f64.load offset=${L.fn - 8} (i32.shl (local.get $i) (i32.const 3)))
                    (local.get $f)))))
       (local.set $z (f64.mul (f64.mul (f64.const -0.5) (local.get $x)) (local.get $x)))
       ;; y < Math.exp(z), decided by the approximation when y is clear of its error band.
-      (local.set $e (call $expApprox (local.get $z)))
+      (local.set $e ${expInline})
       (if (f64.lt (local.get $y) (f64.mul (local.get $e) (f64.const ${1 - band})))
         (then ${ret('(local.get $x)')}))
       (if (i32.eqz (f64.gt (local.get $y) (f64.mul (local.get $e) (f64.const ${1 + band}))))
         (then (if (f64.lt (local.get $y) (call $exp (local.get $z)))
           (then ${ret('(local.get $x)')}))))
-      (local.set $hz ${next})
-      (local.set $iz (i32.and (local.get $hz) (i32.const 127)))
+      (local.set $h ${next})
+      (local.set $i (i32.and (local.get $h) (i32.const 127)))
       (if (i32.lt_u
-            (select (local.get $hz) (i32.sub (i32.const 0) (local.get $hz))
-                    (i32.ge_s (local.get $hz) (i32.const 0)))
-            (i32.xor (i32.load offset=${L.kn} (i32.shl (local.get $iz) (i32.const 2)))
+            (select (local.get $h) (i32.sub (i32.const 0) (local.get $h))
+                    (i32.ge_s (local.get $h) (i32.const 0)))
+            (i32.xor (i32.load offset=${L.kn} (i32.shl (local.get $i) (i32.const 2)))
                      (i32.const 0x80000000)))
-        (then ${ret(`(f64.mul (f64.convert_i32_s (local.get $hz))
-          (f64.load offset=${L.wn} (i32.shl (local.get $iz) (i32.const 3))))`)}))
-      (br $again))
-    (unreachable))
-`;
+        (then ${ret(`(f64.mul (f64.convert_i32_s (local.get $h))
+          (f64.load offset=${L.wn} (i32.shl (local.get $i) (i32.const 3))))`)}))
+      (br $again${s}))
+    (unreachable))`;
+};
 
-function fill(t: 'f32' | 'f64'): string {
+function fill(t: 'f32' | 'f64', band: number): string {
   const es = t === 'f32' ? 4 : 8;
   const lane = (l: number) => `(i32x4.extract_lane ${l} (local.get $iz))`;
   const store =
@@ -157,20 +158,25 @@ function fill(t: 'f32' | 'f64'): string {
   const ex = (v: string, l: number) => `(i32x4.extract_lane ${l} (local.get ${v}))`;
   const rep = (v: string, l: number, w: string) =>
     `(local.set ${v} (i32x4.replace_lane ${l} (local.get ${v}) (local.get ${w})))`;
+  // Lane l rejected: its state from the vectors, the slow path inlined, the state back.
   const slowLane = (l: number) => `
           (if (i32.eqz ${ex('$ok', l)})
             (then
-              (call $slow ${ex('$hz', l)} ${ex('$iz', l)}
-                ${ex('$s0', l)} ${ex('$s1', l)} ${ex('$s2', l)} ${ex('$s3', l)})
-              (local.set $w3) (local.set $w2) (local.set $w1) (local.set $w0) (local.set $v)
+              (local.set $a ${ex('$s0', l)}) (local.set $b ${ex('$s1', l)})
+              (local.set $c ${ex('$s2', l)}) (local.set $d ${ex('$s3', l)})
+              (local.set $h ${ex('$hz', l)}) (local.set $i ${ex('$iz', l)})
+              (local.set $v ${slowBody(band, `${t}${l}`)})
               (${t}.store offset=${l * es} (local.get $p) ${t === 'f32' ? '(f32.demote_f64 (local.get $v))' : '(local.get $v)'})
-              ${rep('$s0', l, '$w0')} ${rep('$s1', l, '$w1')} ${rep('$s2', l, '$w2')} ${rep('$s3', l, '$w3')}))`;
+              ${rep('$s0', l, '$a')} ${rep('$s1', l, '$b')} ${rep('$s2', l, '$c')} ${rep('$s3', l, '$d')}))`;
   return `
   (func (export "fill_${t}") (param $groups i32)
     (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
     (local $hz v128) (local $m v128) (local $t v128) (local $iz v128) (local $ok v128)
     (local $lo v128) (local $hi v128) (local $p i32) (local $end i32)
-    (local $v f64) (local $w0 i32) (local $w1 i32) (local $w2 i32) (local $w3 i32)
+    (local $v f64) (local $a i32) (local $b i32) (local $c i32) (local $d i32) (local $t32 i32)
+    (local $w i32) (local $h i32) (local $i i32) (local $x f64) (local $tx f64) (local $ty f64)
+    (local $f f64) (local $y f64) (local $z f64) (local $e f64) (local $k f64) (local $r f64)
+    (local $r2 f64) (local $r4 f64)
     (local.set $s0 (v128.load offset=${L.state} (i32.const 0)))
     (local.set $s1 (v128.load offset=${L.state + 16} (i32.const 0)))
     (local.set $s2 (v128.load offset=${L.state + 32} (i32.const 0)))
@@ -232,6 +238,6 @@ export function samplerWat(band = EXP_BAND): string {
   (import "math" "exp" (func $exp (param f64) (result f64)))
   (import "math" "log" (func $log (param f64) (result f64)))
   (memory (export "memory") 1 1)
-${expApprox}${slow(band)}${fill('f64')}${fill('f32')})
+${expApprox}${fill('f64', band)}${fill('f32', band)})
 `;
 }
