@@ -6,6 +6,8 @@ import type { KernelBackend } from './_kernels/types.js';
 import { getArena, loadArena, simdSupported } from './_kernels/wasm/arena.js';
 import { gemmWasm } from './_kernels/wasm/gemmWasm.js';
 import { maskedGemmWasm } from './_kernels/wasm/maskedGemmWasm.js';
+import { fillNormalWasm, getSampler, loadSampler } from './_kernels/wasm/normalWasm.js';
+import { key } from './random/key.js';
 
 /** The plain TypeScript backend: the reference every other backend is tested against. */
 const jsBackend: KernelBackend = {
@@ -16,13 +18,14 @@ const jsBackend: KernelBackend = {
 };
 
 /**
- * WebAssembly SIMD kernels for GEMM and the masked product (scripts/wasm/kernels.ts); normal
- * sampling stays the TypeScript kernel, so both backends draw the same numbers.
+ * WebAssembly SIMD kernels for GEMM and the masked product (scripts/wasm/kernels.ts) and the
+ * bulk normal sampler (scripts/wasm/sampler.ts), which draws exactly the numbers of the
+ * TypeScript kernel.
  */
 const wasmBackend: KernelBackend = {
   name: 'wasm',
   gemm: gemmWasm,
-  fillNormal: fillNormalKernel,
+  fillNormal: fillNormalWasm,
   maskedGemm: maskedGemmWasm,
 };
 
@@ -69,6 +72,14 @@ function wasmProblem(): string | undefined {
       // Small integers: every partial sum is exact, so the results must be equal.
       for (let i = 0; i < m * n; i++)
         if (got[i] !== want[i]) return 'the WebAssembly kernels failed a self-test';
+      // The sampler must draw the reference's numbers (401 draws include slow paths).
+      getSampler();
+      const wantN = make(401);
+      const gotN = make(401);
+      fillNormalKernel(key(7), 1, 401, wantN, 0, 1, 0);
+      fillNormalWasm(key(7), 1, 401, gotN, 0, 1, 0);
+      for (let i = 0; i < 401; i++)
+        if (gotN[i] !== wantN[i]) return 'the WebAssembly sampler failed a self-test';
     }
   } catch (e) {
     return `the WebAssembly kernels did not load (${e instanceof Error ? e.message : String(e)})`;
@@ -117,6 +128,7 @@ export function setBackend(name: string): void {
     if (!simdSupported())
       throw new Error("setBackend: 'wasm' needs WebAssembly SIMD, which this engine lacks");
     getArena();
+    getSampler();
   }
   active = b;
 }
@@ -132,6 +144,7 @@ export async function setBackendAsync(name: string): Promise<string> {
   if ((name === 'wasm' || name === 'auto') && simdSupported()) {
     try {
       await loadArena();
+      await loadSampler();
     } catch (e) {
       if (name === 'wasm') throw e;
     }

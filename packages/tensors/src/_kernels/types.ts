@@ -1,5 +1,5 @@
 import type { FloatArray } from '../dtype.js';
-import type { Stream } from '../random/stream.js';
+import type { Key } from '../random/key.js';
 
 /** Strided GEMM kernel signature; see `gemmReference` for the meaning of each argument. */
 export type GemmKernel = (
@@ -22,13 +22,18 @@ export type GemmKernel = (
   oc: number,
 ) => void;
 
-/** Fills `n` strided elements with standard normals from the stream, advancing it. */
+/**
+ * Fills a `[rows, cols]` view of `out` (element (i, j) at `offset + i * s0 + j * s1`) with the
+ * bulk normal stream of key `k` in row-major order; see `fillNormalKernel`, the reference.
+ */
 export type FillNormalKernel = (
-  n: number,
+  k: Key,
+  rows: number,
+  cols: number,
   out: FloatArray,
-  stride: number,
+  s0: number,
+  s1: number,
   offset: number,
-  s: Stream,
 ) => void;
 
 /** The fused first-layer gradient product; see `maskedGemmKernel`. */

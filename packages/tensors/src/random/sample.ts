@@ -1,6 +1,6 @@
 import { checkFinite, checkSize } from '../_validate.js';
 import { kernels } from '../backend.js';
-import { assertDType, type DType, type FloatArray } from '../dtype.js';
+import { assertDType, type DType } from '../dtype.js';
 import { assertTensor, type CreateOptions, type Shape, type Tensor, zeros } from '../tensor.js';
 import { assertKey, type Key } from './key.js';
 import { Stream } from './stream.js';
@@ -8,9 +8,11 @@ import { Stream } from './stream.js';
 /**
  * A tensor of i.i.d. standard normal draws.
  *
- * Algorithm: Marsaglia–Tsang (2000) 128-layer ziggurat over xoshiro128**, elements filled in
- * row-major order. Every element is computed in float64 and rounded once to the dtype, so a
- * float32 draw equals `Math.fround` of the float64 draw with the same key.
+ * Algorithm: Marsaglia–Tsang (2000) 128-layer ziggurat over four xoshiro128** lanes. Lane i
+ * (0..3) is `stream(foldIn(k, i))`, and element e in row-major order is the (e div 4)-th
+ * `nextNormal()` of lane e mod 4 (a lane's slow path draws from that lane). Every element is
+ * computed in float64 and rounded once to the dtype, so a float32 draw equals `Math.fround` of
+ * the float64 draw with the same key. Every backend gives exactly these numbers.
  *
  * @param k - the key; do not reuse it for another draw
  * @param shape - `[n]` or `[rows, cols]`
@@ -24,12 +26,13 @@ export function normal<S extends Shape, D extends DType = 'float64'>(
 ): Tensor<S, D> {
   assertKey('normal', k);
   const out = zeros(shape, opts);
-  kernels().fillNormal(out.data.length, out.data, 1, 0, new Stream(k));
+  kernels().fillNormal(k, 1, out.data.length, out.data, 0, 1, 0);
   return out;
 }
 
 /**
- * Fills `out` in place with standard normals (row-major order), as `normal` would.
+ * Fills `out` in place with standard normals (row-major order), as `normal` would: any view
+ * (strided, transposed, offset) gets the same numbers as `normal(k, out.shape)`.
  *
  * @example
  * normalInto(key(3), buffer); // buffer is overwritten
@@ -37,8 +40,14 @@ export function normal<S extends Shape, D extends DType = 'float64'>(
 export function normalInto(k: Key, out: Tensor): void {
   assertKey('normalInto', k);
   assertTensor('normalInto', 'out', out);
-  const s = new Stream(k);
-  forEachRow(out, (n, data, stride, offset) => kernels().fillNormal(n, data, stride, offset, s));
+  assertDType('normalInto', out.dtype);
+  if (out.shape.length === 1) {
+    kernels().fillNormal(k, 1, out.shape[0], out.data, 0, out.stride[0], out.offset);
+    return;
+  }
+  const [rows, cols] = out.shape as readonly [number, number];
+  const [s0, s1] = out.stride as readonly [number, number];
+  kernels().fillNormal(k, rows, cols, out.data, s0, s1, out.offset);
 }
 
 /** Options for {@link uniform}. */
@@ -122,19 +131,4 @@ export function randomInts(k: Key, n: number, high: number): Int32Array {
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) out[i] = s.nextInt(high);
   return out;
-}
-
-/** Calls `fn` once per contiguous run of a tensor, in row-major order. */
-function forEachRow(
-  t: Tensor,
-  fn: (n: number, data: FloatArray, stride: number, offset: number) => void,
-): void {
-  assertDType('forEachRow', t.dtype);
-  if (t.shape.length === 1) {
-    fn(t.shape[0], t.data, t.stride[0], t.offset);
-    return;
-  }
-  const [rows, cols] = t.shape as readonly [number, number];
-  const [s0, s1] = t.stride as readonly [number, number];
-  for (let i = 0; i < rows; i++) fn(cols, t.data, s1, t.offset + i * s0);
 }
