@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
-import { getBackend } from '@mtrl/tensors';
+import { describeBackend, getBackend } from '@mtrl/tensors';
 
 const require = createRequire(import.meta.url);
 
@@ -30,6 +30,8 @@ export interface RunMeta {
   readonly node: string;
   /** The @mtrl/tensors compute backend the run used (`js` or `wasm`); results can differ in the last bits between backends. */
   readonly backend: string;
+  /** The GEMM kernel variant of that backend (`typescript`, `simd128` or `relaxed-madd`). */
+  readonly gemmKernel: string;
   readonly startedAt: string;
 }
 
@@ -62,6 +64,7 @@ export function runMeta(): RunMeta {
     },
     node: process.version,
     backend: getBackend(),
+    gemmKernel: describeBackend().gemmKernel,
     startedAt: new Date().toISOString(),
   };
 }

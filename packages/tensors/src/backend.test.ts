@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
+  describeBackend,
   fromArray,
   gemmInto,
   getBackend,
@@ -99,5 +100,21 @@ describe('without WebAssembly SIMD (simulated)', () => {
     expect(() => T.setBackend('wasm')).toThrow('exceeds 4KB');
     // The asynchronous path does not need WebAssembly.Module.
     expect(await T.setBackendAsync('auto')).toBe('wasm');
+  });
+});
+
+describe('describeBackend', () => {
+  it('names the backend and its GEMM kernel variant', () => {
+    const before = getBackend();
+    try {
+      setBackend('js');
+      expect(describeBackend()).toEqual({ name: 'js', gemmKernel: 'typescript' });
+      setBackend('wasm');
+      const d = describeBackend();
+      expect(d.name).toBe('wasm');
+      expect(['simd128', 'relaxed-madd']).toContain(d.gemmKernel);
+    } finally {
+      setBackend(before);
+    }
   });
 });

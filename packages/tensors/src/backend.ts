@@ -54,6 +54,30 @@ export function getBackend(): string {
   return active.name;
 }
 
+/** What the active backend runs, for run records (see {@link describeBackend}). */
+export interface BackendDescription {
+  /** `'js'` or `'wasm'`. */
+  readonly name: string;
+  /**
+   * The GEMM micro kernel: `'typescript'`, `'simd128'` (WebAssembly SIMD multiply then add) or
+   * `'relaxed-madd'` (relaxed-SIMD fused multiply-add, where the engine has it). Float results
+   * differ between these in the last bits.
+   */
+  readonly gemmKernel: 'typescript' | 'simd128' | 'relaxed-madd';
+}
+
+/**
+ * The active backend and its GEMM kernel variant, so a run can record exactly which arithmetic
+ * produced its numbers (compiles the WebAssembly kernels if they are not yet).
+ * @example
+ * setBackend('auto');
+ * describeBackend(); // returns { name: 'wasm', gemmKernel: 'relaxed-madd' } on Node 22
+ */
+export function describeBackend(): BackendDescription {
+  if (active !== wasmBackend) return { name: active.name, gemmKernel: 'typescript' };
+  return { name: active.name, gemmKernel: getArena().fma ? 'relaxed-madd' : 'simd128' };
+}
+
 // Compiles the kernels and checks them on a small product in both dtypes against the
 // reference; any failure (no SIMD, compilation refused, wrong results) returns the reason.
 function wasmProblem(): string | undefined {

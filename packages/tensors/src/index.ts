@@ -5,7 +5,14 @@ export type {
   MaskedGemmKernel,
 } from './_kernels/types.js';
 export { checkFinite, checkSize } from './_validate.js';
-export { getBackend, listBackends, setBackend, setBackendAsync } from './backend.js';
+export type { BackendDescription } from './backend.js';
+export {
+  describeBackend,
+  getBackend,
+  listBackends,
+  setBackend,
+  setBackendAsync,
+} from './backend.js';
 export type { DataFor, DType, FloatArray } from './dtype.js';
 export { allocate, assertDType, DTYPES, dtypeOf } from './dtype.js';
 export {
