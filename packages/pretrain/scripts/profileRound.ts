@@ -25,19 +25,21 @@ import {
   type Layer,
   layerGradWorkspace,
 } from '@mtrl/network';
+import { pretrain, pretrainAsync, runKeys, suiteSource, type TaskSource } from '@mtrl/pretrain';
 import { batchKey, groundTruth, taskSuite } from '@mtrl/tasks';
 import {
   axpyInto,
   copy,
+  gemmInto,
   type Key,
   key,
   type Matrix,
+  normalInto,
   setBackend,
   split,
   type Vector,
   zeros,
 } from '@mtrl/tensors';
-import { pretrain, pretrainAsync, runKeys, suiteSource, type TaskSource } from '../src/index.js';
 
 const SHAPE = { d: 1024, r: 4, m: 256, n1: 1024, n2: 1024 };
 type Variant = 'alloc' | 'reuse';
@@ -157,7 +159,11 @@ function reuseWorkspace(source: TaskSource<'float32'>) {
   };
 }
 
-function runPhasesWorker(t0: number, count: number, variant: Variant): Promise<Phases> {
+function runPhasesWorker<R = Phases>(
+  t0: number,
+  count: number,
+  variant: Variant | 'ceiling',
+): Promise<R> {
   return new Promise((resolve, reject) => {
     // Workers do not inherit tsx's loader: register it, then import this file.
     const api = import.meta.resolve('tsx/esm/api');
@@ -167,7 +173,7 @@ function runPhasesWorker(t0: number, count: number, variant: Variant): Promise<P
       workerData: { t0, count, variant },
       execArgv: ['--conditions=@mtrl/source'],
     });
-    w.once('message', (p: Phases) => {
+    w.once('message', (p: R) => {
       resolve(p);
       void w.terminate();
     });
@@ -198,6 +204,44 @@ async function phases(tasks: number) {
       )} (1.00 = perfect scaling); 2-thread wall incl. start-up ${(wall / 1000).toFixed(1)} s`,
     );
   }
+}
+
+/** Pure kernels, no allocation: ms per X W^T (wasm GEMM, [1024, 1024] x [256, 1024]^T) and per 2^20 normals. */
+function ceilingWork(count: number): { gemm: number; normals: number } {
+  setBackend('wasm');
+  const x = zeros([1024, 1024] as const, { dtype: 'float32' });
+  normalInto(key(1), x);
+  const w = zeros([256, 1024] as const, { dtype: 'float32' });
+  normalInto(key(2), w);
+  const z = zeros([1024, 256] as const, { dtype: 'float32' });
+  gemmInto(z, x, w, { transB: true });
+  let t = now();
+  for (let i = 0; i < count; i++) gemmInto(z, x, w, { transB: true });
+  const gemm = (now() - t) / count;
+  t = now();
+  for (let i = 0; i < count; i++) normalInto(key(i), x);
+  return { gemm, normals: (now() - t) / count };
+}
+
+/** How well the machine itself runs the kernels on both cores: 1 worker alone, then 2 at once. */
+async function ceiling(count: number) {
+  type C = { gemm: number; normals: number };
+  const ratios: { gemm: number; normals: number }[] = [];
+  for (let rep = 0; rep < 3; rep++) {
+    const one = await runPhasesWorker<C>(0, count, 'ceiling');
+    const two = await Promise.all([0, 1].map(() => runPhasesWorker<C>(0, count, 'ceiling')));
+    const r = {
+      gemm: (two[0].gemm + two[1].gemm) / 2 / one.gemm,
+      normals: (two[0].normals + two[1].normals) / 2 / one.normals,
+    };
+    ratios.push(r);
+    console.log(
+      `ceiling: X W^T ${one.gemm.toFixed(1)} ms alone, ${two.map((c) => c.gemm.toFixed(1)).join(' / ')} ms on 2 threads; 2^20 normals ${one.normals.toFixed(1)} ms alone, ${two.map((c) => c.normals.toFixed(1)).join(' / ')} ms on 2 threads`,
+    );
+  }
+  console.log(
+    `ceiling: median slow-down per kernel call on 2 threads: gemm ${median(ratios.map((r) => r.gemm)).toFixed(2)}, normals ${median(ratios.map((r) => r.normals)).toFixed(2)} (1.00 = the cores do not slow each other)`,
+  );
 }
 
 async function rounds(T: number, repeats: number, verbose: boolean, only?: string) {
@@ -252,10 +296,15 @@ async function rounds(T: number, repeats: number, verbose: boolean, only?: strin
 }
 
 if (!isMainThread) {
-  const { t0, count, variant } = workerData as { t0: number; count: number; variant: Variant };
-  parentPort?.postMessage(timeTasks(t0, count, variant));
+  const data = workerData as { t0: number; count: number; variant: Variant | 'ceiling' };
+  parentPort?.postMessage(
+    data.variant === 'ceiling'
+      ? ceilingWork(data.count)
+      : timeTasks(data.t0, data.count, data.variant),
+  );
 } else {
   const { mode, tasks, T, repeats, verbose, only } = args();
+  if (mode === 'ceiling') await ceiling(tasks);
   if (mode === 'phases' || mode === 'all') await phases(tasks);
   if (mode === 'rounds' || mode === 'all') await rounds(T, repeats, verbose, only);
 }
