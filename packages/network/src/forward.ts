@@ -3,6 +3,7 @@ import {
   assertShape,
   type DType,
   gemmInto,
+  isContiguous,
   type Matrix,
   matvec,
   reluInto,
@@ -16,19 +17,33 @@ import { assertLayer, type Layer } from './layer.js';
  *
  * @param layer - `{ w: [m, d], b: [m] }`
  * @param x - inputs `[n, d]`
- * @returns `[n, m]`
- * @throws {RangeError} when x does not have d columns
+ * @param out - optional contiguous `[n, m]` to write into (reused across calls: no allocation)
+ * @returns `[n, m]` (`out` when given)
+ * @throws {RangeError} when x does not have d columns, or out is not a contiguous `[n, m]`
  */
-export function preactivations<D extends DType>(layer: Layer<D>, x: Matrix<D>): Matrix<D> {
-  const [m, d] = assertLayer('preactivations', layer);
-  assertShape('preactivations', 'x', x, [-1, d]);
-  assertSameDType('preactivations', { w: layer.w, x });
+export function preactivations<D extends DType>(
+  layer: Layer<D>,
+  x: Matrix<D>,
+  out?: Matrix<D>,
+): Matrix<D> {
+  const op = 'preactivations';
+  const [m, d] = assertLayer(op, layer);
+  assertShape(op, 'x', x, [-1, d]);
+  assertSameDType(op, { w: layer.w, x });
   const n = x.shape[0];
-  const z = zeros([n, m] as const, { dtype: x.dtype });
+  let z: Matrix<D>;
+  if (out === undefined) z = zeros([n, m] as const, { dtype: x.dtype });
+  else {
+    assertShape(op, 'out', out, [n, m]);
+    assertSameDType(op, { x, out });
+    if (!isContiguous(out)) throw new RangeError(`${op}: out must be contiguous (row-major)`);
+    z = out;
+  }
   gemmInto(z, x, layer.w, { transB: true });
   const b = layer.b;
+  const zo = z.offset;
   for (let i = 0; i < n; i++) {
-    const o = i * m;
+    const o = zo + i * m;
     for (let j = 0; j < m; j++) z.data[o + j] += b.data[b.offset + j * b.stride[0]];
   }
   return z;
@@ -38,12 +53,14 @@ export function preactivations<D extends DType>(layer: Layer<D>, x: Matrix<D>): 
  * Hidden features H = relu(X W^T + 1 b^T).
  *
  * @param x - inputs `[n, d]`
- * @returns `[n, m]`
+ * @param out - optional contiguous `[n, m]` to write into, as for {@link preactivations}
+ * @returns `[n, m]` (`out` when given)
  * @example
  * const h = hidden(layer, x); // [n, m], non-negative
+ * hidden(layer, x, h); // the same values again, into h
  */
-export function hidden<D extends DType>(layer: Layer<D>, x: Matrix<D>): Matrix<D> {
-  const z = preactivations(layer, x);
+export function hidden<D extends DType>(layer: Layer<D>, x: Matrix<D>, out?: Matrix<D>): Matrix<D> {
+  const z = preactivations(layer, x, out);
   reluInto(z);
   return z;
 }

@@ -2,6 +2,8 @@ import {
   assertSameDType,
   assertShape,
   type DType,
+  gemmInto,
+  isContiguous,
   type Matrix,
   maskedGemmInto,
   matvec,
@@ -51,19 +53,71 @@ export function lossDerivatives<D extends DType>(
   loss: LossName,
   y: Vector<D>,
   f: Vector<D>,
+  out?: Vector<D>,
 ): { loss: number; g: Vector<D> } {
   const l = getLoss(loss);
   const n = y.shape[0];
   assertShape('lossDerivatives', 'f', f, [n]);
-  const g = zeros([n] as const, { dtype: f.dtype });
+  let g: Vector<D>;
+  if (out === undefined) g = zeros([n] as const, { dtype: f.dtype });
+  else {
+    assertShape('lossDerivatives', 'out', out, [n]);
+    assertSameDType('lossDerivatives', { f, out });
+    g = out;
+  }
+  const go = g.offset;
+  const gs = g.stride[0];
   let total = 0;
   for (let i = 0; i < n; i++) {
     const yi = y.data[y.offset + i * y.stride[0]];
     const fi = f.data[f.offset + i * f.stride[0]];
     total += l.value(yi, fi);
-    g.data[i] = l.derivative(yi, fi);
+    g.data[go + i * gs] = l.derivative(yi, fi);
   }
   return { loss: n > 0 ? total / n : 0, g };
+}
+
+/**
+ * Reusable buffers of the forward pass of {@link addLayerGrads} for batches of `n` samples and
+ * `m` hidden units: with one, a task's gradient allocates nothing of size n x m. Make one with
+ * {@link layerGradWorkspace} and pass it to every call with that batch size.
+ */
+export interface LayerGradWorkspace<D extends DType = DType> {
+  /** Pre-activations Z: `[n, m]`, contiguous. */
+  readonly z: Matrix<D>;
+  /** Hidden features H = relu(Z): `[n, m]`, contiguous. */
+  readonly h: Matrix<D>;
+  /** Outputs f = H a: `[n]`. */
+  readonly f: Vector<D>;
+  /** Loss derivatives g: `[n]`. */
+  readonly g: Vector<D>;
+}
+
+/**
+ * Buffers for {@link addLayerGrads} with batches of `n` samples and `m` hidden units.
+ *
+ * @example
+ * const ws = layerGradWorkspace(1024, 256, 'float32');
+ * addLayerGrads(layer, a, batch, 'correlation', acc, 1 / T, ws);
+ */
+export function layerGradWorkspace<D extends DType = 'float64'>(
+  n: number,
+  m: number,
+  dtype?: D,
+): LayerGradWorkspace<D> {
+  for (const [name, v] of [
+    ['n', n],
+    ['m', m],
+  ] as const)
+    if (!Number.isInteger(v) || v < 0)
+      throw new RangeError(`layerGradWorkspace: ${name} must be an integer >= 0, got ${v}`);
+  const dt = (dtype ?? 'float64') as D;
+  return {
+    z: zeros([n, m] as const, { dtype: dt }),
+    h: zeros([n, m] as const, { dtype: dt }),
+    f: zeros([n] as const, { dtype: dt }),
+    g: zeros([n] as const, { dtype: dt }),
+  };
 }
 
 interface ForwardCache<D extends DType> {
@@ -83,6 +137,7 @@ function forwardCache<D extends DType>(
   a: Vector<D>,
   batch: Batch<D>,
   loss: LossName,
+  ws?: LayerGradWorkspace<D>,
 ): ForwardCache<D> {
   const [m, d] = assertLayer(op, layer);
   assertShape(op, 'a', a, [m]);
@@ -90,11 +145,51 @@ function forwardCache<D extends DType>(
   const n = batch.x.shape[0];
   assertShape(op, 'batch.y', batch.y, [n]);
   assertSameDType(op, { w: layer.w, a, x: batch.x, y: batch.y });
-  const z = preactivations(layer, batch.x);
-  const h = zeros([n, m] as const, { dtype: z.dtype });
-  for (let k = 0; k < h.data.length; k++) h.data[k] = z.data[k] > 0 ? z.data[k] : 0;
-  const f = matvec(h, a);
-  const { loss: value, g } = lossDerivatives(loss, batch.y, f);
+  if (ws === undefined) {
+    const z = preactivations(layer, batch.x);
+    const h = zeros([n, m] as const, { dtype: z.dtype });
+    for (let k = 0; k < h.data.length; k++) h.data[k] = z.data[k] > 0 ? z.data[k] : 0;
+    const f = matvec(h, a);
+    const { loss: value, g } = lossDerivatives(loss, batch.y, f);
+    return { n, m, d, z, h, f, g, loss: value };
+  }
+  // The same operations as above, into the workspace.
+  assertShape(op, 'workspace.z', ws.z, [n, m]);
+  assertShape(op, 'workspace.h', ws.h, [n, m]);
+  assertShape(op, 'workspace.f', ws.f, [n]);
+  assertShape(op, 'workspace.g', ws.g, [n]);
+  assertSameDType(op, {
+    x: batch.x,
+    'workspace.z': ws.z,
+    'workspace.h': ws.h,
+    'workspace.f': ws.f,
+    'workspace.g': ws.g,
+  });
+  if (!isContiguous(ws.h))
+    throw new RangeError(`${op}: workspace.h must be contiguous (row-major)`);
+  const z = preactivations(layer, batch.x, ws.z);
+  const { h, f } = ws;
+  for (let k = 0, len = n * m, zo = z.offset, ho = h.offset; k < len; k++) {
+    // biome-ignore lint/complexity/useMathMinMax: NaN and -0 map to 0, as in the allocating path.
+    h.data[ho + k] = z.data[zo + k] > 0 ? z.data[zo + k] : 0;
+  }
+  // matvec(h, a) into f.
+  const fm: Matrix<D> = {
+    dtype: f.dtype,
+    shape: [n, 1],
+    stride: [f.stride[0], 1],
+    offset: f.offset,
+    data: f.data,
+  };
+  const am: Matrix<D> = {
+    dtype: a.dtype,
+    shape: [m, 1],
+    stride: [a.stride[0], 1],
+    offset: a.offset,
+    data: a.data,
+  };
+  gemmInto(fm, h, am);
+  const { loss: value, g } = lossDerivatives(loss, batch.y, f, ws.g);
   return { n, m, d, z, h, f, g, loss: value };
 }
 
@@ -106,10 +201,11 @@ function addBiasGrad<D extends DType>(
   scale: number,
 ): void {
   const sums = new Float64Array(c.m);
+  const { g, z } = c;
   for (let i = 0; i < c.n; i++) {
-    const gi = c.g.data[i];
-    const o = i * c.m;
-    for (let j = 0; j < c.m; j++) if (c.z.data[o + j] > 0) sums[j] += gi;
+    const gi = g.data[g.offset + i * g.stride[0]];
+    const o = z.offset + i * c.m;
+    for (let j = 0; j < c.m; j++) if (z.data[o + j] > 0) sums[j] += gi;
   }
   for (let j = 0; j < c.m; j++)
     acc.data[acc.offset + j * acc.stride[0]] +=
@@ -175,9 +271,13 @@ export interface LayerGradAccumulators<D extends DType = DType> {
 /**
  * Adds `scale` times the first-layer gradients of one task into accumulators, in place, and
  * returns the mean loss: the fast path of a pretraining round, with no gradient temporaries.
+ * With a `workspace` ({@link layerGradWorkspace}) the forward pass reuses its buffers too, and
+ * the call allocates nothing of size n x m; the result is the same bit for bit.
  *
  * @param acc - `{ w: [m, d], b?: [m] }`, updated in place
+ * @param workspace - optional buffers for batches of this size
  * @returns the mean loss on the batch
+ * @throws {RangeError} on shape mismatches, the workspace's included
  */
 export function addLayerGrads<D extends DType>(
   layer: Layer<D>,
@@ -186,8 +286,9 @@ export function addLayerGrads<D extends DType>(
   loss: LossName,
   acc: LayerGradAccumulators<D>,
   scale = 1,
+  workspace?: LayerGradWorkspace<D>,
 ): number {
-  const c = forwardCache('addLayerGrads', layer, a, batch, loss);
+  const c = forwardCache('addLayerGrads', layer, a, batch, loss, workspace);
   assertShape('addLayerGrads', 'acc.w', acc.w, [c.m, c.d]);
   const inv = c.n > 0 ? scale / c.n : 0;
   maskedGemmInto(acc.w, c.z, c.g, a, batch.x, { alpha: inv, beta: 1 });

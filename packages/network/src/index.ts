@@ -1,8 +1,14 @@
 export type { FitHeadOptions, FittedHead } from './fitHead.js';
 export { fitHead } from './fitHead.js';
 export { forward, hidden, preactivations } from './forward.js';
-export type { Batch, GradsOptions, LayerGradAccumulators, LossAndGrads } from './grads.js';
-export { addLayerGrads, lossAndGrads, lossDerivatives } from './grads.js';
+export type {
+  Batch,
+  GradsOptions,
+  LayerGradAccumulators,
+  LayerGradWorkspace,
+  LossAndGrads,
+} from './grads.js';
+export { addLayerGrads, layerGradWorkspace, lossAndGrads, lossDerivatives } from './grads.js';
 export { headLossAndGrad } from './head.js';
 export type { BiasInit, InitLayerOptions, Layer } from './layer.js';
 export { assertLayer, initBias, initLayer } from './layer.js';

@@ -1,6 +1,6 @@
 import type { Layer } from '@mtrl/network';
 import { type DType, type Matrix, row, type Vector, zeros } from '@mtrl/tensors';
-import { runTask, type TaskContext } from './_runTask.js';
+import { runTask, type TaskContext, taskWorkspace } from './_runTask.js';
 import type { TaskSource } from './source.js';
 
 /** One task's contribution to a round, as the reduction sees it. @internal */
@@ -31,7 +31,7 @@ export interface TaskExecutor<D extends DType = DType> {
 
 /**
  * The single-threaded executor: runs task t when it is taken, into one pair of gradient buffers
- * reused by every task of every round. @internal
+ * and one task workspace (samples, features) reused by every task of every round. @internal
  */
 export function localExecutor<D extends DType>(
   source: TaskSource<D>,
@@ -42,6 +42,7 @@ export function localExecutor<D extends DType>(
   const dtype = ctx.dtype as D;
   const out: { w: Matrix<D>; b?: Vector<D> } = { w: zeros([m, source.d] as const, { dtype }) };
   if (trainBias) out.b = zeros([m] as const, { dtype });
+  const ws = taskWorkspace<D>(ctx, m, source.d);
   let round = 0;
   let layer: Layer<D> | undefined;
   let heads: Matrix<D> | undefined;
@@ -54,7 +55,7 @@ export function localExecutor<D extends DType>(
     take(t) {
       if (layer === undefined || heads === undefined)
         throw new Error('pretrain: take before beginRound');
-      const res = runTask(source, ctx, layer, row(heads, t) as Vector<D>, round, t, out);
+      const res = runTask(source, ctx, layer, row(heads, t) as Vector<D>, round, t, out, ws);
       return {
         gradW: out.w,
         ...(out.b ? { gradB: out.b } : {}),

@@ -1,8 +1,8 @@
-import type { Layer } from '@mtrl/network';
+import { type Batch, type Layer, type LayerGradWorkspace, layerGradWorkspace } from '@mtrl/network';
 import { batchKey } from '@mtrl/tasks';
-import type { DType, Key, Matrix, Vector } from '@mtrl/tensors';
+import { type DType, type Key, type Matrix, sliceRows, type Vector, zeros } from '@mtrl/tensors';
 import type { TaskSource } from './source.js';
-import { type TaskStepOptions, type TaskStepResult, taskStep } from './taskStep.js';
+import { adaptHead, layerStep, type TaskStepOptions, type TaskStepResult } from './taskStep.js';
 
 /** Everything a task of a round needs besides the layer and its head: plain data. @internal */
 export interface TaskContext {
@@ -15,7 +15,53 @@ export interface TaskContext {
 }
 
 /**
- * Task t of round `round`: draws S1 and S2 from their keys and runs {@link taskStep} into `out`.
+ * The buffers one thread reuses for every task of every round, so that a task allocates
+ * nothing of size n x d or n x m: one sample buffer `[max(n1, n2), d]` (S1 is drawn, used for
+ * the head and dropped before S2 is drawn into the same memory), the features of S1
+ * `[n1, m]`, and the forward buffers of the layer gradient on S2. @internal
+ */
+export interface TaskWorkspace<D extends DType = DType> {
+  readonly x: Matrix<D>;
+  readonly y: Vector<D>;
+  readonly h1: Matrix<D>;
+  readonly grad: LayerGradWorkspace<D>;
+}
+
+/** The workspace for tasks of `ctx` with m hidden units and inputs of dimension d. @internal */
+export function taskWorkspace<D extends DType>(
+  ctx: TaskContext,
+  m: number,
+  d: number,
+): TaskWorkspace<D> {
+  const dtype = ctx.dtype as D;
+  const n = Math.max(ctx.step.head.mode === 'fixed' ? 0 : ctx.n1, ctx.n2);
+  return {
+    x: zeros([n, d] as const, { dtype }),
+    y: zeros([n] as const, { dtype }),
+    h1: zeros([ctx.step.head.mode === 'fixed' ? 0 : ctx.n1, m] as const, { dtype }),
+    grad: layerGradWorkspace(ctx.n2, m, dtype),
+  };
+}
+
+// A batch of n samples of task t: into the workspace when the source can, else fresh.
+function draw<D extends DType>(
+  source: TaskSource<D>,
+  ws: TaskWorkspace<D> | undefined,
+  t: number,
+  k: Key,
+  n: number,
+  dtype: D,
+): Batch<D> {
+  if (ws === undefined || source.sampleInto === undefined) return source.sample(t, k, n, dtype);
+  const y: Vector<D> = { dtype: ws.y.dtype, shape: [n], stride: [1], offset: 0, data: ws.y.data };
+  const batch: Batch<D> = { x: sliceRows(ws.x, 0, n), y };
+  source.sampleInto(t, k, batch);
+  return batch;
+}
+
+/**
+ * Task t of round `round`: draws S1 and S2 from their keys and runs the steps of
+ * {@link taskStep} into `out`, reusing `ws` when given (the result is the same bit for bit).
  * The single-threaded path and the workers both call exactly this. @internal
  */
 export function runTask<D extends DType>(
@@ -26,12 +72,14 @@ export function runTask<D extends DType>(
   round: number,
   t: number,
   out: { w: Matrix<D>; b?: Vector<D> },
+  ws?: TaskWorkspace<D>,
 ): TaskStepResult<D> {
   const dtype = ctx.dtype as D;
   const s1 =
     ctx.step.head.mode === 'fixed'
       ? undefined
-      : source.sample(t, batchKey(ctx.dataKey, round, t, 'head'), ctx.n1, dtype);
-  const s2 = source.sample(t, batchKey(ctx.dataKey, round, t, 'layer'), ctx.n2, dtype);
-  return taskStep(layer, head, s1, s2, ctx.step, out);
+      : draw(source, ws, t, batchKey(ctx.dataKey, round, t, 'head'), ctx.n1, dtype);
+  const adapted = adaptHead(layer, head, s1, ctx.step, ws?.h1);
+  const s2 = draw(source, ws, t, batchKey(ctx.dataKey, round, t, 'layer'), ctx.n2, dtype);
+  return layerStep(layer, adapted, s2, ctx.step, out, ws?.grad);
 }

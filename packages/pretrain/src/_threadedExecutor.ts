@@ -21,7 +21,8 @@ export interface ThreadedExecutor<D extends DType> extends TaskExecutor<D> {
 }
 
 interface Slot<D extends DType> {
-  busy: boolean;
+  /** Tasks sent to this worker and not yet returned (at most DEPTH). */
+  inflight: number;
   /** Who holds this worker's layer buffers. */
   layer: 'none' | 'here' | 'worker' | 'returning';
   /** The round whose layer the worker holds. */
@@ -35,11 +36,17 @@ const remoteError = (name: string, message: string): Error => {
   return new E(message);
 };
 
+// Tasks queued per worker: the next task is already there when one finishes, so a worker does
+// not wait for the calling thread (busy, or descheduled on a loaded machine) between tasks.
+const DEPTH = 2;
+
 /**
- * Runs the tasks of each round on `threads` workers. Tasks go to idle workers in order; results
- * arrive in any order and wait (at most `2 * threads` of them) until every earlier task has been
- * taken, so the caller reduces in task order. Gradient and layer buffers travel as transferred
- * ArrayBuffers and come back for reuse: no full-size allocation per round in steady state.
+ * Runs the tasks of each round on `threads` workers. Tasks go to workers in order, up to DEPTH
+ * queued on each; results arrive in any order and wait until every earlier task has been taken,
+ * so the caller reduces in task order. At most `(DEPTH + 1) * threads` tasks are dispatched and
+ * not yet released, which bounds the gradient buffers alive at once whatever the number of
+ * tasks. Gradient and layer buffers travel as transferred ArrayBuffers and come back for reuse:
+ * no full-size allocation per round in steady state.
  * @internal
  */
 export async function threadedExecutor<D extends DType>(
@@ -51,9 +58,9 @@ export async function threadedExecutor<D extends DType>(
 ): Promise<ThreadedExecutor<D>> {
   const { m, d, tasks: T, trainBias } = shape;
   const dtype = ctx.dtype as D;
-  const window = 2 * threads;
+  const window = (DEPTH + 1) * threads;
   const slots: Slot<D>[] = Array.from({ length: threads }, () => ({
-    busy: false,
+    inflight: 0,
     layer: 'none',
     layerRound: -1,
   }));
@@ -83,7 +90,7 @@ export async function threadedExecutor<D extends DType>(
       slot.w = msg.w as DataFor<D>;
       slot.b = msg.b as DataFor<D>;
     } else if (msg.type === 'result') {
-      slot.busy = false;
+      slot.inflight--;
       const outcome: TaskOutcome<D> = {
         gradW: fromTypedArray(msg.gradW as DataFor<D>, [m, d] as const),
         ...(msg.gradB ? { gradB: fromTypedArray(msg.gradB as DataFor<D>, [m] as const) } : {}),
@@ -130,7 +137,7 @@ export async function threadedExecutor<D extends DType>(
     const transfer: ArrayBuffer[] = [head.buffer as ArrayBuffer];
     if (spare) transfer.push(spare.w.buffer as ArrayBuffer);
     if (spare?.b) transfer.push(spare.b.buffer as ArrayBuffer);
-    slot.busy = true;
+    slot.inflight++;
     const msg: ToWorker = {
       type: 'task',
       round,
@@ -144,25 +151,29 @@ export async function threadedExecutor<D extends DType>(
 
   function pump() {
     if (failure !== undefined || layer === undefined || heads === undefined) return;
-    for (let i = 0; i < threads; i++) {
-      const slot = slots[i];
-      if (slot.busy || slot.layer === 'returning') continue;
-      if (slot.layer === 'worker' && slot.layerRound !== round) {
-        // Stale layer from an earlier round: have it sent back, then send this round's.
-        slot.layer = 'returning';
-        pool.post(i, { type: 'release' } satisfies ToWorker);
-        continue;
-      }
-      const more = next < T && next < taken + window;
-      if (slot.layer !== 'worker') {
-        if (next < T) sendLayer(i, slot, layer);
-        else continue;
-      }
-      if (more) dispatch(i, slot, heads);
-      else if (next >= T) {
-        // Nothing left this round: return the layer buffers early for the next round.
-        slot.layer = 'returning';
-        pool.post(i, { type: 'release' } satisfies ToWorker);
+    // Level by level, so the first tasks of a round spread over all workers.
+    for (let level = 1; level <= DEPTH; level++) {
+      for (let i = 0; i < threads; i++) {
+        const slot = slots[i];
+        if (slot.inflight >= level || slot.layer === 'returning') continue;
+        if (slot.layer === 'worker' && slot.layerRound !== round) {
+          // Stale layer from an earlier round (whose tasks have all returned): have it sent
+          // back, then send this round's.
+          slot.layer = 'returning';
+          pool.post(i, { type: 'release' } satisfies ToWorker);
+          continue;
+        }
+        const more = next < T && next < taken + window;
+        if (slot.layer !== 'worker') {
+          if (more) sendLayer(i, slot, layer);
+          else continue;
+        }
+        if (more) dispatch(i, slot, heads);
+        else if (next >= T && slot.inflight === 0) {
+          // Nothing left this round: return the layer buffers early for the next round.
+          slot.layer = 'returning';
+          pool.post(i, { type: 'release' } satisfies ToWorker);
+        }
       }
     }
   }

@@ -14,13 +14,15 @@ import {
   zeros,
 } from '@mtrl/tensors';
 import type { FromWorker, ToWorker } from './_protocol.js';
-import { runTask } from './_runTask.js';
+import { runTask, type TaskWorkspace, taskWorkspace } from './_runTask.js';
 import type { TaskSource } from './source.js';
 import { suiteSourceFromSpec } from './suiteSourceSpec.js';
 
 interface State {
   source: TaskSource;
   init: Extract<ToWorker, { type: 'init' }>;
+  /** Samples and features, reused by every task this worker runs. */
+  ws: TaskWorkspace;
   layer?: Layer;
 }
 
@@ -30,7 +32,8 @@ function handle(msg: ToWorker, post: (m: FromWorker, transfer?: ArrayBuffer[]) =
   switch (msg.type) {
     case 'init': {
       setBackend(msg.backend);
-      state = { source: suiteSourceFromSpec(msg.spec), init: msg };
+      const source = suiteSourceFromSpec(msg.spec);
+      state = { source, init: msg, ws: taskWorkspace(msg.ctx, msg.m, msg.d) };
       return;
     }
     case 'layer': {
@@ -75,6 +78,7 @@ function handle(msg: ToWorker, post: (m: FromWorker, transfer?: ArrayBuffer[]) =
         msg.round,
         msg.t,
         b ? { w, b } : { w },
+        s.ws,
       );
       const a = copy(res.head).data;
       const transfer = [w.data.buffer, a.buffer] as ArrayBuffer[];

@@ -1,5 +1,11 @@
 import type { Batch } from '@mtrl/network';
-import { type GroundTruth, type InputDistribution, sampleTask, type TaskSuite } from '@mtrl/tasks';
+import {
+  type GroundTruth,
+  type InputDistribution,
+  sampleTask,
+  sampleTaskInto,
+  type TaskSuite,
+} from '@mtrl/tasks';
 import { copy, type DType, type Key } from '@mtrl/tensors';
 import type { SuiteSourceSpec } from './suiteSourceSpec.js';
 
@@ -18,24 +24,50 @@ export interface TaskSource<D extends DType = DType> {
   /** A fresh batch of `n` samples of task `t` (0 <= t < tasks), drawn from `key` in `dtype`. */
   sample(t: number, key: Key, n: number, dtype: D): Batch<D>;
   /**
+   * Optional: the batch `sample(t, key, n, out.x.dtype)` would return, bit for bit, written into
+   * `out` (`x: [n, d]`, `y: [n]`) instead of fresh buffers. Pretraining then reuses one sample
+   * buffer per thread for every task of every round; without it, each batch is allocated.
+   */
+  sampleInto?(t: number, key: Key, out: Batch<D>): void;
+  /**
    * A serialisable description from which a worker thread rebuilds the same sampler
    * ({@link suiteSourceFromSpec}). Sources without one always run on the calling thread.
    */
   readonly spec?: SuiteSourceSpec;
 }
 
-/** The sampler of a suite source, shared by {@link suiteSource} and `suiteSourceFromSpec`. */
+/**
+ * The samplers of a suite source, shared by {@link suiteSource} and `suiteSourceFromSpec`:
+ * `sample` and `sampleInto` (into given buffers, with M converted to their dtype once).
+ */
 export function sampleSuite<D extends DType>(
   gt: GroundTruth,
   tasks: TaskSuite['tasks'],
   inputs: InputDistribution,
-): TaskSource<D>['sample'] {
-  return (t, k, n, dtype) => {
-    const task = tasks[t];
-    if (task === undefined)
+): Pick<TaskSource<D>, 'sample'> & Required<Pick<TaskSource<D>, 'sampleInto'>> {
+  const task = (t: number) => {
+    const found = tasks[t];
+    if (found === undefined)
       throw new RangeError(`suiteSource: task index ${t} outside 0..${tasks.length - 1}`);
-    const { x, y } = sampleTask(k, task, gt, inputs, n, { dtype });
-    return { x, y };
+    return found;
+  };
+  // gt with M in the samples' dtype, made once per dtype (sampleTask would convert every call).
+  const converted = new Map<DType, GroundTruth>();
+  const gtIn = (dtype: DType): GroundTruth => {
+    if (gt.m.dtype === dtype) return gt;
+    let g = converted.get(dtype);
+    if (g === undefined) {
+      g = { ...gt, m: copy(gt.m, dtype) };
+      converted.set(dtype, g);
+    }
+    return g;
+  };
+  return {
+    sample: (t, k, n, dtype) => {
+      const { x, y } = sampleTask(k, task(t), gt, inputs, n, { dtype });
+      return { x, y };
+    },
+    sampleInto: (t, k, out) => sampleTaskInto(k, task(t), gtIn(out.x.dtype), inputs, out),
   };
 }
 
@@ -63,7 +95,7 @@ export function suiteSource<D extends DType = DType>(
   const source: TaskSource<D> = {
     tasks: suite.tasks.length,
     d: gt.d,
-    sample: sampleSuite<D>(gt, suite.tasks, inputs),
+    ...sampleSuite<D>(gt, suite.tasks, inputs),
   };
   if (suite.tasks.some((t) => t.kind === 'custom')) return source;
   const spec: SuiteSourceSpec = {

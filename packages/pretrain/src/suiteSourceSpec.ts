@@ -52,7 +52,7 @@ export function suiteSourceFromSpec<D extends DType = DType>(spec: SuiteSourceSp
   return {
     tasks: spec.tasks.length,
     d: g.d,
-    sample: sampleSuite<D>(gt, spec.tasks, spec.inputs),
+    ...sampleSuite<D>(gt, spec.tasks, spec.inputs),
     spec,
   };
 }

@@ -5,6 +5,7 @@ import {
   headLossAndGrad,
   hidden,
   type Layer,
+  type LayerGradWorkspace,
   type LossName,
 } from '@mtrl/network';
 import { axpyInto, copy, type DType, type Matrix, type Vector } from '@mtrl/tensors';
@@ -52,36 +53,69 @@ export function taskStep<D extends DType>(
   opts: TaskStepOptions,
   out: { w: Matrix<D>; b?: Vector<D> },
 ): TaskStepResult<D> {
-  let a = head;
-  let headLoss = Number.NaN;
-  let headConverged: boolean | undefined;
-  if (opts.head.mode !== 'fixed') {
-    if (s1 === undefined) throw new RangeError('taskStep: s1 is required unless the head is fixed');
-    // Features of S1 are computed once: only the head moves during the head update.
-    const h1 = hidden(layer, s1.x);
-    if (opts.head.mode === 'step') {
-      a = copy(head);
-      const steps = opts.head.steps ?? 1;
-      for (let s = 0; s < steps; s++) {
-        const { loss, grad } = headLossAndGrad(h1, a, s1.y, opts.loss);
-        if (s === 0) headLoss = loss;
-        axpyInto(a, -opts.alpha, grad);
-      }
-    } else {
-      headLoss = headLossAndGrad(h1, a, s1.y, opts.loss).loss;
-      const fit = fitHead(h1, s1.y, opts.loss, {
-        init: head,
-        l2: opts.head.l2,
-        tol: opts.head.tol,
-        maxIter: opts.head.maxIter,
-      });
-      a = fit.head;
-      headConverged = fit.converged;
+  const adapted = adaptHead(layer, head, s1, opts);
+  return layerStep(layer, adapted, s2, opts, out);
+}
+
+/** The head part of {@link taskStep}: the adapted head (`head` itself when fixed). @internal */
+export interface AdaptedHead<D extends DType> {
+  readonly head: Vector<D>;
+  readonly headLoss: number;
+  readonly headConverged?: boolean;
+}
+
+/**
+ * Adapts the head on S1 as {@link taskStep} does; `h1` (`[n1, m]`), when given, receives the
+ * features of S1 instead of a fresh buffer. S1 is not needed afterwards. @internal
+ */
+export function adaptHead<D extends DType>(
+  layer: Layer<D>,
+  head: Vector<D>,
+  s1: Batch<D> | undefined,
+  opts: TaskStepOptions,
+  h1Buffer?: Matrix<D>,
+): AdaptedHead<D> {
+  if (opts.head.mode === 'fixed') return { head, headLoss: Number.NaN };
+  if (s1 === undefined) throw new RangeError('taskStep: s1 is required unless the head is fixed');
+  // Features of S1 are computed once: only the head moves during the head update.
+  const h1 = hidden(layer, s1.x, h1Buffer);
+  if (opts.head.mode === 'step') {
+    const a = copy(head);
+    let headLoss = Number.NaN;
+    const steps = opts.head.steps ?? 1;
+    for (let s = 0; s < steps; s++) {
+      const { loss, grad } = headLossAndGrad(h1, a, s1.y, opts.loss);
+      if (s === 0) headLoss = loss;
+      axpyInto(a, -opts.alpha, grad);
     }
+    return { head: a, headLoss };
   }
+  const headLoss = headLossAndGrad(h1, head, s1.y, opts.loss).loss;
+  const fit = fitHead(h1, s1.y, opts.loss, {
+    init: head,
+    l2: opts.head.l2,
+    tol: opts.head.tol,
+    maxIter: opts.head.maxIter,
+  });
+  return { head: fit.head, headLoss, headConverged: fit.converged };
+}
+
+/**
+ * The layer part of {@link taskStep}: writes weight * dL/dW (and dL/db) on S2 with the adapted
+ * head into `out`, from zero; `workspace` reuses the forward buffers. @internal
+ */
+export function layerStep<D extends DType>(
+  layer: Layer<D>,
+  adapted: AdaptedHead<D>,
+  s2: Batch<D>,
+  opts: TaskStepOptions,
+  out: { w: Matrix<D>; b?: Vector<D> },
+  workspace?: LayerGradWorkspace<D>,
+): TaskStepResult<D> {
+  const { head: a, headLoss, headConverged } = adapted;
   fillZero(out.w);
   if (out.b !== undefined) fillZero(out.b);
-  const layerLoss = addLayerGrads(layer, a, s2, opts.loss, out, opts.weight);
+  const layerLoss = addLayerGrads(layer, a, s2, opts.loss, out, opts.weight, workspace);
   return headConverged === undefined
     ? { head: a, headLoss, layerLoss }
     : { head: a, headLoss, layerLoss, headConverged };

@@ -67,6 +67,18 @@ describe('pretrainAsync on worker threads', { timeout: 90_000 }, () => {
     expect(liveWorkers()).toBe(0);
   });
 
+  it('matches with more tasks than the dispatch window (T = 14 on 2 threads), buffers reused', async () => {
+    const { source } = setup(14);
+    const cfg = { ...small, dtype: 'float32' as const };
+    const tasks: number[] = [];
+    const res = await pretrainAsync(source, cfg, {
+      threads: 2,
+      onTask: (e) => void tasks.push(e.task),
+    });
+    expectIdentical(res, pretrain(source, cfg));
+    expect(tasks).toEqual([0, 1, 2].flatMap(() => Array.from({ length: 14 }, (_, t) => t)));
+  });
+
   it('matches for fitted and fixed heads and without bias training', async () => {
     const { source } = setup(4);
     for (const extra of [

@@ -26,9 +26,9 @@ export type {
 export { INPUT_KINDS, mixtureDistribution } from './inputDistribution.js';
 export { labelTask } from './labelTask.js';
 export type { SampleOptions } from './sampleInputs.js';
-export { sampleInputs } from './sampleInputs.js';
-export type { TaskSample } from './sampleTask.js';
-export { sampleTask } from './sampleTask.js';
+export { sampleInputs, sampleInputsInto } from './sampleInputs.js';
+export type { TaskSample, TaskSampleBuffers } from './sampleTask.js';
+export { sampleTask, sampleTaskInto } from './sampleTask.js';
 export { sign } from './sign.js';
 export type {
   CustomFamily,

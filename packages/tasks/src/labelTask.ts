@@ -39,6 +39,16 @@ export function labelTask<D extends DType, E extends DType = D>(
   const dtype = (opts.dtype ?? z.dtype) as E;
   assertDType(op, dtype);
   const y = zeros([n] as const, { dtype });
+  labelRows(op, task, z, y);
+  return y;
+}
+
+/**
+ * Writes the labels of the rows of z into y (`[n]`, any dtype); task and z are already
+ * checked. @internal
+ */
+export function labelRows(op: string, task: Task, z: Matrix, y: Vector): void {
+  const [n, r] = z.shape;
   const row = new Float64Array(r);
   const score = scorer(task);
   for (let i = 0; i < n; i++) {
@@ -50,9 +60,8 @@ export function labelTask<D extends DType, E extends DType = D>(
         `${op}: the task's score for row ${i} is ${String(s)}, expected a number`,
       );
     }
-    y.data[i] = sign(s);
+    y.data[y.offset + i * y.stride[0]] = sign(s);
   }
-  return y;
 }
 
 /** Throws unless `task` has a known kind, an r >= 1 and a valid noise rate. @internal */

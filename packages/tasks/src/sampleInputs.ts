@@ -1,11 +1,15 @@
 import {
   assertDType,
   assertKey,
+  assertShape,
   copy,
+  copyInto,
   type DType,
+  isContiguous,
   type Key,
   type Matrix,
   normal,
+  normalInto,
   rademacher,
   randomInts,
   split,
@@ -63,27 +67,70 @@ export function sampleInputs<D extends DType = 'float64'>(
   return (dtype === 'float64' ? x : copy(x, dtype)) as Matrix<D>;
 }
 
+/**
+ * {@link sampleInputs} into a preallocated `x: [n, d]` (any dtype): the same values bit for bit,
+ * without allocating an `[n, d]` temporary for Gaussian inputs in any dtype, nor for sphere and
+ * mixture inputs in a contiguous float64 `x` (other cases draw in float64 and copy).
+ *
+ * @param x - `[n, d]`, overwritten
+ * @throws {RangeError} when x does not have d columns
+ * @example
+ * const x = zeros([256, gt.d] as const, { dtype: 'float32' });
+ * sampleInputsInto(key(1), { kind: 'gaussian' }, gt, x); // x equals sampleInputs(key(1), ..., 256, { dtype: 'float32' })
+ */
+export function sampleInputsInto(
+  key: Key,
+  dist: InputDistribution,
+  gt: GroundTruth,
+  x: Matrix,
+): void {
+  const op = 'sampleInputsInto';
+  assertKey(op, key);
+  checkGroundTruth(op, gt);
+  const dd = checkInputDistribution(op, dist, gt.r);
+  assertShape(op, 'x', x, [-1, gt.d]);
+  const n = x.shape[0];
+  if (dd.kind === 'gaussian') {
+    // normal's contract: a float32 draw is the float64 draw of the same key rounded once.
+    normalInto(key, x);
+    return;
+  }
+  if (x.dtype === 'float64' && isContiguous(x) && dd.kind !== 'hypercube') {
+    drawFloat64(key, dd, gt, n, x as Matrix<'float64'>);
+    return;
+  }
+  copyInto(x, drawFloat64(key, dd, gt, n));
+}
+
+// The float64 draw; sphere and mixture inputs are transformed in place in `into` when given
+// (contiguous, [n, d]).
 function drawFloat64(
   key: Key,
   dist: InputDistribution,
   gt: GroundTruth,
   n: number,
+  into?: Matrix<'float64'>,
 ): Matrix<'float64'> {
   const d = gt.d;
+  const gaussian = (k: Key): Matrix<'float64'> => {
+    if (into === undefined) return normal(k, [n, d] as const);
+    normalInto(k, into);
+    return into;
+  };
   switch (dist.kind) {
     case 'gaussian':
-      return normal(key, [n, d] as const);
+      return gaussian(key);
     case 'hypercube':
       return rademacher(key, [n, d] as const);
     case 'sphere': {
-      const x = normal(key, [n, d] as const);
+      const x = gaussian(key);
       const radius = Math.sqrt(d);
       for (let i = 0; i < n; i++) {
         let s = 0;
-        for (let j = 0; j < d; j++) s += x.data[i * d + j] ** 2;
+        for (let j = 0; j < d; j++) s += x.data[x.offset + i * d + j] ** 2;
         // A zero Gaussian row has probability 0; the guard only keeps NaN out.
         const f = s > 0 ? radius / Math.sqrt(s) : 0;
-        for (let j = 0; j < d; j++) x.data[i * d + j] *= f;
+        for (let j = 0; j < d; j++) x.data[x.offset + i * d + j] *= f;
       }
       return x;
     }
@@ -92,7 +139,7 @@ function drawFloat64(
       const k = dist.centres.length;
       const r = gt.r;
       const labels = randomInts(kc, n, k);
-      const x = normal(kxi, [n, d] as const);
+      const x = gaussian(kxi);
       // Centres lifted to R^d once: lifted[c] = M^T mu_c, accumulated in float64.
       const m = gt.m;
       const lifted = new Float64Array(k * d);
@@ -106,7 +153,8 @@ function drawFloat64(
       const s = dist.noiseStd;
       for (let i = 0; i < n; i++) {
         const c = labels[i];
-        for (let j = 0; j < d; j++) x.data[i * d + j] = lifted[c * d + j] + s * x.data[i * d + j];
+        for (let j = 0; j < d; j++)
+          x.data[x.offset + i * d + j] = lifted[c * d + j] + s * x.data[x.offset + i * d + j];
       }
       return x;
     }

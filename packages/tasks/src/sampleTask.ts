@@ -1,6 +1,8 @@
 import {
   assertDType,
   assertKey,
+  assertSameDType,
+  assertShape,
   copy,
   type DType,
   gemmInto,
@@ -15,8 +17,8 @@ import { checkGroundTruth } from './_checkGroundTruth.js';
 import type { Task } from './drawTask.js';
 import type { GroundTruth } from './groundTruth.js';
 import type { InputDistribution } from './inputDistribution.js';
-import { checkTask, labelTask } from './labelTask.js';
-import { type SampleOptions, sampleInputs } from './sampleInputs.js';
+import { checkTask, labelRows, labelTask } from './labelTask.js';
+import { type SampleOptions, sampleInputs, sampleInputsInto } from './sampleInputs.js';
 
 /** One labelled batch of a task. */
 export interface TaskSample<D extends DType = DType> {
@@ -77,4 +79,62 @@ export function sampleTask<D extends DType = 'float64'>(
     for (let i = 0; i < n; i++) if (u.data[i] < task.noise) y.data[i] = -y.data[i];
   }
   return { x, y, z };
+}
+
+/** Preallocated buffers of one batch for {@link sampleTaskInto}. */
+export interface TaskSampleBuffers<D extends DType = DType> {
+  /** `[n, d]`, overwritten with the inputs. */
+  readonly x: Matrix<D>;
+  /** `[n]`, overwritten with the labels. */
+  readonly y: Vector<D>;
+  /** `[n, r]`, overwritten with z = x M^T; a small temporary is used when omitted. */
+  readonly z?: Matrix<D>;
+}
+
+/**
+ * {@link sampleTask} into preallocated buffers, for loops that draw many batches: the same
+ * batch bit for bit from the same key, with no `[n, d]` temporary for Gaussian inputs (see
+ * `sampleInputsInto`). n is `out.x.shape[0]`; x, y and z share one dtype.
+ *
+ * @param out - `{ x: [n, d], y: [n], z?: [n, r] }`, overwritten
+ * @throws {RangeError} when the buffers' shapes disagree with n, d and r, or task.r differs from gt.r
+ * @throws {TypeError} when the buffers' dtypes differ, for an unknown task or distribution kind
+ * @example
+ * const out = { x: zeros([256, gt.d] as const), y: zeros([256] as const) };
+ * sampleTaskInto(key(2), task, gt, { kind: 'gaussian' }, out); // as sampleTask(key(2), task, gt, dist, 256)
+ */
+export function sampleTaskInto<D extends DType>(
+  key: Key,
+  task: Task,
+  gt: GroundTruth,
+  dist: InputDistribution,
+  out: TaskSampleBuffers<D>,
+): void {
+  const op = 'sampleTaskInto';
+  assertKey(op, key);
+  checkGroundTruth(op, gt);
+  checkTask(op, task);
+  if (task.r !== gt.r) throw new RangeError(`${op}: task.r=${task.r} differs from gt.r=${gt.r}`);
+  assertShape(op, 'out.x', out?.x, [-1, gt.d]);
+  const n = out.x.shape[0];
+  assertShape(op, 'out.y', out.y, [n]);
+  if (out.z !== undefined) {
+    assertShape(op, 'out.z', out.z, [n, gt.r]);
+    assertSameDType(op, { 'out.x': out.x, 'out.y': out.y, 'out.z': out.z });
+  } else assertSameDType(op, { 'out.x': out.x, 'out.y': out.y });
+  const dtype = out.x.dtype as D;
+  const [kx, kNoise] = split(key, 2);
+  sampleInputsInto(kx, dist, gt, out.x);
+  const m = gt.m.dtype === dtype ? (gt.m as Matrix<D>) : copy(gt.m, dtype);
+  const z = out.z ?? zeros([n, gt.r] as const, { dtype });
+  gemmInto(z, out.x, m, { transB: true });
+  const y = out.y;
+  labelRows(op, task, z, y);
+  if (task.noise > 0 && n > 0) {
+    const u = uniform(kNoise, [n] as const);
+    for (let i = 0; i < n; i++) {
+      const o = y.offset + i * y.stride[0];
+      if (u.data[i] < task.noise) y.data[o] = -y.data[o];
+    }
+  }
 }
