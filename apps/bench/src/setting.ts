@@ -117,6 +117,14 @@ export interface LayerProbes {
   readonly anglesDeg: readonly number[];
 }
 
+/** Subspace energy and coverage ratio of a layer: the two probes the reproduction reports. */
+export function energyAndCoverage(
+  layer: Layer,
+  gt: GroundTruth,
+): { energy: number; coverage: number } {
+  return { energy: subspaceEnergy(layer.w, gt), coverage: coverage(layer.w, gt).ratio };
+}
+
 /** Energy, coverage and principal angles of a layer against the ground truth. */
 export function probeLayer(layer: Layer, gt: GroundTruth): LayerProbes {
   const cov = coverage(layer.w, gt);

@@ -2,6 +2,7 @@ import {
   assertSameDType,
   assertShape,
   type DType,
+  type FloatArray,
   gemmInto,
   isContiguous,
   type Matrix,
@@ -40,12 +41,7 @@ export function preactivations<D extends DType>(
     z = out;
   }
   gemmInto(z, x, layer.w, { transB: true });
-  const b = layer.b;
-  const zo = z.offset;
-  for (let i = 0; i < n; i++) {
-    const o = zo + i * m;
-    for (let j = 0; j < m; j++) z.data[o + j] += b.data[b.offset + j * b.stride[0]];
-  }
+  addBias(z.data, z.offset, n, m, layer.b);
   return z;
 }
 
@@ -76,4 +72,15 @@ export function forward<D extends DType>(layer: Layer<D>, a: Vector<D>, x: Matri
   const [m] = assertLayer('forward', layer);
   assertShape('forward', 'a', a, [m]);
   return matvec(hidden(layer, x), a);
+}
+
+// z[i, j] += b[j] on a contiguous [n, m] block; data arrays in locals so V8 keeps the loop tight.
+function addBias(zd: FloatArray, zo: number, n: number, m: number, b: Vector): void {
+  const bd = b.data;
+  const bo = b.offset;
+  const bs = b.stride[0];
+  for (let i = 0; i < n; i++) {
+    const o = zo + i * m;
+    for (let j = 0; j < m; j++) zd[o + j] += bd[bo + j * bs];
+  }
 }

@@ -169,9 +169,12 @@ function forwardCache<D extends DType>(
     throw new RangeError(`${op}: workspace.h must be contiguous (row-major)`);
   const z = preactivations(layer, batch.x, ws.z);
   const { h, f } = ws;
+  const zd = z.data;
+  const hd = h.data;
   for (let k = 0, len = n * m, zo = z.offset, ho = h.offset; k < len; k++) {
+    const v = zd[zo + k];
     // biome-ignore lint/complexity/useMathMinMax: NaN and -0 map to 0, as in the allocating path.
-    h.data[ho + k] = z.data[zo + k] > 0 ? z.data[zo + k] : 0;
+    hd[ho + k] = v > 0 ? v : 0;
   }
   // matvec(h, a) into f.
   const fm: Matrix<D> = {

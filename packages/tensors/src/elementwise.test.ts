@@ -149,3 +149,30 @@ describe('elementwise errors', () => {
     );
   });
 });
+
+describe('reluInto on contiguous data', () => {
+  it.each(['float32', 'float64'] as const)(
+    'matches Math.max(x, 0) on %s, NaN and -0 included',
+    (dtype) => {
+      const values = [
+        -2,
+        -0,
+        0,
+        1.5,
+        Number.NaN,
+        -Number.POSITIVE_INFINITY,
+        Number.POSITIVE_INFINITY,
+        3e-39,
+      ];
+      // An offset view: the first element is outside and must stay.
+      const all = fromArray([7, ...values], { dtype });
+      const view = { ...all, shape: [values.length] as const, offset: 1 };
+      reluInto(view);
+      const got = Array.from(all.data);
+      const want = [7, ...values.map((v) => Math.max(dtype === 'float32' ? Math.fround(v) : v, 0))];
+      expect(got.map((v) => (Object.is(v, -0) ? '-0' : v))).toEqual(
+        want.map((v) => (Object.is(v, -0) ? '-0' : v)),
+      );
+    },
+  );
+});

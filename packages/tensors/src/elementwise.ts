@@ -2,7 +2,15 @@ import ops from 'ndarray-ops';
 import { nd } from './_nd.js';
 import { checkFinite, fmtShape } from './_validate.js';
 import type { DType } from './dtype.js';
-import { assertSameDType, assertTensor, loop2d, type Shape, type Tensor, zeros } from './tensor.js';
+import {
+  assertSameDType,
+  assertTensor,
+  isContiguous,
+  loop2d,
+  type Shape,
+  type Tensor,
+  zeros,
+} from './tensor.js';
 
 function like<S extends Shape, D extends DType>(t: Tensor<S, D>): Tensor<S, D> {
   return zeros(t.shape, { dtype: t.dtype });
@@ -133,10 +141,32 @@ export function relu<S extends Shape, D extends DType>(x: Tensor<S, D>): Tensor<
   return out;
 }
 
-/** `x = max(x, 0)` in place. */
+/** `x = max(x, 0)` in place (`Math.max` semantics: NaN stays NaN, -0 becomes 0). */
 export function reluInto(x: Tensor): void {
   assertTensor('reluInto', 'x', x);
+  const n = x.shape.reduce((a, b) => a * b, 1);
+  if (n > 0 && isContiguous(x)) {
+    // One tight loop per array type keeps V8's element access monomorphic.
+    if (x.data instanceof Float32Array) relu32(x.data, x.offset, n);
+    else relu64(x.data, x.offset, n);
+    return;
+  }
   ops.maxseq(nd(x), 0);
+}
+
+function relu32(d: Float32Array, o: number, n: number): void {
+  for (let i = o, end = o + n; i < end; i++) {
+    const v = d[i];
+    // Not `v > 0 ? v : 0`: NaN must stay NaN, as with Math.max.
+    if (!(v > 0) && v === v) d[i] = 0;
+  }
+}
+
+function relu64(d: Float64Array, o: number, n: number): void {
+  for (let i = o, end = o + n; i < end; i++) {
+    const v = d[i];
+    if (!(v > 0) && v === v) d[i] = 0;
+  }
 }
 
 /**

@@ -4,7 +4,7 @@ import { coverage, featureMap, subspaceEnergy } from '@mtrl/probes';
 import { sliceRows } from '@mtrl/tensors';
 import { parseStudy, type StudyConfig } from '../config.js';
 import { trainMethod } from '../methods.js';
-import { pretrainConfigOf, probeLayer, type SeedContext, seedContext } from '../setting.js';
+import { energyAndCoverage, pretrainConfigOf, type SeedContext, seedContext } from '../setting.js';
 import type { Measurement } from '../summary.js';
 import { DownstreamEvaluator } from './downstream.js';
 import type { ReproduceSize } from './sizes.js';
@@ -184,11 +184,11 @@ function energyPoint(size: ReproduceSize, seed: number, d: number, T: number, pu
   const cfg = pointConfig(size, d, Tmax, size.tasks.m);
   const ctx = seedContext(cfg, seed);
   let p: { energy: number; coverage: number };
-  if (T === 0) p = probeLayer(trainMethod('randomFeatures', ctx, cfg).layer, ctx.gt);
+  if (T === 0) p = energyAndCoverage(trainMethod('randomFeatures', ctx, cfg).layer, ctx.gt);
   else {
     // Suites are prefixes: the first T tasks of the T_max suite are the suite of T tasks.
     const sub = { ...ctx, suite: { ...ctx.suite, tasks: ctx.suite.tasks.slice(0, T) } };
-    p = probeLayer(trainMethod('multiTask', sub, cfg).layer, ctx.gt);
+    p = energyAndCoverage(trainMethod('multiTask', sub, cfg).layer, ctx.gt);
   }
   for (const metric of ['energy', 'coverage'] as const)
     push({ experiment: 'energy-vs-tasks', method: `d=${d}`, x: T, metric, value: p[metric] });
@@ -205,7 +205,7 @@ function dimsPoint(
   const d = cfg.groundTruth.d;
   const rep = trainMethod(method, ctx, cfg);
   const acc = downstream.testAccuracy(rep.features);
-  const p = probeLayer(rep.layer, ctx.gt);
+  const p = energyAndCoverage(rep.layer, ctx.gt);
   for (const [task, a] of Object.entries(acc))
     push({ experiment: 'accuracy-vs-d', method, x: d, metric: task, value: a });
   push({ experiment: 'accuracy-vs-d', method, x: d, metric: 'energy', value: p.energy });
