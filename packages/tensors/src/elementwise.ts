@@ -157,15 +157,15 @@ export function reluInto(x: Tensor): void {
 function relu32(d: Float32Array, o: number, n: number): void {
   for (let i = o, end = o + n; i < end; i++) {
     const v = d[i];
-    // Not `v > 0 ? v : 0`: NaN must stay NaN, as with Math.max.
-    if (!(v > 0) && v === v) d[i] = 0;
+    // `<=`, not `v > 0 ? v : 0`: NaN stays NaN and -0 becomes 0, as with Math.max.
+    if (v <= 0) d[i] = 0;
   }
 }
 
 function relu64(d: Float64Array, o: number, n: number): void {
   for (let i = o, end = o + n; i < end; i++) {
     const v = d[i];
-    if (!(v > 0) && v === v) d[i] = 0;
+    if (v <= 0) d[i] = 0;
   }
 }
 
