@@ -177,23 +177,20 @@ function forwardCache<D extends DType>(
     hd[ho + k] = v > 0 ? v : 0;
   }
   // matvec(h, a) into f.
-  const fm: Matrix<D> = {
-    dtype: f.dtype,
-    shape: [n, 1],
-    stride: [f.stride[0], 1],
-    offset: f.offset,
-    data: f.data,
-  };
-  const am: Matrix<D> = {
-    dtype: a.dtype,
-    shape: [m, 1],
-    stride: [a.stride[0], 1],
-    offset: a.offset,
-    data: a.data,
-  };
-  gemmInto(fm, h, am);
+  gemmInto(asColumn(f), h, asColumn(a));
   const { loss: value, g } = lossDerivatives(loss, batch.y, f, ws.g);
   return { n, m, d, z, h, f, g, loss: value };
+}
+
+// A vector as an [n, 1] matrix view of the same memory.
+function asColumn<D extends DType>(v: Vector<D>): Matrix<D> {
+  return {
+    dtype: v.dtype,
+    shape: [v.shape[0], 1],
+    stride: [v.stride[0], 1],
+    offset: v.offset,
+    data: v.data,
+  };
 }
 
 // acc += scale * ((Z > 0) ⊙ (g a^T))^T 1, the bias gradient times n.
