@@ -1,4 +1,4 @@
-import { batchKey, sampleTask } from '@mtrl/tasks';
+import { batchKey, sampleTaskInto } from '@mtrl/tasks';
 import {
   type Key,
   matmul,
@@ -60,8 +60,11 @@ export function methodOfMoments(
   const inputs = setup.inputs ?? { kind: 'gaussian' };
   // Row t holds m_t = X_t^T y_t / n.
   const moments = zeros([Math.max(T, k), d] as const);
+  // One sample buffer for every task (the same batches as sampleTask, bit for bit).
+  const batch = { x: zeros([n, d] as const), y: zeros([n] as const) };
+  const { x, y } = batch;
   suite.tasks.forEach((task, t) => {
-    const { x, y } = sampleTask(batchKey(kMoments, 0, t, 'moments'), task, gt, inputs, n);
+    sampleTaskInto(batchKey(kMoments, 0, t, 'moments'), task, gt, inputs, batch);
     const sum = matvec(x, y, { transA: true }).data;
     for (let j = 0; j < d; j++) moments.data[t * d + j] = sum[j] / n;
   });
