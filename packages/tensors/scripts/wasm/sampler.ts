@@ -28,6 +28,11 @@ export const SAMPLER_LAYOUT = {
   wn: 576,
   /** FN[128] as float64 (1024 bytes). */
   fn: 1600,
+  /**
+   * Scratch for the slow path (16 bytes): the i32x4 hz of the group being repaired, lane l at
+   * byte 4 l (the lane states are spilled to `state` meanwhile).
+   */
+  scratch: 2624,
   /** The output block: `chunk` float64 or float32 values. */
   out: 4096,
   /** Values per block, a multiple of 4. */
@@ -155,24 +160,35 @@ function fill(t: 'f32' | 'f64', band: number): string {
       : `(v128.store (local.get $p)
           (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
             (f32x4.demote_f64x2_zero (local.get $lo)) (f32x4.demote_f64x2_zero (local.get $hi))))`;
-  const ex = (v: string, l: number) => `(i32x4.extract_lane ${l} (local.get ${v}))`;
-  const rep = (v: string, l: number, w: string) =>
-    `(local.set ${v} (i32x4.replace_lane ${l} (local.get ${v}) (local.get ${w})))`;
-  // Lane l rejected: its state from the vectors, the slow path inlined, the state back.
-  const slowLane = (l: number) => `
-          (if (i32.eqz ${ex('$ok', l)})
-            (then
-              (local.set $a ${ex('$s0', l)}) (local.set $b ${ex('$s1', l)})
-              (local.set $c ${ex('$s2', l)}) (local.set $d ${ex('$s3', l)})
-              (local.set $h ${ex('$hz', l)}) (local.set $i ${ex('$iz', l)})
-              (local.set $v ${slowBody(band, `${t}${l}`)})
-              (${t}.store offset=${l * es} (local.get $p) ${t === 'f32' ? '(f32.demote_f64 (local.get $v))' : '(local.get $v)'})
-              ${rep('$s0', l, '$a')} ${rep('$s1', l, '$b')} ${rep('$s2', l, '$c')} ${rep('$s3', l, '$d')}))`;
+  const vecs = ['$s0', '$s1', '$s2', '$s3'];
+  const words = ['$a', '$b', '$c', '$d'];
+  // Some lane rejected: the state vectors and hz to memory (word w of lane l at byte
+  // 16 w + 4 l, as always), then for each rejected lane l (a clear bit of the mask; $o = 4 l)
+  // its scalar state from memory, the slow path inlined once, the draw to p + l * es and the
+  // state back to memory; finally the vectors from memory again. The state goes back as whole
+  // rows (row w = bitselect(splat(word), row w, lane mask $lm)): four i32 stores into rows that
+  // are then loaded as v128 defeat store-to-load forwarding and cost about 5 %.
+  const slow = `
+          ${vecs.map((v, w) => `(v128.store offset=${L.state + 16 * w} (i32.const 0) (local.get ${v}))`).join(' ')}
+          (v128.store offset=${L.scratch} (i32.const 0) (local.get $hz))
+          (local.set $rej (i32.xor (i32x4.bitmask (local.get $ok)) (i32.const 15)))
+          (loop $lanes
+            (local.set $o (i32.shl (i32.ctz (local.get $rej)) (i32.const 2)))
+            ${words.map((x, w) => `(local.set ${x} (i32.load offset=${L.state + 16 * w} (local.get $o)))`).join(' ')}
+            (local.set $h (i32.load offset=${L.scratch} (local.get $o)))
+            (local.set $i (i32.and (local.get $h) (i32.const 127)))
+            (local.set $v ${slowBody(band, t)})
+            (${t}.store ${t === 'f32' ? '(i32.add (local.get $p) (local.get $o)) (f32.demote_f64 (local.get $v))' : '(i32.add (local.get $p) (i32.shl (local.get $o) (i32.const 1))) (local.get $v)'})
+            (local.set $lm (i32x4.eq (i32x4.splat (local.get $o)) (v128.const i32x4 0 4 8 12)))
+            ${words.map((x, w) => `(v128.store offset=${L.state + 16 * w} (i32.const 0) (v128.bitselect (i32x4.splat (local.get ${x})) (v128.load offset=${L.state + 16 * w} (i32.const 0)) (local.get $lm)))`).join('\n            ')}
+            (br_if $lanes (local.tee $rej
+              (i32.and (local.get $rej) (i32.sub (local.get $rej) (i32.const 1))))))
+          ${vecs.map((v, w) => `(local.set ${v} (v128.load offset=${L.state + 16 * w} (i32.const 0)))`).join(' ')}`;
   return `
   (func (export "fill_${t}") (param $groups i32)
     (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
     (local $hz v128) (local $m v128) (local $t v128) (local $iz v128) (local $ok v128)
-    (local $lo v128) (local $hi v128) (local $p i32) (local $end i32)
+    (local $lo v128) (local $hi v128) (local $p i32) (local $end i32) (local $rej i32) (local $o i32) (local $lm v128)
     (local $v f64) (local $a i32) (local $b i32) (local $c i32) (local $d i32) (local $t32 i32)
     (local $w i32) (local $h i32) (local $i i32) (local $x f64) (local $tx f64) (local $ty f64)
     (local $f f64) (local $y f64) (local $z f64) (local $e f64) (local $k f64) (local $r f64)
@@ -218,7 +234,7 @@ function fill(t: 'f32' | 'f64', band: number): string {
             (v128.load64_zero offset=${L.wn} (i32.shl ${lane(2)} (i32.const 3))))))
         ${store}
         (if (i32.eqz (i32x4.all_true (local.get $ok)))
-          (then ${[0, 1, 2, 3].map(slowLane).join('')}))
+          (then ${slow}))
         (local.set $p (i32.add (local.get $p) (i32.const ${4 * es})))
         (br $group)))
     (v128.store offset=${L.state} (i32.const 0) (local.get $s0))
