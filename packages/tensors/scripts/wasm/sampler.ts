@@ -40,6 +40,8 @@ export const SAMPLER_LAYOUT = {
 } as const;
 
 const L = SAMPLER_LAYOUT;
+// Groups per pass of the hot loop (the header has the measurements).
+const UNROLL = 8;
 // The tail start of the ziggurat, as in src/random/ziggurat.ts.
 const R = '3.442619855899';
 
@@ -184,24 +186,9 @@ function fill(t: 'f32' | 'f64', band: number): string {
             (br_if $lanes (local.tee $rej
               (i32.and (local.get $rej) (i32.sub (local.get $rej) (i32.const 1))))))
           ${vecs.map((v, w) => `(local.set ${v} (v128.load offset=${L.state + 16 * w} (i32.const 0)))`).join(' ')}`;
-  return `
-  (func (export "fill_${t}") (param $groups i32)
-    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
-    (local $hz v128) (local $m v128) (local $t v128) (local $iz v128) (local $ok v128)
-    (local $lo v128) (local $hi v128) (local $p i32) (local $end i32) (local $rej i32) (local $o i32) (local $lm v128)
-    (local $v f64) (local $a i32) (local $b i32) (local $c i32) (local $d i32) (local $t32 i32)
-    (local $w i32) (local $h i32) (local $i i32) (local $x f64) (local $tx f64) (local $ty f64)
-    (local $f f64) (local $y f64) (local $z f64) (local $e f64) (local $k f64) (local $r f64)
-    (local $r2 f64) (local $r4 f64)
-    (local.set $s0 (v128.load offset=${L.state} (i32.const 0)))
-    (local.set $s1 (v128.load offset=${L.state + 16} (i32.const 0)))
-    (local.set $s2 (v128.load offset=${L.state + 32} (i32.const 0)))
-    (local.set $s3 (v128.load offset=${L.state + 48} (i32.const 0)))
-    (local.set $p (i32.const ${L.out}))
-    (local.set $end (i32.add (i32.const ${L.out}) (i32.mul (local.get $groups) (i32.const ${4 * es}))))
-    (block $done
-      (loop $group
-        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+  // One group: 4 draws stored at p; on to $slow (p unchanged) if a lane was rejected, else p
+  // advanced.
+  const group = `
         ;; xoshiro128** on the four lanes.
         ;; (rotl(s1 * 5, 7)) * 9, the multiplications as shifts and adds (mod 2^32).
         (local.set $m (i32x4.add (i32x4.shl (local.get $s1) (i32.const 2)) (local.get $s1)))
@@ -233,8 +220,35 @@ function fill(t: 'f32' | 'f64', band: number): string {
           (v128.load64_lane offset=${L.wn} 1 (i32.shl ${lane(3)} (i32.const 3))
             (v128.load64_zero offset=${L.wn} (i32.shl ${lane(2)} (i32.const 3))))))
         ${store}
-        (if (i32.eqz (i32x4.all_true (local.get $ok)))
-          (then ${slow}))
+        (br_if $slow (i32.eqz (i32x4.all_true (local.get $ok))))
+        (local.set $p (i32.add (local.get $p) (i32.const ${4 * es})))`;
+  return `
+  (func (export "fill_${t}") (param $groups i32)
+    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
+    (local $hz v128) (local $m v128) (local $t v128) (local $iz v128) (local $ok v128)
+    (local $lo v128) (local $hi v128) (local $p i32) (local $end i32) (local $rej i32) (local $o i32) (local $lm v128)
+    (local $v f64) (local $a i32) (local $b i32) (local $c i32) (local $d i32) (local $t32 i32)
+    (local $w i32) (local $h i32) (local $i i32) (local $x f64) (local $tx f64) (local $ty f64)
+    (local $f f64) (local $y f64) (local $z f64) (local $e f64) (local $k f64) (local $r f64)
+    (local $r2 f64) (local $r4 f64)
+    (local.set $s0 (v128.load offset=${L.state} (i32.const 0)))
+    (local.set $s1 (v128.load offset=${L.state + 16} (i32.const 0)))
+    (local.set $s2 (v128.load offset=${L.state + 32} (i32.const 0)))
+    (local.set $s3 (v128.load offset=${L.state + 48} (i32.const 0)))
+    (local.set $p (i32.const ${L.out}))
+    (local.set $end (i32.add (i32.const ${L.out}) (i32.mul (local.get $groups) (i32.const ${4 * es}))))
+    (block $done
+      (loop $group
+        (block $slow
+          ;; UNROLL groups while that many are left, without the end test.
+          (if (i32.le_u (i32.add (local.get $p) (i32.const ${UNROLL * 4 * es})) (local.get $end))
+            (then ${Array(UNROLL).fill(group).join('')}
+              (br $group)))
+          ;; The last groups one at a time.
+          (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+          ${group}
+          (br $group))
+        ${slow}
         (local.set $p (i32.add (local.get $p) (i32.const ${4 * es})))
         (br $group)))
     (v128.store offset=${L.state} (i32.const 0) (local.get $s0))
