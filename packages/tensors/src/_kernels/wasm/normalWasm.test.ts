@@ -14,7 +14,8 @@ import {
   transpose,
   zeros,
 } from '../../index.js';
-import { fillNormalKernel } from '../normal.js';
+import { normalSlowPath, ZIGGURAT_KN } from '../../random/ziggurat.js';
+import { fillNormalKernel, normalLanes } from '../normal.js';
 import { fillNormalWasm, fillNormalWith, getSampler, imports, Sampler } from './normalWasm.js';
 
 afterEach(() => setBackend('js'));
@@ -76,6 +77,43 @@ describe('fillNormalWasm', () => {
       if (Math.abs(want[i]) > 3.442619855899) tails++;
     }
     expect(tails).toBeGreaterThan(300);
+  });
+
+  it('repairs groups with several rejected lanes, in both dtypes and with the band widened', async () => {
+    // The sampler sends a group of four draws with any rejected lane to one slow path that
+    // loops over the rejected lanes; count, with the reference lanes, groups where two or more
+    // lanes (and three or more) were rejected, so the test knows it covers them.
+    const n = 1 << 16;
+    const k = key(404);
+    const lanes = normalLanes(k);
+    const rejected = new Uint8Array(n / 4);
+    for (let e = 0; e < n; e++) {
+      const s = lanes[e % 4];
+      const hz = s.nextInt32();
+      const iz = hz & 127;
+      if (Math.abs(hz) < ZIGGURAT_KN[iz]) continue;
+      normalSlowPath(s, hz, iz);
+      rejected[e >> 2]++;
+    }
+    const several = rejected.filter((r) => r >= 2).length;
+    expect(several).toBeGreaterThan(40); // 67 for this key
+    expect(rejected.some((r) => r >= 3)).toBe(true);
+    const wide = new Sampler(
+      new WebAssembly.Instance(
+        new WebAssembly.Module(new Uint8Array(await assemble('sampler.wat', samplerWat(1)))),
+        imports,
+      ),
+    );
+    for (const sm of [getSampler(), wide])
+      for (const f32 of [false, true]) {
+        const want = f32 ? new Float32Array(n) : new Float64Array(n);
+        const got = f32 ? new Float32Array(n) : new Float64Array(n);
+        fillNormalKernel(k, 1, n, want, 0, 1, 0);
+        fillNormalWith(sm, k, 1, n, got, 0, 1, 0);
+        for (let i = 0; i < n; i++)
+          if (!Object.is(got[i], want[i]))
+            expect.fail(`${f32 ? 'f32' : 'f64'} element ${i}: ${got[i]} vs ${want[i]}`);
+      }
   });
 
   it('approximates exp on [-6, 0] well inside the band where it asks Math.exp', () => {
