@@ -173,7 +173,7 @@ function fill(t: 'f32' | 'f64', band: number): string {
   const slow = `
           ${vecs.map((v, w) => `(v128.store offset=${L.state + 16 * w} (i32.const 0) (local.get ${v}))`).join(' ')}
           (v128.store offset=${L.scratch} (i32.const 0) (local.get $hz))
-          (local.set $rej (i32.xor (i32x4.bitmask (local.get $ok)) (i32.const 15)))
+          (local.set $rej (i32.xor (local.get $ok4) (i32.const 15)))
           (loop $lanes
             (local.set $o (i32.shl (i32.ctz (local.get $rej)) (i32.const 2)))
             ${words.map((x, w) => `(local.set ${x} (i32.load offset=${L.state + 16 * w} (local.get $o)))`).join(' ')}
@@ -220,13 +220,13 @@ function fill(t: 'f32' | 'f64', band: number): string {
           (v128.load64_lane offset=${L.wn} 1 (i32.shl ${lane(3)} (i32.const 3))
             (v128.load64_zero offset=${L.wn} (i32.shl ${lane(2)} (i32.const 3))))))
         ${store}
-        (br_if $slow (i32.eqz (i32x4.all_true (local.get $ok))))
+        (br_if $slow (i32.ne (local.tee $ok4 (i32x4.bitmask (local.get $ok))) (i32.const 15)))
         (local.set $p (i32.add (local.get $p) (i32.const ${4 * es})))`;
   return `
   (func (export "fill_${t}") (param $groups i32)
     (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
     (local $hz v128) (local $m v128) (local $t v128) (local $iz v128) (local $ok v128)
-    (local $lo v128) (local $hi v128) (local $p i32) (local $end i32) (local $rej i32) (local $o i32) (local $lm v128)
+    (local $lo v128) (local $hi v128) (local $p i32) (local $end i32) (local $ok4 i32) (local $rej i32) (local $o i32) (local $lm v128)
     (local $v f64) (local $a i32) (local $b i32) (local $c i32) (local $d i32) (local $t32 i32)
     (local $w i32) (local $h i32) (local $i i32) (local $x f64) (local $tx f64) (local $ty f64)
     (local $f f64) (local $y f64) (local $z f64) (local $e f64) (local $k f64) (local $r f64)
