@@ -7,16 +7,40 @@
 // element e of a block from lane e mod 4, each lane a Marsaglia–Tsang ziggurat stream.
 // - The module owns one 64 KiB page: the lane states (structure of arrays: word w of lane l at
 //   byte 16 w + 4 l, so each word row is one i32x4), the ziggurat tables (KN as int32, WN and
-//   FN as float64, copied in from the TypeScript tables) and an output block.
+//   FN as float64, copied in from the TypeScript tables), a scratch row and an output block.
 // - `fill_f64(groups)` / `fill_f32(groups)` write 4 * groups draws to the output block: one
 //   i32x4 xoshiro step gives the 4 lanes' words hz; the fast-path test |hz| < KN[hz & 127] is
 //   one unsigned i32x4 compare after 4 lane gathers; the values hz * WN[iz] are two f64x2
-//   products (float32: demoted, i.e. rounded once, as the reference stores them).
-// - For each rejected lane of a group, the scalar slow path (inlined, no call: a call would
-//   spill every v128 local) takes that lane's state out of the vectors, draws further words
-//   from that lane only, and puts the state back. It decides y < exp(-x^2 / 2) with a
-//   polynomial exp whose proven error is far inside a band, and calls the imported Math.exp
-//   inside the band (Math.log for the tail), so its numbers are the reference's bit for bit.
+//   products (float32: demoted, i.e. rounded once, as the reference stores them). The hot loop
+//   runs UNROLL groups per pass (one end test per pass while that many are left) and tests
+//   each group with i32x4.bitmask of the compare.
+// - A group with a rejected lane (about 10 % of groups: 2.7 % of draws) leaves the hot loop for
+//   the one slow path of its fill function, out of line after the loop body: the state vectors
+//   go to `state` and hz to `scratch`, then for each clear bit l of the mask the scalar slow
+//   path (inlined, no call: a call would spill every v128 local) runs on lane l's words loaded
+//   from memory, drawing further words from that lane only; its draw goes to p + l * es and
+//   the lane's words back into the state rows (bitselect, see `slow`); the vectors are loaded
+//   again after the last rejected lane. It decides y < exp(-x^2 / 2) with a polynomial exp
+//   whose proven error is far inside a band, and calls the imported Math.exp inside the band
+//   (Math.log for the tail), so its numbers are the reference's bit for bit.
+//
+// Speed (`pnpm --filter @mtrl/tensors bench:normal`, normalInto [1024, 1024], medians of 11
+// runs, AMD EPYC, 2 cores shared with other jobs, Node 20.20.2), million draws per second:
+//   f32 / f64, previous design (four inlined copies of the slow path, one per lane, inside
+//   the hot loop, tested by i32x4.all_true): 337–348 / 325–340;
+//   this design: FILLME.
+// Measured side by side (old and new module in one process, runs alternating, median of 41):
+//   bitmask slow path, state written back by four i32 stores        +0 %  (dropped: the
+//     v128 reloads of rows just written by i32 stores miss store-to-load forwarding)
+//   ... the same with bitselect rows                                 +4–5 %
+//   ... plus the slow path out of line, UNROLL = 8, i32x4.all_true   +8–10 %
+//   ... plus the group test by i32x4.bitmask (kept for the slow path) +14–17 %
+//   UNROLL 1 / 2 / 4 / 8 / 16 with the bitmask test: 1 is 3–4 % slower, 2 about 1 %, and 4,
+//     8 and 16 the same within noise (kept: 4, the smallest).
+// Tried and dropped (no difference beyond the noise of about 2 %): 2^k in the polynomial exp
+// from the bits of k + 1.5 * 2^52 instead of f64.nearest and i64.trunc_f64_s; KN stored with
+// the stride of WN (8 bytes) so one vector of byte offsets 8 iz serves both gathers without
+// scalar shifts.
 
 /** Byte layout of the sampler memory. */
 export const SAMPLER_LAYOUT = {
@@ -41,7 +65,7 @@ export const SAMPLER_LAYOUT = {
 
 const L = SAMPLER_LAYOUT;
 // Groups per pass of the hot loop (the header has the measurements).
-const UNROLL = 8;
+const UNROLL = 4;
 // The tail start of the ziggurat, as in src/random/ziggurat.ts.
 const R = '3.442619855899';
 
@@ -108,7 +132,7 @@ export const EXP_BAND = 1e-8;
 
 // normalSlowPath of src/random/ziggurat.ts, operation for operation, inlined for one lane:
 // state in locals $a $b $c $d, first word $h, layer $i; the draw is the value of the block
-// (label suffix `s` keeps the four inlined copies apart).
+// (label suffix `s`: the dtype of the fill function it is inlined in).
 const slowBody = (band: number, s: string) => {
   const ret = (v: string) => `(br $done${s} ${v})`;
   return `(block $done${s} (result f64)
@@ -164,28 +188,41 @@ function fill(t: 'f32' | 'f64', band: number): string {
             (f32x4.demote_f64x2_zero (local.get $lo)) (f32x4.demote_f64x2_zero (local.get $hi))))`;
   const vecs = ['$s0', '$s1', '$s2', '$s3'];
   const words = ['$a', '$b', '$c', '$d'];
-  // Some lane rejected: the state vectors and hz to memory (word w of lane l at byte
-  // 16 w + 4 l, as always), then for each rejected lane l (a clear bit of the mask; $o = 4 l)
-  // its scalar state from memory, the slow path inlined once, the draw to p + l * es and the
-  // state back to memory; finally the vectors from memory again. The state goes back as whole
-  // rows (row w = bitselect(splat(word), row w, lane mask $lm)): four i32 stores into rows that
-  // are then loaded as v128 defeat store-to-load forwarding and cost about 5 %.
+  // Row w of the lane states in memory (word w of lane l at byte 16 w + 4 l).
+  const row = (w: number) => `offset=${L.state + 16 * w}`;
+  // The slow lane's draw $v to p + l * es ($o = 4 l), float32 rounded once.
+  const slowStore =
+    t === 'f64'
+      ? '(f64.store (i32.add (local.get $p) (i32.shl (local.get $o) (i32.const 1))) (local.get $v))'
+      : '(f32.store (i32.add (local.get $p) (local.get $o)) (f32.demote_f64 (local.get $v)))';
+  // Some lane rejected ($ok4, the mask of accepted lanes, is not 15): the state vectors to
+  // their rows and hz to the scratch row; then for each rejected lane l (a clear bit of the
+  // mask, $o = 4 l) its words from the rows, the slow path inlined (once per fill function),
+  // its draw stored and its words back into the rows; then the vectors from the rows again.
+  // The words go back as whole rows, row w = bitselect(splat(word w), row w, lane mask $lm):
+  // four i32 stores into the rows, read back as v128 right after, miss store-to-load
+  // forwarding and cost about 5 % (see the header).
   const slow = `
-          ${vecs.map((v, w) => `(v128.store offset=${L.state + 16 * w} (i32.const 0) (local.get ${v}))`).join(' ')}
+          ${vecs.map((v, w) => `(v128.store ${row(w)} (i32.const 0) (local.get ${v}))`).join('\n          ')}
           (v128.store offset=${L.scratch} (i32.const 0) (local.get $hz))
           (local.set $rej (i32.xor (local.get $ok4) (i32.const 15)))
           (loop $lanes
             (local.set $o (i32.shl (i32.ctz (local.get $rej)) (i32.const 2)))
-            ${words.map((x, w) => `(local.set ${x} (i32.load offset=${L.state + 16 * w} (local.get $o)))`).join(' ')}
+            ${words.map((x, w) => `(local.set ${x} (i32.load ${row(w)} (local.get $o)))`).join('\n            ')}
             (local.set $h (i32.load offset=${L.scratch} (local.get $o)))
             (local.set $i (i32.and (local.get $h) (i32.const 127)))
             (local.set $v ${slowBody(band, t)})
-            (${t}.store ${t === 'f32' ? '(i32.add (local.get $p) (local.get $o)) (f32.demote_f64 (local.get $v))' : '(i32.add (local.get $p) (i32.shl (local.get $o) (i32.const 1))) (local.get $v)'})
+            ${slowStore}
             (local.set $lm (i32x4.eq (i32x4.splat (local.get $o)) (v128.const i32x4 0 4 8 12)))
-            ${words.map((x, w) => `(v128.store offset=${L.state + 16 * w} (i32.const 0) (v128.bitselect (i32x4.splat (local.get ${x})) (v128.load offset=${L.state + 16 * w} (i32.const 0)) (local.get $lm)))`).join('\n            ')}
+            ${words
+              .map(
+                (x, w) => `(v128.store ${row(w)} (i32.const 0) (v128.bitselect
+              (i32x4.splat (local.get ${x})) (v128.load ${row(w)} (i32.const 0)) (local.get $lm)))`,
+              )
+              .join('\n            ')}
             (br_if $lanes (local.tee $rej
               (i32.and (local.get $rej) (i32.sub (local.get $rej) (i32.const 1))))))
-          ${vecs.map((v, w) => `(local.set ${v} (v128.load offset=${L.state + 16 * w} (i32.const 0)))`).join(' ')}`;
+          ${vecs.map((v, w) => `(local.set ${v} (v128.load ${row(w)} (i32.const 0)))`).join('\n          ')}`;
   // One group: 4 draws stored at p; on to $slow (p unchanged) if a lane was rejected, else p
   // advanced.
   const group = `
@@ -240,7 +277,7 @@ function fill(t: 'f32' | 'f64', band: number): string {
     (block $done
       (loop $group
         (block $slow
-          ;; UNROLL groups while that many are left, without the end test.
+          ;; ${UNROLL} groups while that many are left, without the end test.
           (if (i32.le_u (i32.add (local.get $p) (i32.const ${UNROLL * 4 * es})) (local.get $end))
             (then ${Array(UNROLL).fill(group).join('')}
               (br $group)))
