@@ -24,17 +24,22 @@
 //   whose proven error is far inside a band, and calls the imported Math.exp inside the band
 //   (Math.log for the tail), so its numbers are the reference's bit for bit.
 //
-// Speed (`pnpm --filter @mtrl/tensors bench:normal`, normalInto [1024, 1024], medians of 11
-// runs, AMD EPYC, 2 cores shared with other jobs, Node 20.20.2), million draws per second:
-//   f32 / f64, previous design (four inlined copies of the slow path, one per lane, inside
-//   the hot loop, tested by i32x4.all_true): 337–348 / 325–340;
-//   this design: FILLME.
-// Measured side by side (old and new module in one process, runs alternating, median of 41):
-//   bitmask slow path, state written back by four i32 stores        +0 %  (dropped: the
+// Speed, million draws per second, float32 / float64 (`pnpm --filter @mtrl/tensors
+// bench:normal --repeats 21`: normalInto [1024, 1024], medians; AMD EPYC, 2 cores shared with
+// other jobs, Node 20.20.2; six invocations, the committed module swapped between the previous
+// one and this one in turn):
+//   this design                                                 380–396 / 348–385
+//   previous design (four inlined copies of the slow path, one
+//   per lane, inside the hot loop, tested by i32x4.all_true)     261–354 / 259–328
+//   (the figures quoted for it before, on a quieter machine: 325–342 / 321–324).
+// Steps, measured side by side (a throwaway script: old and new module in one process, the
+// same keys, runs alternating, medians of 41 runs of 2^20 draws), gain over the previous design:
+//   bitmask slow path, state written back by four i32 stores       ±1 %  (dropped: the
 //     v128 reloads of rows just written by i32 stores miss store-to-load forwarding)
 //   ... the same with bitselect rows                                 +4–5 %
 //   ... plus the slow path out of line, UNROLL = 8, i32x4.all_true   +8–10 %
-//   ... plus the group test by i32x4.bitmask (kept for the slow path) +14–17 %
+//   ... plus the group test by i32x4.bitmask (kept for the slow path) +14–18 %
+//   final (UNROLL = 4), six invocations: f32 367–419 vs 314–357, f64 337–405 vs 292–351.
 //   UNROLL 1 / 2 / 4 / 8 / 16 with the bitmask test: 1 is 3–4 % slower, 2 about 1 %, and 4,
 //     8 and 16 the same within noise (kept: 4, the smallest).
 // Tried and dropped (no difference beyond the noise of about 2 %): 2^k in the polynomial exp
