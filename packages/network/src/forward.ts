@@ -2,12 +2,10 @@ import {
   assertSameDType,
   assertShape,
   type DType,
-  type FloatArray,
   gemmInto,
   isContiguous,
   type Matrix,
   matvec,
-  reluInto,
   type Vector,
   zeros,
 } from '@mtrl/tensors';
@@ -27,7 +25,18 @@ export function preactivations<D extends DType>(
   x: Matrix<D>,
   out?: Matrix<D>,
 ): Matrix<D> {
-  const op = 'preactivations';
+  return dense('preactivations', layer, x, out, false);
+}
+
+// X W^T + 1 b^T, then ReLU when `relu`: one GEMM whose epilogue adds the bias and applies the
+// ReLU (one SIMD pass on the wasm backend).
+function dense<D extends DType>(
+  op: string,
+  layer: Layer<D>,
+  x: Matrix<D>,
+  out: Matrix<D> | undefined,
+  relu: boolean,
+): Matrix<D> {
   const [m, d] = assertLayer(op, layer);
   assertShape(op, 'x', x, [-1, d]);
   assertSameDType(op, { w: layer.w, x });
@@ -40,8 +49,7 @@ export function preactivations<D extends DType>(
     if (!isContiguous(out)) throw new RangeError(`${op}: out must be contiguous (row-major)`);
     z = out;
   }
-  gemmInto(z, x, layer.w, { transB: true });
-  addBias(z.data, z.offset, n, m, layer.b);
+  gemmInto(z, x, layer.w, { transB: true, bias: layer.b, relu });
   return z;
 }
 
@@ -56,9 +64,7 @@ export function preactivations<D extends DType>(
  * hidden(layer, x, h); // the same values again, into h
  */
 export function hidden<D extends DType>(layer: Layer<D>, x: Matrix<D>, out?: Matrix<D>): Matrix<D> {
-  const z = preactivations(layer, x, out);
-  reluInto(z);
-  return z;
+  return dense('hidden', layer, x, out, true);
 }
 
 /**
@@ -72,15 +78,4 @@ export function forward<D extends DType>(layer: Layer<D>, a: Vector<D>, x: Matri
   const [m] = assertLayer('forward', layer);
   assertShape('forward', 'a', a, [m]);
   return matvec(hidden(layer, x), a);
-}
-
-// z[i, j] += b[j] on a contiguous [n, m] block; data arrays in locals so V8 keeps the loop tight.
-function addBias(zd: FloatArray, zo: number, n: number, m: number, b: Vector): void {
-  const bd = b.data;
-  const bo = b.offset;
-  const bs = b.stride[0];
-  for (let i = 0; i < n; i++) {
-    const o = zo + i * m;
-    for (let j = 0; j < m; j++) zd[o + j] += bd[bo + j * bs];
-  }
 }

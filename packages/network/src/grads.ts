@@ -10,7 +10,7 @@ import {
   type Vector,
   zeros,
 } from '@mtrl/tensors';
-import { preactivations } from './forward.js';
+import { hidden } from './forward.js';
 import { assertLayer, type Layer } from './layer.js';
 import { getLoss, type LossName } from './losses.js';
 
@@ -83,9 +83,7 @@ export function lossDerivatives<D extends DType>(
  * {@link layerGradWorkspace} and pass it to every call with that batch size.
  */
 export interface LayerGradWorkspace<D extends DType = DType> {
-  /** Pre-activations Z: `[n, m]`, contiguous. */
-  readonly z: Matrix<D>;
-  /** Hidden features H = relu(Z): `[n, m]`, contiguous. */
+  /** Hidden features H = relu(X W^T + 1 b^T): `[n, m]`, contiguous (also the ReLU mask, H > 0). */
   readonly h: Matrix<D>;
   /** Outputs f = H a: `[n]`. */
   readonly f: Vector<D>;
@@ -113,7 +111,6 @@ export function layerGradWorkspace<D extends DType = 'float64'>(
       throw new RangeError(`layerGradWorkspace: ${name} must be an integer >= 0, got ${v}`);
   const dt = (dtype ?? 'float64') as D;
   return {
-    z: zeros([n, m] as const, { dtype: dt }),
     h: zeros([n, m] as const, { dtype: dt }),
     f: zeros([n] as const, { dtype: dt }),
     g: zeros([n] as const, { dtype: dt }),
@@ -124,7 +121,7 @@ interface ForwardCache<D extends DType> {
   n: number;
   m: number;
   d: number;
-  z: Matrix<D>;
+  /** relu(Z); its positive entries are where Z > 0, the mask of every first-layer gradient. */
   h: Matrix<D>;
   f: Vector<D>;
   g: Vector<D>;
@@ -146,40 +143,29 @@ function forwardCache<D extends DType>(
   assertShape(op, 'batch.y', batch.y, [n]);
   assertSameDType(op, { w: layer.w, a, x: batch.x, y: batch.y });
   if (ws === undefined) {
-    const z = preactivations(layer, batch.x);
-    const h = zeros([n, m] as const, { dtype: z.dtype });
-    for (let k = 0; k < h.data.length; k++) h.data[k] = z.data[k] > 0 ? z.data[k] : 0;
+    const h = hidden(layer, batch.x);
     const f = matvec(h, a);
     const { loss: value, g } = lossDerivatives(loss, batch.y, f);
-    return { n, m, d, z, h, f, g, loss: value };
+    return { n, m, d, h, f, g, loss: value };
   }
   // The same operations as above, into the workspace.
-  assertShape(op, 'workspace.z', ws.z, [n, m]);
   assertShape(op, 'workspace.h', ws.h, [n, m]);
   assertShape(op, 'workspace.f', ws.f, [n]);
   assertShape(op, 'workspace.g', ws.g, [n]);
   assertSameDType(op, {
     x: batch.x,
-    'workspace.z': ws.z,
     'workspace.h': ws.h,
     'workspace.f': ws.f,
     'workspace.g': ws.g,
   });
   if (!isContiguous(ws.h))
     throw new RangeError(`${op}: workspace.h must be contiguous (row-major)`);
-  const z = preactivations(layer, batch.x, ws.z);
-  const { h, f } = ws;
-  const zd = z.data;
-  const hd = h.data;
-  for (let k = 0, len = n * m, zo = z.offset, ho = h.offset; k < len; k++) {
-    const v = zd[zo + k];
-    // biome-ignore lint/complexity/useMathMinMax: NaN and -0 map to 0, as in the allocating path.
-    hd[ho + k] = v > 0 ? v : 0;
-  }
+  const { f } = ws;
+  const h = hidden(layer, batch.x, ws.h);
   // matvec(h, a) into f.
   gemmInto(asColumn(f), h, asColumn(a));
   const { loss: value, g } = lossDerivatives(loss, batch.y, f, ws.g);
-  return { n, m, d, z, h, f, g, loss: value };
+  return { n, m, d, h, f, g, loss: value };
 }
 
 // A vector as an [n, 1] matrix view of the same memory.
@@ -201,11 +187,11 @@ function addBiasGrad<D extends DType>(
   scale: number,
 ): void {
   const sums = new Float64Array(c.m);
-  const { g, z } = c;
+  const { g, h } = c;
   for (let i = 0; i < c.n; i++) {
     const gi = g.data[g.offset + i * g.stride[0]];
-    const o = z.offset + i * c.m;
-    for (let j = 0; j < c.m; j++) if (z.data[o + j] > 0) sums[j] += gi;
+    const o = h.offset + i * c.m;
+    for (let j = 0; j < c.m; j++) if (h.data[o + j] > 0) sums[j] += gi;
   }
   for (let j = 0; j < c.m; j++)
     acc.data[acc.offset + j * acc.stride[0]] +=
@@ -248,12 +234,12 @@ export function lossAndGrads<D extends DType>(
     out.head = ga;
   }
   if (opts.w ?? true) {
-    const gw = zeros([m, d] as const, { dtype: c.z.dtype });
-    maskedGemmInto(gw, c.z, c.g, a, batch.x, { alpha: inv });
+    const gw = zeros([m, d] as const, { dtype: c.h.dtype });
+    maskedGemmInto(gw, c.h, c.g, a, batch.x, { alpha: inv });
     out.w = gw;
   }
   if (opts.b ?? true) {
-    const gb = zeros([m] as const, { dtype: c.z.dtype });
+    const gb = zeros([m] as const, { dtype: c.h.dtype });
     addBiasGrad(c, a, gb, inv);
     out.b = gb;
   }
@@ -291,7 +277,7 @@ export function addLayerGrads<D extends DType>(
   const c = forwardCache('addLayerGrads', layer, a, batch, loss, workspace);
   assertShape('addLayerGrads', 'acc.w', acc.w, [c.m, c.d]);
   const inv = c.n > 0 ? scale / c.n : 0;
-  maskedGemmInto(acc.w, c.z, c.g, a, batch.x, { alpha: inv, beta: 1 });
+  maskedGemmInto(acc.w, c.h, c.g, a, batch.x, { alpha: inv, beta: 1 });
   if (acc.b !== undefined) {
     assertShape('addLayerGrads', 'acc.b', acc.b, [c.m]);
     addBiasGrad(c, a, acc.b, inv);

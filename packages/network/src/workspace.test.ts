@@ -72,7 +72,7 @@ describe('workspace variants', () => {
     const acc = { w: zeros([m, d] as const) };
     expect(() =>
       addLayerGrads(layer, a, { x, y }, 'logistic', acc, 1, layerGradWorkspace(n + 1, m)),
-    ).toThrow(/workspace\.z/);
+    ).toThrow(/workspace\.h/);
     expect(() =>
       addLayerGrads(layer, a, { x, y }, 'logistic', acc, 1, layerGradWorkspace(n, m, 'float32')),
     ).toThrow(TypeError);

@@ -65,12 +65,19 @@ export function checkOptions<T extends object>(op: string, opts: T | undefined):
   return opts;
 }
 
-/** A contiguous float64 copy of a matrix whose entries are all finite. */
+/**
+ * A matrix whose entries are all finite, as a contiguous float64 matrix at offset 0: `x` itself
+ * when it already is one (callers only read it), else a copy.
+ */
 export function finiteMatrix(op: string, name: string, x: unknown): Matrix<'float64'> {
   assertTensor(op, name, x, 2);
-  const out = copy(x as Matrix, 'float64');
+  const m = x as Matrix;
+  const [rows, cols] = m.shape;
+  const packed =
+    m.dtype === 'float64' && m.offset === 0 && m.stride[1] === 1 && m.stride[0] === cols;
+  const out = packed ? (m as Matrix<'float64'>) : copy(m, 'float64');
   const data = out.data;
-  for (let k = 0; k < data.length; k++) {
+  for (let k = 0, len = rows * cols; k < len; k++) {
     if (!Number.isFinite(data[k])) {
       const cols = out.shape[1];
       throw new RangeError(

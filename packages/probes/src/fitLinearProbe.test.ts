@@ -98,6 +98,10 @@ describe('fitLinearProbe: logistic', () => {
     const x = fromArray(rows);
     const y = fromArray(labels);
     const probe = fitLinearProbe(x, y, { l2: 1e-3 });
+    // A contiguous float64 x is read in place (no copy) and left as it was.
+    expect(toArray(x)).toEqual(rows);
+    predict(probe, x);
+    expect(toArray(x)).toEqual(rows);
     expect(probe.converged).toBe(true);
     expect(score(probe, x, y)).toBe(1);
     expect(
@@ -211,6 +215,10 @@ describe('fitLinearProbe: errors', () => {
     [
       () => fitLinearProbe(fromArray([[Number.NaN], [1]]), y),
       /fitLinearProbe: x must have finite entries, got NaN at \[0, 0\]/,
+    ],
+    [
+      () => fitLinearProbe(fromArray([[1], [Number.POSITIVE_INFINITY]], { dtype: 'float32' }), y),
+      /fitLinearProbe: x must have finite entries, got Infinity at \[1, 0\]/,
     ],
     [
       () => fitLinearProbe(x, y, { kind: 'svm' as never }),

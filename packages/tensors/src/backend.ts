@@ -1,3 +1,4 @@
+import { withEpilogue } from './_kernels/epilogue.js';
 import { gemmBlocked } from './_kernels/gemmBlocked.js';
 import { gemmReference } from './_kernels/gemmReference.js';
 import { maskedGemmKernel } from './_kernels/maskedGemm.js';
@@ -12,7 +13,7 @@ import { key } from './random/key.js';
 /** The plain TypeScript backend: the reference every other backend is tested against. */
 const jsBackend: KernelBackend = {
   name: 'js',
-  gemm: gemmBlocked,
+  gemm: withEpilogue(gemmBlocked),
   fillNormal: fillNormalKernel,
   maskedGemm: (...args) => maskedGemmKernel(gemmBlocked, ...args),
 };

@@ -82,6 +82,44 @@ describe.each(DTYPES)('gemmInto / matmul / matvec (%s)', (dtype) => {
     }
   });
 
+  it('adds a bias row and applies ReLU after the product (bias, relu)', () => {
+    const [ka, kb, kc] = split(key(3), 3);
+    const [m, n, k] = [7, 11, 5];
+    const a = normal(ka, [m, k], { dtype });
+    const w = normal(kb, [n, k], { dtype });
+    const biasBig = normal(kc, [2 * n], { dtype });
+    // A strided bias: every other element.
+    const bias = { ...biasBig, shape: [n] as [number], stride: [2] as [number] };
+    const want = naive(toArray(a), T(toArray(w))).map((r) =>
+      r.map((v, j) => v + (biasBig.data[2 * j] as number)),
+    );
+    const c = zeros([m, n], { dtype });
+    gemmInto(c, a, w, { transB: true, bias });
+    expectClose(toArray(c), want, atol * k);
+    const h = matmul(a, w, { transB: true, bias, relu: true });
+    expectClose(
+      toArray(h),
+      want.map((r) => r.map((v) => Math.max(v, 0))),
+      atol * k,
+    );
+    expect(
+      toArray(h)
+        .flat()
+        .some((v) => v === 0),
+    ).toBe(true);
+    // relu alone, with alpha and beta: max(alpha A B^T + beta C, 0).
+    const c2 = fromArray(
+      Array.from({ length: m }, () => Array(n).fill(1)),
+      { dtype },
+    );
+    gemmInto(c2, a, w, { transB: true, alpha: 2, beta: -1, relu: true });
+    expectClose(
+      toArray(c2),
+      naive(toArray(a), T(toArray(w))).map((r) => r.map((v) => Math.max(2 * v - 1, 0))),
+      2 * atol * k,
+    );
+  });
+
   it('beta = 0 overwrites NaN in c', () => {
     const c = fromArray([[Number.NaN, Infinity]], { dtype });
     gemmInto(c, fromArray([[2]], { dtype }), fromArray([[3, 4]], { dtype }));
@@ -144,5 +182,22 @@ describe('gemm errors', () => {
       'gemm: beta',
     );
     expect(() => matvec(a, a as unknown as never)).toThrow('matvec: x must be a Vector');
+  });
+  it('refuses a bias of the wrong length or dtype and a non-boolean relu', () => {
+    const a = zeros([2, 3]);
+    const w = zeros([4, 3]);
+    const c = zeros([2, 4]);
+    expect(() => gemmInto(c, a, w, { transB: true, bias: zeros([3]) })).toThrow(
+      'gemm: bias has shape [3], expected [4] (the columns of c)',
+    );
+    expect(() =>
+      gemmInto(c, a, w, { transB: true, bias: zeros([4], { dtype: 'float32' }) as never }),
+    ).toThrow('gemm: bias is float32 but c is float64');
+    expect(() => gemmInto(c, a, w, { transB: true, bias: a as never })).toThrow(
+      'gemm: bias must be a Vector',
+    );
+    expect(() => gemmInto(c, a, w, { transB: true, relu: 1 as never })).toThrow(
+      'gemm: relu must be a boolean, got 1',
+    );
   });
 });

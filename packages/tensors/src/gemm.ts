@@ -1,3 +1,4 @@
+import type { GemmEpilogue } from './_kernels/epilogue.js';
 import { checkFinite, fmtShape } from './_validate.js';
 import { kernels } from './backend.js';
 import type { DType } from './dtype.js';
@@ -20,6 +21,16 @@ export interface GemmOptions {
   alpha?: number;
   /** Scale of the existing C (gemmInto only); default 0, which overwrites C. */
   beta?: number;
+  /**
+   * A row `[n]` added to every row of the result after the product: `C[i, j] += bias[j]`
+   * (a layer's bias in `X W^T + 1 b^T`). Same dtype as C.
+   */
+  bias?: Vector;
+  /**
+   * Then `C = max(C, 0)` elementwise (ReLU; NaN is kept). With `bias`, `relu(X W^T + 1 b^T)`
+   * is one call, and on the `wasm` backend one SIMD pass while C is in kernel memory.
+   */
+  relu?: boolean;
 }
 
 function op(m: Matrix, t: boolean | undefined): Matrix {
@@ -59,6 +70,25 @@ export function gemmInto(c: Matrix, a: Matrix, b: Matrix, opts: GemmOptions = {}
       `gemm: c has shape ${fmtShape(c.shape)}, expected [${m}, ${n}] for op(a) ${fmtShape(A.shape)} times op(b) ${fmtShape(B.shape)}`,
     );
   }
+  let epi: GemmEpilogue | undefined;
+  if (opts.bias !== undefined || opts.relu) {
+    const bias = opts.bias;
+    if (bias !== undefined) {
+      assertTensor('gemm', 'bias', bias, 1);
+      if (bias.shape[0] !== n)
+        throw new RangeError(
+          `gemm: bias has shape ${fmtShape(bias.shape)}, expected [${n}] (the columns of c)`,
+        );
+      if (bias.dtype !== c.dtype)
+        throw new TypeError(`gemm: bias is ${bias.dtype} but c is ${c.dtype}`);
+    }
+    if (opts.relu !== undefined && typeof opts.relu !== 'boolean')
+      throw new TypeError(`gemm: relu must be a boolean, got ${JSON.stringify(opts.relu)}`);
+    epi =
+      bias === undefined
+        ? { sb: 0, ob: 0, relu: true }
+        : { bias: bias.data, sb: bias.stride[0], ob: bias.offset, relu: opts.relu === true };
+  }
   kernels().gemm(
     m,
     n,
@@ -77,6 +107,7 @@ export function gemmInto(c: Matrix, a: Matrix, b: Matrix, opts: GemmOptions = {}
     c.stride[0],
     c.stride[1],
     c.offset,
+    epi,
   );
 }
 

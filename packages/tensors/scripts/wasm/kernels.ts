@@ -36,6 +36,8 @@
 //   horizontal sums at the end): 2 x 4 tile 40.3 vs 40.6 for the 4 x 8 outer product.
 // - KC 512/256/128 instead of 1024: no gain beyond noise (more C traffic).
 
+import { epilogueWat } from './epilogue.js';
+
 type T = 'f32' | 'f64';
 
 interface Dt {
@@ -472,7 +474,7 @@ export function kernelsWat(fma = false): string {
   for (const d of [DTS.f32, DTS.f64]) {
     parts.push(storeTile(d), micro(d, fma), block(d));
     for (const w of new Set([MR, d.nr])) parts.push(packScalar(d, w), pack(d, w));
-    parts.push(packMasked(d), gemm(d), masked(d));
+    parts.push(packMasked(d), gemm(d), masked(d), epilogueWat(d.t));
   }
   return `(module
   (import "env" "memory" (memory 1))${parts.join('\n')})

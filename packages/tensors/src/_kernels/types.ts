@@ -1,7 +1,12 @@
 import type { FloatArray } from '../dtype.js';
 import type { Key } from '../random/key.js';
+import type { GemmEpilogue } from './epilogue.js';
 
-/** Strided GEMM kernel signature; see `gemmReference` for the meaning of each argument. */
+/**
+ * Strided GEMM kernel signature; see `gemmReference` for the meaning of each argument. With
+ * `epi`, the kernel adds a bias row and/or applies ReLU to C after the product
+ * (see `GemmEpilogue`).
+ */
 export type GemmKernel = (
   m: number,
   n: number,
@@ -20,6 +25,7 @@ export type GemmKernel = (
   sc0: number,
   sc1: number,
   oc: number,
+  epi?: GemmEpilogue,
 ) => void;
 
 /**

@@ -12,7 +12,21 @@ interface KernelExports {
   gemm_f64: GemmExport;
   masked_f32: MaskedExport;
   masked_f64: MaskedExport;
+  epilogue_f32: EpilogueExport;
+  epilogue_f64: EpilogueExport;
 }
+
+// (c, m, n, sc0, sc1, pb, hasBias, relu): scripts/wasm/epilogue.ts.
+type EpilogueExport = (
+  c: number,
+  m: number,
+  n: number,
+  sc0: number,
+  sc1: number,
+  pb: number,
+  hasBias: number,
+  relu: number,
+) => void;
 
 type GemmExport = (
   m: number,

@@ -2,6 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DType, FloatArray } from '../../dtype.js';
 import { foldIn, key, type Stream, stream } from '../../index.js';
+import { applyEpilogue, type GemmEpilogue } from '../epilogue.js';
 import { gemmReference } from '../gemmReference.js';
 import { getArena, relaxedSimdSupported, resetArena } from './arena.js';
 import { gemmWasm, KC, MB } from './gemmWasm.js';
@@ -244,6 +245,60 @@ describe.each(VARIANTS)('gemmWasm against gemmReference (%s micro kernel)', (var
     run(gemmWasm, 6, 4, 7, 1, a3, b3, 0, got);
     expectMatchesReference('float32', 6, 4, 7, 1, a3, b3, 0, c3, got);
   });
+
+  it.each(['float32', 'float64'] as const)(
+    'applies the bias and ReLU epilogue exactly as applyEpilogue does (%s)',
+    (dtype) => {
+      const s = stream(foldIn(key(26), dtype === 'float32' ? 32 : 64));
+      for (let t = 0; t < 40; t++) {
+        const [m, n, k] = [1 + s.nextInt(9), [1, 3, 4, 5, 8, 9, 13][t % 7], 1 + s.nextInt(20)];
+        const a = operand(s, dtype, m, k, LAYOUTS[s.nextInt(LAYOUTS.length)]);
+        // A zero row (with alpha < 0: -0 in C) and a NaN row exercise ReLU's edge cases.
+        if (m > 2) for (let p = 0; p < k; p++) a.data[a.offset + a.s1 * p] = 0;
+        if (m > 3) a.data[a.offset + a.s0] = Number.NaN;
+        const b = operand(s, dtype, k, n, LAYOUTS[s.nextInt(LAYOUTS.length)]);
+        const c0 = operand(s, dtype, m, n, LAYOUTS[s.nextInt(LAYOUTS.length)], 1234.5);
+        const biased = t % 3 !== 2;
+        const stride = 1 + (t % 2);
+        const bias = operand(s, dtype, 1, stride * n, 'row');
+        const epi: GemmEpilogue = biased
+          ? { bias: bias.data, sb: stride, ob: bias.offset, relu: t % 3 === 0 || t % 4 === 1 }
+          : { sb: 0, ob: 0, relu: true };
+        const alpha = t % 2 ? -1 : 0.5;
+        const beta = t % 5 === 0 ? 0.5 : 0;
+        // The same product without the epilogue, then the reference epilogue on it.
+        const want = clone(c0);
+        run(gemmWasm, m, n, k, alpha, a, b, beta, want);
+        applyEpilogue(m, n, want.data, want.s0, want.s1, want.offset, epi);
+        const got = clone(c0);
+        gemmWasm(
+          m,
+          n,
+          k,
+          alpha,
+          a.data,
+          a.s0,
+          a.s1,
+          a.offset,
+          b.data,
+          b.s0,
+          b.s1,
+          b.offset,
+          beta,
+          got.data,
+          got.s0,
+          got.s1,
+          got.offset,
+          epi,
+        );
+        for (let o = 0; o < got.data.length; o++)
+          if (!Object.is(got.data[o], want.data[o]))
+            expect.fail(
+              `${dtype} t=${t}: C buffer index ${o} is ${got.data[o]}, want ${want.data[o]}`,
+            );
+      }
+    },
+  );
 
   it('gives exact small products in every orientation', () => {
     for (const F of [Float32Array, Float64Array]) {

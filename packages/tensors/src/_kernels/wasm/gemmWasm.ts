@@ -1,4 +1,5 @@
 import type { FloatArray } from '../../dtype.js';
+import { applyEpilogue, type GemmEpilogue } from '../epilogue.js';
 import { gemmBlocked } from '../gemmBlocked.js';
 import { type Arena, getArena } from './arena.js';
 
@@ -49,7 +50,8 @@ export function commonDType(...xs: FloatArray[]): 'f32' | 'f64' | undefined {
  * `gemmReference` (`beta = 0` overwrites C, NaN there included; C must not alias A or B).
  * The spans the views cover are copied into the kernel memory, C's only when its old values
  * matter (beta != 0, or gaps between its elements that must survive the copy back). float32
- * accumulates in float32. Mixed dtypes, k = 0 and alpha = 0 go to `gemmBlocked`.
+ * accumulates in float32. Mixed dtypes, k = 0 and alpha = 0 go to `gemmBlocked`. With `epi`,
+ * the bias row and ReLU are applied in WebAssembly before C is copied back.
  */
 export function gemmWasm(
   m: number,
@@ -69,12 +71,14 @@ export function gemmWasm(
   sc0: number,
   sc1: number,
   oc: number,
+  epi?: GemmEpilogue,
 ): void {
   if (m === 0 || n === 0) return;
-  const t = commonDType(a, b, c);
+  const t = epi?.bias === undefined ? commonDType(a, b, c) : commonDType(a, b, c, epi.bias);
   const ar = t === undefined || k === 0 || alpha === 0 ? undefined : getArena();
   if (ar === undefined) {
     gemmBlocked(m, n, k, alpha, a, sa0, sa1, oa, b, sb0, sb1, ob, beta, c, sc0, sc1, oc);
+    if (epi !== undefined) applyEpilogue(m, n, c, sc0, sc1, oc, epi);
     return;
   }
   const es = t === 'f32' ? 4 : 8;
@@ -92,8 +96,11 @@ export function gemmWasm(
   const pa0 = ar.alloc(((shared ? Math.max(ha, hb) : ha) - lab + 1) * es);
   const pb0 = shared ? pa0 : ar.alloc((hb - lb + 1) * es);
   const pc0 = ar.alloc((hc - lc + 1) * es);
+  const bias = epi?.bias;
+  const pbias = bias === undefined ? 0 : ar.alloc(n * es);
   if (!ar.reserve()) {
     gemmBlocked(m, n, k, alpha, a, sa0, sa1, oa, b, sb0, sb1, ob, beta, c, sc0, sc1, oc);
+    if (epi !== undefined) applyEpilogue(m, n, c, sc0, sc1, oc, epi);
     return;
   }
   copyIn(ar, a, lab, shared ? Math.max(ha, hb) : ha, pa0);
@@ -123,6 +130,20 @@ export function gemmWasm(
       wa,
       wb,
     );
+  }
+  if (epi !== undefined) {
+    if (bias !== undefined) {
+      // The bias row, contiguous in kernel memory.
+      const { sb: s, ob: o } = epi;
+      if (s === 1) copyIn(ar, bias, o, o + n - 1, pbias);
+      else {
+        const dst = t === 'f32' ? ar.f32 : ar.f64;
+        const base = pbias / es;
+        for (let j = 0; j < n; j++) dst[base + j] = bias[o + j * s];
+      }
+    }
+    const ep = t === 'f32' ? ar.kernels.epilogue_f32 : ar.kernels.epilogue_f64;
+    ep(pc, m, n, sc0, sc1, pbias, bias === undefined ? 0 : 1, epi.relu ? 1 : 0);
   }
   copyOut(ar, c, lc, hc, pc0);
 }
