@@ -46,8 +46,10 @@ interface Dt {
   sh: number;
   /** lanes per v128 */
   lanes: number;
-  /** register tile columns */
+  /** register tile rows, columns, and the row block of packed A (a multiple of mr) */
+  mr: number;
   nr: number;
+  mb: number;
   splat: string;
   add: string;
   mul: string;
@@ -55,13 +57,13 @@ interface Dt {
   madd: string;
 }
 
-const DTS: Record<T, Dt> = {
+type Base = Omit<Dt, 'mr' | 'nr' | 'mb'>;
+const DTS: Record<T, Base> = {
   f32: {
     t: 'f32',
     es: 4,
     sh: 2,
     lanes: 4,
-    nr: 8,
     splat: 'v128.load32_splat',
     add: 'f32x4.add',
     mul: 'f32x4.mul',
@@ -72,7 +74,6 @@ const DTS: Record<T, Dt> = {
     es: 8,
     sh: 3,
     lanes: 2,
-    nr: 4,
     splat: 'v128.load64_splat',
     add: 'f64x2.add',
     mul: 'f64x2.mul',
@@ -80,11 +81,33 @@ const DTS: Record<T, Dt> = {
   },
 };
 
-/** Register tile rows (both dtypes) and the row block of packed A. */
-export const MR = 4;
-export const MB = 64;
-/** Register tile columns by dtype. */
-export const NR = { f32: DTS.f32.nr, f64: DTS.f64.nr } as const;
+/** Register tile and blocking of one dtype in one module variant. */
+export interface Tile {
+  /** register tile rows: A is packed in strips of mr rows */
+  mr: number;
+  /** register tile columns: B is packed in strips of nr columns (a multiple of the lanes) */
+  nr: number;
+  /** rows of A packed at a time (a multiple of mr) */
+  mb: number;
+  /** K is split into chunks of at most kc steps by the caller */
+  kc: number;
+}
+
+/**
+ * Tiles of each module variant (`plain`: multiply then add, `fma`: relaxed_madd). Exported
+ * with the module (`KERNEL_TILES` in module.generated.ts) so the loaders size packing buffers,
+ * row blocks and K chunks for the variant they loaded.
+ */
+export const TILES: Record<'plain' | 'fma', Record<T, Tile>> = {
+  plain: {
+    f32: { mr: 4, nr: 8, mb: 64, kc: 1024 },
+    f64: { mr: 4, nr: 4, mb: 64, kc: 1024 },
+  },
+  fma: {
+    f32: { mr: 3, nr: 12, mb: 63, kc: 1024 },
+    f64: { mr: 3, nr: 6, mb: 63, kc: 1024 },
+  },
+};
 
 /** Steps per chunk of the contiguous packing path (4, 16 and 32 measured slower). */
 const PC = 8;
@@ -121,17 +144,41 @@ function lanes(es: number, picks: number[]): string {
   return picks.flatMap((l) => range(es).map((b) => l * es + b)).join(' ');
 }
 
+// Loads and stores of `bytes` (a multiple of 4) at addr + off as v128 pieces of at most 16
+// bytes each; a partial last piece (4, 8 or 12 bytes) touches only its own bytes.
+function pieces(bytes: number): number[] {
+  return range(Math.ceil(bytes / 16)).map((v) => Math.min(16, bytes - 16 * v));
+}
+function loadPiece(size: number, off: number, addr: string): string {
+  if (size === 16) return `(v128.load offset=${off} ${addr})`;
+  if (size === 8) return `(v128.load64_zero offset=${off} ${addr})`;
+  if (size === 4) return `(v128.load32_zero offset=${off} ${addr})`;
+  return `(v128.load32_lane offset=${off + 8} 2 ${addr} (v128.load64_zero offset=${off} ${addr}))`;
+}
+// Statements storing the first `size` bytes of v128 `value` (via local `tmp` when two stores
+// need it) at addr + off.
+function storePiece(size: number, off: number, addr: string, value: string, tmp: string): string[] {
+  if (size === 16) return [`(v128.store offset=${off} ${addr} ${value})`];
+  if (size === 8) return [`(v128.store64_lane offset=${off} 0 ${addr} ${value})`];
+  if (size === 4) return [`(v128.store32_lane offset=${off} 0 ${addr} ${value})`];
+  return [
+    set(tmp, value),
+    `(v128.store64_lane offset=${off} 0 ${addr} ${get(tmp)})`,
+    `(v128.store32_lane offset=${off + 8} 2 ${addr} ${get(tmp)})`,
+  ];
+}
+
 // One MR x NR tile over k steps: a points at the A strip (MR values per step), b at the B
 // strip (NR values per step); k >= 1. The tile goes to C (byte address c, element strides
 // sc0 and sc1) as alpha * tile + beta * C, or alpha * tile when beta = 0; mr x nr of it.
 function micro(d: Dt, fma: boolean): string {
   const nv = d.nr / d.lanes;
   const acc = (r: number, v: number) => `c${r}_${v}`;
-  const accs = range(MR).flatMap((r) => range(nv).map((v) => acc(r, v)));
+  const accs = range(d.mr).flatMap((r) => range(nv).map((v) => acc(r, v)));
   const step = range(nv)
     .map((v) => set(`b${v}`, `(v128.load offset=${16 * v} ${get('b')})`))
     .concat(
-      range(MR).flatMap((r) => [
+      range(d.mr).flatMap((r) => [
         set('av', `(${d.splat} offset=${r * d.es} ${get('a')})`),
         ...range(nv).map((v) =>
           set(
@@ -146,7 +193,7 @@ function micro(d: Dt, fma: boolean): string {
   const alpha = `(${d.t === 'f32' ? 'f32x4' : 'f64x2'}.splat ${get('alpha')})`;
   const beta = `(${d.t === 'f32' ? 'f32x4' : 'f64x2'}.splat ${get('beta')})`;
   const rowStores = (withBeta: boolean) =>
-    range(MR).flatMap((r) => [
+    range(d.mr).flatMap((r) => [
       ...range(nv).map((v) => {
         const scaled = `(${d.mul} ${get('va')} ${get(acc(r, v))})`;
         const value = withBeta
@@ -163,13 +210,13 @@ function micro(d: Dt, fma: boolean): string {
         .map((v) => `b${v}:v128`)
         .join(' ')} ${accs.map((x) => `${x}:v128`).join(' ')}`,
     )}
-    ${set('end', add(get('a'), mul(get('k'), i32(MR * d.es))))}
+    ${set('end', add(get('a'), mul(get('k'), i32(d.mr * d.es))))}
     (loop $k
       ${step.join('\n      ')}
-      ${set('a', add(get('a'), i32(MR * d.es)))}
+      ${set('a', add(get('a'), i32(d.mr * d.es)))}
       ${set('b', add(get('b'), i32(d.nr * d.es)))}
       (br_if $k (i32.lt_u ${get('a')} ${get('end')})))
-    (if (i32.and (i32.and (i32.eq ${get('mr')} ${i32(MR)}) (i32.eq ${get('nr')} ${i32(d.nr)})) (i32.eq ${get('sc1')} ${i32(1)}))
+    (if (i32.and (i32.and (i32.eq ${get('mr')} ${i32(d.mr)}) (i32.eq ${get('nr')} ${i32(d.nr)})) (i32.eq ${get('sc1')} ${i32(1)}))
       (then
         ${set('sc0', shl(get('sc0'), d.sh))}
         ${set('va', alpha)}
@@ -242,9 +289,18 @@ function transposeBlock(d: Dt, w: number): string[] {
   if (d.t === 'f32') {
     // Groups of 4 strip rows: load rows r..r+3 at steps p..p+3, transpose 4 x 4, store each
     // step's 4 values at dst + step * W * 4 + group * 16.
-    for (let g = 0; g < w / 4; g++) {
+    // A last group of w mod 4 rows reads zeros for the missing rows and stores only its lanes.
+    for (let g = 0; g < Math.ceil(w / 4); g++) {
+      const gw = Math.min(4, w - 4 * g);
       for (let r = 0; r < 4; r++)
-        out.push(set(`v${r}`, `(v128.load ${add(get('q'), mul(i32(4 * g + r), get('srb')))})`));
+        out.push(
+          set(
+            `v${r}`,
+            r < gw
+              ? `(v128.load ${add(get('q'), mul(i32(4 * g + r), get('srb')))})`
+              : '(v128.const i32x4 0 0 0 0)',
+          ),
+        );
       out.push(set('t0', `(i8x16.shuffle ${lanes(4, [0, 4, 1, 5])} ${get('v0')} ${get('v1')})`));
       out.push(set('t1', `(i8x16.shuffle ${lanes(4, [0, 4, 1, 5])} ${get('v2')} ${get('v3')})`));
       out.push(set('t2', `(i8x16.shuffle ${lanes(4, [2, 6, 3, 7])} ${get('v0')} ${get('v1')})`));
@@ -257,13 +313,20 @@ function transposeBlock(d: Dt, w: number): string[] {
       ] as const;
       rows.forEach(([x, y, picks], s) => {
         out.push(
-          `(v128.store offset=${s * w * 4 + g * 16} ${get('dst')} (i8x16.shuffle ${lanes(8, [...picks])} ${get(x)} ${get(y)}))`,
+          ...storePiece(
+            4 * gw,
+            s * w * 4 + g * 16,
+            get('dst'),
+            `(i8x16.shuffle ${lanes(8, [...picks])} ${get(x)} ${get(y)})`,
+            'v0',
+          ),
         );
       });
     }
   } else {
     // Pairs of strip rows at steps p, p+1: [x_r[p], x_r[p+1]] -> step p gets [x_r[p], x_{r+1}[p]].
-    for (let g = 0; g < w / 2; g++) {
+    // An odd last row goes out lane by lane.
+    for (let g = 0; g < Math.floor(w / 2); g++) {
       for (let r = 0; r < 2; r++)
         out.push(set(`v${r}`, `(v128.load ${add(get('q'), mul(i32(2 * g + r), get('srb')))})`));
       out.push(
@@ -272,6 +335,12 @@ function transposeBlock(d: Dt, w: number): string[] {
       out.push(
         `(v128.store offset=${w * 8 + g * 16} ${get('dst')} (i8x16.shuffle ${lanes(8, [1, 3])} ${get('v0')} ${get('v1')}))`,
       );
+    }
+    if (w % 2 === 1) {
+      const g = (w - 1) / 2;
+      out.push(set('v0', `(v128.load ${add(get('q'), mul(i32(w - 1), get('srb')))})`));
+      out.push(`(v128.store64_lane offset=${g * 16} 0 ${get('dst')} ${get('v0')})`);
+      out.push(`(v128.store64_lane offset=${w * 8 + g * 16} 1 ${get('dst')} ${get('v0')})`);
     }
   }
   return out;
@@ -285,9 +354,8 @@ function transposeBlock(d: Dt, w: number): string[] {
 // - sk = 1 (steps run along memory): strip by strip, W rows transposed in registers.
 // - otherwise, and for a ragged last strip: scalar.
 function pack(d: Dt, w: number): string {
-  const nv = (w * d.es) / 16;
-  const contiguous = range(nv).map(
-    (v) => `(v128.store offset=${16 * v} ${get('o')} (v128.load offset=${16 * v} ${get('q')}))`,
+  const contiguous = pieces(w * d.es).flatMap((size, v) =>
+    storePiece(size, 16 * v, get('o'), loadPiece(size, 16 * v, get('q')), 'v0'),
   );
   return `
   (func $pack_${d.t}_${w} ${params('rows:i32 k:i32 src:i32 sr:i32 sk:i32 dst:i32')}
@@ -349,18 +417,23 @@ function pack(d: Dt, w: number): string {
 // strip s, step p holds z[p sz0 + (4s + r) sz1] > 0 ? g[p sg] a[(4s + r) sa] : 0.
 function packMasked(d: Dt): string {
   const fx = d.t === 'f32' ? 'f32x4' : 'f64x2';
-  const nv = (MR * d.es) / 16;
+  const ps = pieces(d.mr * d.es);
   const fast = [
     set('gv', `(${d.splat} ${get('gp')})`),
-    ...range(nv).map(
-      (v) =>
-        `(v128.store offset=${16 * v} ${get('dst')} (v128.and (${fx}.mul ${get('gv')} ${get(`a${v}`)}) (${fx}.gt (v128.load offset=${16 * v} ${get('zp')}) (v128.const i32x4 0 0 0 0))))`,
+    ...ps.flatMap((size, v) =>
+      storePiece(
+        size,
+        16 * v,
+        get('dst'),
+        `(v128.and (${fx}.mul ${get('gv')} ${get(`a${v}`)}) (${fx}.gt ${loadPiece(size, 16 * v, get('zp'))} (v128.const i32x4 0 0 0 0)))`,
+        'tv',
+      ),
     ),
   ];
   const ld = (p: string) => `(${d.t}.load ${p})`;
   return `
   (func $pack_masked_${d.t} ${params('rows:i32 k:i32 z:i32 sz0:i32 sz1:i32 g:i32 sg:i32 a:i32 sa:i32 dst:i32')}
-    ${locals(`r0:i32 w:i32 p:i32 r:i32 zp:i32 gp:i32 ap:i32 zq:i32 gval:${d.t} gv:v128 a0:v128 a1:v128`)}
+    ${locals(`r0:i32 w:i32 p:i32 r:i32 zp:i32 gp:i32 ap:i32 zq:i32 gval:${d.t} gv:v128 tv:v128 a0:v128 a1:v128`)}
     ${set('sz0', shl(get('sz0'), d.sh))}
     ${set('sz1', shl(get('sz1'), d.sh))}
     ${set('sg', shl(get('sg'), d.sh))}
@@ -368,21 +441,21 @@ function packMasked(d: Dt): string {
     (block $done
       (loop $strips
         (br_if $done (i32.ge_s ${get('r0')} ${get('rows')}))
-        ${set('w', min(i32(MR), `(i32.sub ${get('rows')} ${get('r0')})`))}
+        ${set('w', min(i32(d.mr), `(i32.sub ${get('rows')} ${get('r0')})`))}
         ${set('zp', add(get('z'), mul(get('r0'), get('sz1'))))}
         ${set('ap', add(get('a'), mul(get('r0'), get('sa'))))}
         ${set('gp', get('g'))}
         ${set('p', i32(0))}
-        (if (i32.and (i32.eq ${get('w')} ${i32(MR)}) (i32.and (i32.eq ${get('sz1')} ${i32(d.es)}) (i32.eq ${get('sa')} ${i32(d.es)})))
+        (if (i32.and (i32.eq ${get('w')} ${i32(d.mr)}) (i32.and (i32.eq ${get('sz1')} ${i32(d.es)}) (i32.eq ${get('sa')} ${i32(d.es)})))
           (then
-            ${range(nv)
-              .map((v) => set(`a${v}`, `(v128.load offset=${16 * v} ${get('ap')})`))
+            ${ps
+              .map((size, v) => set(`a${v}`, loadPiece(size, 16 * v, get('ap'))))
               .join('\n            ')}
             (loop $fast
               ${fast.join('\n              ')}
               ${set('zp', add(get('zp'), get('sz0')))}
               ${set('gp', add(get('gp'), get('sg')))}
-              ${set('dst', add(get('dst'), i32(MR * d.es)))}
+              ${set('dst', add(get('dst'), i32(d.mr * d.es)))}
               ${set('p', add(get('p'), i32(1)))}
               (br_if $fast (i32.lt_s ${get('p')} ${get('k')}))))
           (else
@@ -399,12 +472,12 @@ function packMasked(d: Dt): string {
                 ${set('zq', add(get('zq'), get('sz1')))}
                 ${set('dst', add(get('dst'), i32(d.es)))}
                 ${set('r', add(get('r'), i32(1)))}
-                (br_if $lanes (i32.lt_s ${get('r')} ${i32(MR)})))
+                (br_if $lanes (i32.lt_s ${get('r')} ${i32(d.mr)})))
               ${set('zp', add(get('zp'), get('sz0')))}
               ${set('gp', add(get('gp'), get('sg')))}
               ${set('p', add(get('p'), i32(1)))}
               (br_if $slow (i32.lt_s ${get('p')} ${get('k')})))))
-        ${set('r0', add(get('r0'), i32(MR)))}
+        ${set('r0', add(get('r0'), i32(d.mr)))}
         (br $strips))))`;
 }
 
@@ -414,7 +487,7 @@ function block(d: Dt): string {
   (func $block_${d.t} ${params(`mb:i32 n:i32 k:i32 alpha:${d.t} beta:${d.t} c:i32 sc0:i32 sc1:i32 wa:i32 wb:i32`)}
     ${locals('j:i32 i:i32 as:i32 bstep:i32 astep:i32 cj:i32')}
     ${set('bstep', mul(get('k'), i32(d.nr * d.es)))}
-    ${set('astep', mul(get('k'), i32(MR * d.es)))}
+    ${set('astep', mul(get('k'), i32(d.mr * d.es)))}
     (loop $cols
       ${set('cj', add(get('c'), shl(mul(get('j'), get('sc1')), d.sh)))}
       ${set('i', i32(0))}
@@ -422,9 +495,9 @@ function block(d: Dt): string {
       (loop $rows
         (call $micro_${d.t} ${get('k')} ${get('as')} ${get('wb')} ${get('alpha')} ${get('beta')}
           ${add(get('cj'), shl(mul(get('i'), get('sc0')), d.sh))} ${get('sc0')} ${get('sc1')}
-          ${min(i32(MR), `(i32.sub ${get('mb')} ${get('i')})`)} ${min(i32(d.nr), `(i32.sub ${get('n')} ${get('j')})`)})
+          ${min(i32(d.mr), `(i32.sub ${get('mb')} ${get('i')})`)} ${min(i32(d.nr), `(i32.sub ${get('n')} ${get('j')})`)})
         ${set('as', add(get('as'), get('astep')))}
-        ${set('i', add(get('i'), i32(MR)))}
+        ${set('i', add(get('i'), i32(d.mr)))}
         (br_if $rows (i32.lt_s ${get('i')} ${get('mb')})))
       ${set('wb', add(get('wb'), get('bstep')))}
       ${set('j', add(get('j'), i32(d.nr)))}
@@ -438,11 +511,11 @@ function gemm(d: Dt): string {
     ${locals('i:i32 mb:i32')}
     (call $pack_${d.t}_${d.nr} ${['n', 'k', 'pb', 'sb1', 'sb0', 'wb'].map(get).join(' ')})
     (loop $blocks
-      ${set('mb', min(i32(MB), `(i32.sub ${get('m')} ${get('i')})`))}
-      (call $pack_${d.t}_${MR} ${get('mb')} ${get('k')} ${add(get('pa'), shl(mul(get('i'), get('sa0')), d.sh))} ${get('sa0')} ${get('sa1')} ${get('wa')})
+      ${set('mb', min(i32(d.mb), `(i32.sub ${get('m')} ${get('i')})`))}
+      (call $pack_${d.t}_${d.mr} ${get('mb')} ${get('k')} ${add(get('pa'), shl(mul(get('i'), get('sa0')), d.sh))} ${get('sa0')} ${get('sa1')} ${get('wa')})
       (call $block_${d.t} ${get('mb')} ${get('n')} ${get('k')} ${get('alpha')} ${get('beta')}
         ${add(get('pc'), shl(mul(get('i'), get('sc0')), d.sh))} ${get('sc0')} ${get('sc1')} ${get('wa')} ${get('wb')})
-      ${set('i', add(get('i'), i32(MB)))}
+      ${set('i', add(get('i'), i32(d.mb)))}
       (br_if $blocks (i32.lt_s ${get('i')} ${get('m')}))))`;
 }
 
@@ -453,12 +526,12 @@ function masked(d: Dt): string {
     ${locals('i:i32 mb:i32')}
     (call $pack_${d.t}_${d.nr} ${['d', 'n', 'px', 'sx1', 'sx0', 'wb'].map(get).join(' ')})
     (loop $blocks
-      ${set('mb', min(i32(MB), `(i32.sub ${get('m')} ${get('i')})`))}
+      ${set('mb', min(i32(d.mb), `(i32.sub ${get('m')} ${get('i')})`))}
       (call $pack_masked_${d.t} ${get('mb')} ${get('n')} ${add(get('pz'), shl(mul(get('i'), get('sz1')), d.sh))} ${get('sz0')} ${get('sz1')}
         ${get('pg')} ${get('sg')} ${add(get('pa'), shl(mul(get('i'), get('sa')), d.sh))} ${get('sa')} ${get('wa')})
       (call $block_${d.t} ${get('mb')} ${get('d')} ${get('n')} ${get('alpha')} ${get('beta')}
         ${add(get('po'), shl(mul(get('i'), get('so0')), d.sh))} ${get('so0')} ${get('so1')} ${get('wa')} ${get('wb')})
-      ${set('i', add(get('i'), i32(MB)))}
+      ${set('i', add(get('i'), i32(d.mb)))}
       (br_if $blocks (i32.lt_s ${get('i')} ${get('m')}))))`;
 }
 
@@ -469,9 +542,11 @@ function masked(d: Dt): string {
  */
 export function kernelsWat(fma = false): string {
   const parts: string[] = [];
-  for (const d of [DTS.f32, DTS.f64]) {
+  for (const t of ['f32', 'f64'] as const) {
+    const { mr, nr, mb } = TILES[fma ? 'fma' : 'plain'][t];
+    const d: Dt = { ...DTS[t], mr, nr, mb };
     parts.push(storeTile(d), micro(d, fma), block(d));
-    for (const w of new Set([MR, d.nr])) parts.push(packScalar(d, w), pack(d, w));
+    for (const w of new Set([mr, nr])) parts.push(packScalar(d, w), pack(d, w));
     parts.push(packMasked(d), gemm(d), masked(d));
   }
   return `(module
