@@ -171,8 +171,10 @@ function storePiece(size: number, off: number, addr: string, value: string, tmp:
 // One MR x NR tile over k steps: a points at the A strip (MR values per step), b at the B
 // strip (NR values per step); k >= 1. The tile goes to C (byte address c, element strides
 // sc0 and sc1) as alpha * tile + beta * C, or alpha * tile when beta = 0; mr x nr of it.
-function micro(d: Dt, fma: boolean): string {
-  const nv = d.nr / d.lanes;
+// With `nv` below NR / lanes, a narrow variant for the last, ragged B strip: it reads and
+// multiplies only the first nv vectors of each packed step (the strip keeps its NR stride).
+function micro(d: Dt, fma: boolean, nv = d.nr / d.lanes): string {
+  const name = nv === d.nr / d.lanes ? `micro_${d.t}` : `micro_${d.t}_${nv}`;
   const acc = (r: number, v: number) => `c${r}_${v}`;
   const accs = range(d.mr).flatMap((r) => range(nv).map((v) => acc(r, v)));
   const step = range(nv)
@@ -204,7 +206,7 @@ function micro(d: Dt, fma: boolean): string {
       set('c', add(get('c'), get('sc0'))),
     ]);
   return `
-  (func $micro_${d.t} ${params(`k:i32 a:i32 b:i32 alpha:${d.t} beta:${d.t} c:i32 sc0:i32 sc1:i32 mr:i32 nr:i32`)}
+  (func $${name} ${params(`k:i32 a:i32 b:i32 alpha:${d.t} beta:${d.t} c:i32 sc0:i32 sc1:i32 mr:i32 nr:i32`)}
     ${locals(
       `end:i32 av:v128 va:v128 vb:v128 ${range(nv)
         .map((v) => `b${v}:v128`)
@@ -216,7 +218,7 @@ function micro(d: Dt, fma: boolean): string {
       ${set('a', add(get('a'), i32(d.mr * d.es)))}
       ${set('b', add(get('b'), i32(d.nr * d.es)))}
       (br_if $k (i32.lt_u ${get('a')} ${get('end')})))
-    (if (i32.and (i32.and (i32.eq ${get('mr')} ${i32(d.mr)}) (i32.eq ${get('nr')} ${i32(d.nr)})) (i32.eq ${get('sc1')} ${i32(1)}))
+    (if (i32.and (i32.and (i32.eq ${get('mr')} ${i32(d.mr)}) (i32.eq ${get('nr')} ${i32(nv * d.lanes)})) (i32.eq ${get('sc1')} ${i32(1)}))
       (then
         ${set('sc0', shl(get('sc0'), d.sh))}
         ${set('va', alpha)}
@@ -227,7 +229,13 @@ function micro(d: Dt, fma: boolean): string {
             ${set('vb', beta)}
             ${rowStores(true).join('\n            ')})))
       (else
-        ${accs.map((x, i) => `(v128.store offset=${16 * i} ${i32(0)} ${get(x)})`).join('\n        ')}
+        ${range(d.mr)
+          .flatMap((r) =>
+            range(nv).map(
+              (v) => `(v128.store offset=${r * d.nr * d.es + 16 * v} ${i32(0)} ${get(acc(r, v))})`,
+            ),
+          )
+          .join('\n        ')}
         (call $store_tile_${d.t} ${['alpha', 'beta', 'c', 'sc0', 'sc1', 'mr', 'nr'].map(get).join(' ')}))))`;
 }
 
@@ -481,21 +489,33 @@ function packMasked(d: Dt): string {
         (br $strips))))`;
 }
 
+// The micro kernel call of block(): the full tile, or for a last strip of w <= NR - lanes
+// columns the narrowest variant that covers them.
+function narrowCall(d: Dt): string {
+  const nv = d.nr / d.lanes;
+  const args = `${['k', 'as', 'wb', 'alpha', 'beta', 'cm', 'sc0', 'sc1', 'rm', 'w'].map(get).join(' ')}`;
+  let out = `(call $micro_${d.t} ${args})`;
+  for (let v = nv - 1; v >= 1; v--)
+    out = `(if (i32.gt_s ${get('w')} ${i32(v * d.lanes)}) (then ${out}) (else (call $micro_${d.t}_${v} ${args})))`;
+  return out;
+}
+
 // All register tiles of one packed row block (mb <= MB rows at wa) against every packed B strip.
 function block(d: Dt): string {
   return `
   (func $block_${d.t} ${params(`mb:i32 n:i32 k:i32 alpha:${d.t} beta:${d.t} c:i32 sc0:i32 sc1:i32 wa:i32 wb:i32`)}
-    ${locals('j:i32 i:i32 as:i32 bstep:i32 astep:i32 cj:i32')}
+    ${locals('j:i32 i:i32 as:i32 bstep:i32 astep:i32 cj:i32 w:i32 cm:i32 rm:i32')}
     ${set('bstep', mul(get('k'), i32(d.nr * d.es)))}
     ${set('astep', mul(get('k'), i32(d.mr * d.es)))}
     (loop $cols
       ${set('cj', add(get('c'), shl(mul(get('j'), get('sc1')), d.sh)))}
       ${set('i', i32(0))}
       ${set('as', get('wa'))}
+      ${set('w', min(i32(d.nr), `(i32.sub ${get('n')} ${get('j')})`))}
       (loop $rows
-        (call $micro_${d.t} ${get('k')} ${get('as')} ${get('wb')} ${get('alpha')} ${get('beta')}
-          ${add(get('cj'), shl(mul(get('i'), get('sc0')), d.sh))} ${get('sc0')} ${get('sc1')}
-          ${min(i32(d.mr), `(i32.sub ${get('mb')} ${get('i')})`)} ${min(i32(d.nr), `(i32.sub ${get('n')} ${get('j')})`)})
+        ${set('cm', add(get('cj'), shl(mul(get('i'), get('sc0')), d.sh)))}
+        ${set('rm', min(i32(d.mr), `(i32.sub ${get('mb')} ${get('i')})`))}
+        ${narrowCall(d)}
         ${set('as', add(get('as'), get('astep')))}
         ${set('i', add(get('i'), i32(d.mr)))}
         (br_if $rows (i32.lt_s ${get('i')} ${get('mb')})))
@@ -546,6 +566,7 @@ export function kernelsWat(fma = false): string {
     const { mr, nr, mb } = TILES[fma ? 'fma' : 'plain'][t];
     const d: Dt = { ...DTS[t], mr, nr, mb };
     parts.push(storeTile(d), micro(d, fma), block(d));
+    for (let v = 1; v < nr / d.lanes; v++) parts.push(micro(d, fma, v));
     for (const w of new Set([mr, nr])) parts.push(packScalar(d, w), pack(d, w));
     parts.push(packMasked(d), gemm(d), masked(d));
   }
