@@ -6,27 +6,43 @@
 // Design (after Goto and van de Geijn 2008, and the probe kernel described in issue 7):
 // - GEMM C = alpha A B + beta C on strided operands already copied into linear memory. B is
 //   packed once per call into strips of NR columns (for each p, the NR values B[p, j..j+NR)
-//   side by side), A into blocks of 64 rows made of 4-row strips. An MR x NR register tile
-//   (4 x 8 in f32, 4 x 4 in f64: eight v128 accumulators) accumulates over the whole K given
-//   (the caller splits K into chunks of at most KC), then is written to C once.
+//   side by side), A into blocks of MB rows made of MR-row strips. An MR x NR register tile
+//   accumulates over the whole K given (the caller splits K into chunks of at most KC), then
+//   is written to C once. The tile depends on the build (TILES, exported with the module as
+//   KERNEL_TILES so the loaders size buffers and blocks to match): plain 4 x 8 in f32 and
+//   4 x 4 in f64 (eight v128 accumulators, MB = 64); fma 3 x 12 and 3 x 6 (nine accumulators,
+//   three B vectors and one broadcast: 13 of the 15 allocatable xmm registers, MB = 63).
+// - The last B strip, when ragged, runs a narrow copy of the micro kernel that multiplies only
+//   the v128 columns it needs (at N = 256 the fma f32 tile would otherwise spend 8 of 264
+//   columns on zero padding).
 // - Packing takes a contiguous fast path (v128 loads) when the strip direction is unit-stride,
 //   a transposing one (4 x 4 or 2 x 2 register transposes) when K is unit-stride, and a scalar
-//   path otherwise and for ragged strips, which it pads with zeros.
+//   path otherwise and for ragged strips, which it pads with zeros. Strip widths that are not
+//   a multiple of the transpose (3 rows of A in the fma build) or of 16 bytes are finished
+//   with lane loads and stores (8 + 4 bytes), so packing never touches bytes outside its strip.
 // - The masked first-layer product out = alpha ((z > 0) ⊙ (g a^T))^T x + beta out is the same
 //   GEMM with A = ((z > 0) ⊙ (g a^T))^T formed while packing A, so the n x m factor only ever
-//   exists as one packed 64-row block.
+//   exists as one packed row block.
 // - Addresses are byte offsets (i32), strides are in elements and may be negative. Bytes
-//   [0, 256) are the tile spill area used for ragged or strided stores of C.
+//   [0, 256) are the tile spill area (MR x NR values, at most 144 bytes) used for ragged or
+//   strided stores of C.
 // - Two builds of the module: plain (f32x4.mul then f32x4.add) and `fma` (relaxed_madd, one
 //   fused multiply-add on x64 with FMA3), chosen at load time by validating a relaxed-SIMD probe.
 //
 // Measured (bench/gemm-parts.bench.ts, Node 20.20 / V8 11.3, one core of a Zen 5 EPYC at
-// ~3.45 GHz, 1024x1024 by 1024x256, GFLOP/s f32 / f64, quiet machine): plain kernel 40-42 /
-// 20-21, end to end 38-41 / 19.6-19.9; fma kernel 46.5-48 / 23-23.5, end to end 45-46.5 /
-// 22.2-23. Copies are ~3 % of a call,
-// packing ~5 %. With the operands in L1 the 4 x 8 micro kernel alone does ~41 f32: TurboFan
-// emits ~30 instructions per k step (8 mul, 8 add, 2 loads, 4 broadcast loads, a stack check,
-// two zero-extensions, pointer bumps, compare, branch), and ~5.5 of them retire per cycle.
+// ~3.45 GHz, 1024x1024 by 1024x256 A B, A^T B, A B^T and the masked product, GFLOP/s f32 /
+// f64): plain kernel 40-42 / 20-21, end to end 38-41 / 19.6-19.9 (quiet machine). fma, old
+// 4 x 8 / 4 x 4 and new 3 x 12 / 3 x 6 tiles interleaved call by call in one process on a
+// shared machine (medians of 21): kernel 46.1-48.1 / 22.5-23.5 -> 46.2-48.5 / 23.0-24.0 (best
+// single runs 49.2 / 24.7); end to end through gemmWasm 43.3-45.9 / 22.2-22.8 -> 44.5-46.3 /
+// 22.8-23.6. Copies are ~3 % of a call, packing ~5 %. The fma peak of one core is 2 FMAs a
+// cycle, 55 f32 / 27.6 f64, so the 50 / 25 targets need ~90 % of it. With the operands in L1
+// the plain 4 x 8 micro kernel alone does ~41 f32: TurboFan emits ~30 instructions per k step
+// (8 mul, 8 add, 2 loads, 4 broadcast loads, a stack check, two zero-extensions, pointer
+// bumps, compare, branch), and ~5.5 of them retire per cycle. The fma 3 x 12 step is 20
+// instructions (node --print-wasm-code): 9 vfmadd231ps, 3 vmovdqu and 3 vbroadcastss with
+// memory operands, the stack check (cmp, jna), one zero-extension, two adds, cmp, jc; all
+// 13 v128 values stay in registers.
 // Tried and dropped (same L1 micro benchmark unless said, plain f32 unless said):
 // - k unrolled by 2 or 4: 39 -> 26 in the full GEMM; TurboFan hoists all loads of the body to
 //   its top, 20 live v128 values for 15 allocatable xmm registers, and spills.
@@ -35,6 +51,14 @@
 // - Dot-product form (vectors along k, both operands packed k-contiguous, no broadcasts,
 //   horizontal sums at the end): 2 x 4 tile 40.3 vs 40.6 for the 4 x 8 outer product.
 // - KC 512/256/128 instead of 1024: no gain beyond noise (more C traffic).
+// - fma build, full GEMM kernel at the workload shape, candidates interleaved in one process
+//   (medians of 11-15, A B, f32 / f64; shared machine, so compare within a row only):
+//   4 x 8 / 4 x 4 48.0 / 22.7; 3 x 12 / 3 x 6 48.9 / 23.7 (kept); 2 x 16 / 2 x 8 48.0 / 23.9;
+//   4 x 12 / 4 x 6 24.5 / 12.1 (spills: 16 live v128). With 3 x 12: MB 66 or 126 instead of
+//   63, and KC 256, 512 or 768 instead of 1024 (the 3 x 12 f32 and 3 x 6 f64 B strips are
+//   48 KiB at KC 1024, all of Zen 5's L1D), were within +-2 % in both directions over three
+//   runs, so MB 63 and KC 1024 stay. The narrow micro kernel for the ragged last strip gave
+//   +1 % f32 at N = 256 (about the padding it skips), nothing measurable in f64.
 
 type T = 'f32' | 'f64';
 
