@@ -193,7 +193,12 @@ describe.each(VARIANTS)('gemmWasm against gemmReference (%s micro kernel)', (var
     (dtype) => {
       const s = stream(foldIn(key(26), dtype === 'float32' ? 32 : 64));
       const { mr, nr, mb } = tile(dtype);
+      const lanes = dtype === 'float32' ? 4 : 2;
+      // Last strips of every width from 1 to nr - 1 (the narrow micro kernels, whole v128
+      // columns included), rows off mr and mb.
       const shapes = [
+        [mr + 2, nr + lanes, 11],
+        [2 * mr + 1, nr + 2 * lanes, 5],
         [mr - 1, nr - 1, 5],
         [mr + 1, nr + 1, 9],
         [2 * mr + 2, 2 * nr + 5, 7],
