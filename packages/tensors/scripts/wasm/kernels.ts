@@ -12,6 +12,8 @@
 //   KERNEL_TILES so the loaders size buffers and blocks to match): plain 4 x 8 in f32 and
 //   4 x 4 in f64 (eight v128 accumulators, MB = 64); fma 3 x 12 and 3 x 6 (nine accumulators,
 //   three B vectors and one broadcast: 13 of the 15 allocatable xmm registers, MB = 63).
+//   The tile does not change the order in which an entry of C sums over K, so both fma tiles
+//   give the same results bit for bit.
 // - The last B strip, when ragged, runs a narrow copy of the micro kernel that multiplies only
 //   the v128 columns it needs (at N = 256 the fma f32 tile would otherwise spend 8 of 264
 //   columns on zero padding).
@@ -33,9 +35,10 @@
 // ~3.45 GHz, 1024x1024 by 1024x256 A B, A^T B, A B^T and the masked product, GFLOP/s f32 /
 // f64): plain kernel 40-42 / 20-21, end to end 38-41 / 19.6-19.9 (quiet machine). fma, old
 // 4 x 8 / 4 x 4 and new 3 x 12 / 3 x 6 tiles interleaved call by call in one process on a
-// shared machine (medians of 21): kernel 46.1-48.1 / 22.5-23.5 -> 46.2-48.5 / 23.0-24.0 (best
-// single runs 49.2 / 24.7); end to end through gemmWasm 43.3-45.9 / 22.2-22.8 -> 44.5-46.3 /
-// 22.8-23.6. Copies are ~3 % of a call, packing ~5 %. The fma peak of one core is 2 FMAs a
+// shared machine (two runs, medians of 21 and 31): kernel 45.7-48.1 / 22.5-23.5 -> 45.7-48.5 /
+// 23.0-24.0 (best single calls 49.2 / 25.1); end to end through gemmWasm 43.2-45.9 / 21.9-23.1
+// -> 44.5-46.3 / 22.6-23.9. f32 gains 0-1 % except in the masked product (+3-5 %), f64 2-4 %.
+// Copies are ~3 % of a call, packing ~5 %. The fma peak of one core is 2 FMAs a
 // cycle, 55 f32 / 27.6 f64, so the 50 / 25 targets need ~90 % of it. With the operands in L1
 // the plain 4 x 8 micro kernel alone does ~41 f32: TurboFan emits ~30 instructions per k step
 // (8 mul, 8 add, 2 loads, 4 broadcast loads, a stack check, two zero-extensions, pointer
