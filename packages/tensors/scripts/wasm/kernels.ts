@@ -38,6 +38,9 @@
 // shared machine (two runs, medians of 21 and 31): kernel 45.7-48.1 / 22.5-23.5 -> 45.7-48.5 /
 // 23.0-24.0 (best single calls 49.2 / 25.1); end to end through gemmWasm 43.2-45.9 / 21.9-23.1
 // -> 44.5-46.3 / 22.6-23.9. f32 gains 0-1 % except in the masked product (+3-5 %), f64 2-4 %.
+// Split with the pack and block functions exported (A B, fma 3 x 12, the quietest of several
+// samples): whole kernel 49.4 / 24.8, block calls on packed operands alone 51.6 / 25.7, packing
+// A 0.35 / 0.64 ms (~3 %) and B 0.10 / 0.17 ms (~1 %) of 10.9 / 21.6 ms.
 // Copies are ~3 % of a call, packing ~5 %. The fma peak of one core is 2 FMAs a
 // cycle, 55 f32 / 27.6 f64, so the 50 / 25 targets need ~90 % of it. With the operands in L1
 // the plain 4 x 8 micro kernel alone does ~41 f32: TurboFan emits ~30 instructions per k step
