@@ -11,7 +11,7 @@
 //   node --experimental-wasm-relaxed-simd --import tsx --conditions=@mtrl/source bench/gemm-parts.bench.ts
 import { parseArgs } from 'node:util';
 import { getArena, relaxedSimdSupported, resetArena } from '../src/_kernels/wasm/arena.js';
-import { copyIn, copyOut, MB, NR_F32, NR_F64 } from '../src/_kernels/wasm/gemmWasm.js';
+import { copyIn, copyOut, tileOf } from '../src/_kernels/wasm/gemmWasm.js';
 import * as T from '../src/index.js';
 
 const { values: args } = parseArgs({ options: { repeats: { type: 'string', default: '9' } } });
@@ -40,7 +40,6 @@ console.log(
 for (const [di, dtype] of T.DTYPES.entries()) {
   const t = dtype === 'float32' ? 'f32' : 'f64';
   const es = t === 'f32' ? 4 : 8;
-  const nr = t === 'f32' ? NR_F32 : NR_F64;
   const [ka, kb, kbt, kz, kg, kh] = T.split(T.foldIn(T.key(0), di), 6);
   const a = T.normal(ka, [N, D], { dtype });
   const b = T.normal(kb, [D, M], { dtype });
@@ -61,9 +60,10 @@ for (const [di, dtype] of T.DTYPES.entries()) {
     for (const fma of variants) {
       resetArena(fma);
       const ar = getArena();
+      const { nr, mb } = tileOf(fma, t);
       ar.reset();
-      const wa = ar.alloc(MB * D * es);
-      const wb = ar.alloc((D / nr) * nr * D * es);
+      const wa = ar.alloc(mb * D * es);
+      const wb = ar.alloc(Math.ceil(D / nr) * nr * D * es);
       const pa = ar.alloc(N * D * es);
       const pb = ar.alloc(D * M * es);
       const pc = ar.alloc(N * D * es);

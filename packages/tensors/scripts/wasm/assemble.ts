@@ -1,5 +1,5 @@
 import wabtInit from 'wabt';
-import { kernelsWat, relaxedProbeWat, simdProbeWat } from './kernels.js';
+import { kernelsWat, relaxedProbeWat, simdProbeWat, TILES } from './kernels.js';
 import { SAMPLER_LAYOUT, samplerWat } from './sampler.js';
 
 /** Assembles WAT text with wabt (SIMD, and relaxed SIMD when `relaxed`) into module bytes. */
@@ -46,6 +46,23 @@ ${literal(base64(fma))};
 
 /** A module with one relaxed-SIMD instruction; validating it detects relaxed SIMD. */
 export const RELAXED_PROBE_BASE64 = '${base64(relaxedProbe)}';
+
+/**
+ * Register tile (mr x nr), packed row block (mb, a multiple of mr) and K chunk (kc) of each
+ * module variant and dtype: the callers size packing buffers and split M and K with these.
+ */
+export const KERNEL_TILES = {
+${Object.entries(TILES)
+  .map(
+    ([variant, byType]) =>
+      `  ${variant}: {\n${Object.entries(byType)
+        .map(
+          ([t, { mr, nr, mb, kc }]) =>
+            `    ${t}: { mr: ${mr}, nr: ${nr}, mb: ${mb}, kc: ${kc} },\n`,
+        )
+        .join('')}  },\n`,
+  )
+  .join('')}} as const;
 `;
 }
 

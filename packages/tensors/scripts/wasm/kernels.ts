@@ -6,27 +6,49 @@
 // Design (after Goto and van de Geijn 2008, and the probe kernel described in issue 7):
 // - GEMM C = alpha A B + beta C on strided operands already copied into linear memory. B is
 //   packed once per call into strips of NR columns (for each p, the NR values B[p, j..j+NR)
-//   side by side), A into blocks of 64 rows made of 4-row strips. An MR x NR register tile
-//   (4 x 8 in f32, 4 x 4 in f64: eight v128 accumulators) accumulates over the whole K given
-//   (the caller splits K into chunks of at most KC), then is written to C once.
+//   side by side), A into blocks of MB rows made of MR-row strips. An MR x NR register tile
+//   accumulates over the whole K given (the caller splits K into chunks of at most KC), then
+//   is written to C once. The tile depends on the build (TILES, exported with the module as
+//   KERNEL_TILES so the loaders size buffers and blocks to match): plain 4 x 8 in f32 and
+//   4 x 4 in f64 (eight v128 accumulators, MB = 64); fma 3 x 12 and 3 x 6 (nine accumulators,
+//   three B vectors and one broadcast: 13 of the 15 allocatable xmm registers, MB = 63).
+//   The tile does not change the order in which an entry of C sums over K, so both fma tiles
+//   give the same results bit for bit.
+// - The last B strip, when ragged, runs a narrow copy of the micro kernel that multiplies only
+//   the v128 columns it needs (at N = 256 the fma f32 tile would otherwise spend 8 of 264
+//   columns on zero padding).
 // - Packing takes a contiguous fast path (v128 loads) when the strip direction is unit-stride,
 //   a transposing one (4 x 4 or 2 x 2 register transposes) when K is unit-stride, and a scalar
-//   path otherwise and for ragged strips, which it pads with zeros.
+//   path otherwise and for ragged strips, which it pads with zeros. Strip widths that are not
+//   a multiple of the transpose (3 rows of A in the fma build) or of 16 bytes are finished
+//   with lane loads and stores (8 + 4 bytes), so packing never touches bytes outside its strip.
 // - The masked first-layer product out = alpha ((z > 0) ⊙ (g a^T))^T x + beta out is the same
 //   GEMM with A = ((z > 0) ⊙ (g a^T))^T formed while packing A, so the n x m factor only ever
-//   exists as one packed 64-row block.
+//   exists as one packed row block.
 // - Addresses are byte offsets (i32), strides are in elements and may be negative. Bytes
-//   [0, 256) are the tile spill area used for ragged or strided stores of C.
+//   [0, 256) are the tile spill area (MR x NR values, at most 144 bytes) used for ragged or
+//   strided stores of C.
 // - Two builds of the module: plain (f32x4.mul then f32x4.add) and `fma` (relaxed_madd, one
 //   fused multiply-add on x64 with FMA3), chosen at load time by validating a relaxed-SIMD probe.
 //
 // Measured (bench/gemm-parts.bench.ts, Node 20.20 / V8 11.3, one core of a Zen 5 EPYC at
-// ~3.45 GHz, 1024x1024 by 1024x256, GFLOP/s f32 / f64, quiet machine): plain kernel 40-42 /
-// 20-21, end to end 38-41 / 19.6-19.9; fma kernel 46.5-48 / 23-23.5, end to end 45-46.5 /
-// 22.2-23. Copies are ~3 % of a call,
-// packing ~5 %. With the operands in L1 the 4 x 8 micro kernel alone does ~41 f32: TurboFan
-// emits ~30 instructions per k step (8 mul, 8 add, 2 loads, 4 broadcast loads, a stack check,
-// two zero-extensions, pointer bumps, compare, branch), and ~5.5 of them retire per cycle.
+// ~3.45 GHz, 1024x1024 by 1024x256 A B, A^T B, A B^T and the masked product, GFLOP/s f32 /
+// f64): plain kernel 40-42 / 20-21, end to end 38-41 / 19.6-19.9 (quiet machine). fma, old
+// 4 x 8 / 4 x 4 and new 3 x 12 / 3 x 6 tiles interleaved call by call in one process on a
+// shared machine (two runs, medians of 21 and 31): kernel 45.7-48.1 / 22.5-23.5 -> 45.7-48.5 /
+// 23.0-24.0 (best single calls 49.2 / 25.1); end to end through gemmWasm 43.2-45.9 / 21.9-23.1
+// -> 44.5-46.3 / 22.6-23.9. f32 gains 0-1 % except in the masked product (+3-5 %), f64 2-4 %.
+// Split with the pack and block functions exported (A B, fma 3 x 12, the quietest of several
+// samples): whole kernel 49.4 / 24.8, block calls on packed operands alone 51.6 / 25.7, packing
+// A 0.35 / 0.64 ms (~3 %) and B 0.10 / 0.17 ms (~1 %) of 10.9 / 21.6 ms.
+// Copies are ~3 % of a call, packing ~5 %. The fma peak of one core is 2 FMAs a
+// cycle, 55 f32 / 27.6 f64, so the 50 / 25 targets need ~90 % of it. With the operands in L1
+// the plain 4 x 8 micro kernel alone does ~41 f32: TurboFan emits ~30 instructions per k step
+// (8 mul, 8 add, 2 loads, 4 broadcast loads, a stack check, two zero-extensions, pointer
+// bumps, compare, branch), and ~5.5 of them retire per cycle. The fma 3 x 12 step is 20
+// instructions (node --print-wasm-code): 9 vfmadd231ps, 3 vmovdqu and 3 vbroadcastss with
+// memory operands, the stack check (cmp, jna), one zero-extension, two adds, cmp, jc; all
+// 13 v128 values stay in registers.
 // Tried and dropped (same L1 micro benchmark unless said, plain f32 unless said):
 // - k unrolled by 2 or 4: 39 -> 26 in the full GEMM; TurboFan hoists all loads of the body to
 //   its top, 20 live v128 values for 15 allocatable xmm registers, and spills.
@@ -35,6 +57,14 @@
 // - Dot-product form (vectors along k, both operands packed k-contiguous, no broadcasts,
 //   horizontal sums at the end): 2 x 4 tile 40.3 vs 40.6 for the 4 x 8 outer product.
 // - KC 512/256/128 instead of 1024: no gain beyond noise (more C traffic).
+// - fma build, full GEMM kernel at the workload shape, candidates interleaved in one process
+//   (medians of 11-15, A B, f32 / f64; shared machine, so compare within a row only):
+//   4 x 8 / 4 x 4 48.0 / 22.7; 3 x 12 / 3 x 6 48.9 / 23.7 (kept); 2 x 16 / 2 x 8 48.0 / 23.9;
+//   4 x 12 / 4 x 6 24.5 / 12.1 (spills: 16 live v128). With 3 x 12: MB 66 or 126 instead of
+//   63, and KC 256, 512 or 768 instead of 1024 (the 3 x 12 f32 and 3 x 6 f64 B strips are
+//   48 KiB at KC 1024, all of Zen 5's L1D), were within +-2 % in both directions over three
+//   runs, so MB 63 and KC 1024 stay. The narrow micro kernel for the ragged last strip gave
+//   +1 % f32 at N = 256 (about the padding it skips), nothing measurable in f64.
 
 import { epilogueWat } from './epilogue.js';
 
@@ -48,8 +78,10 @@ interface Dt {
   sh: number;
   /** lanes per v128 */
   lanes: number;
-  /** register tile columns */
+  /** register tile rows, columns, and the row block of packed A (a multiple of mr) */
+  mr: number;
   nr: number;
+  mb: number;
   splat: string;
   add: string;
   mul: string;
@@ -57,13 +89,13 @@ interface Dt {
   madd: string;
 }
 
-const DTS: Record<T, Dt> = {
+type Base = Omit<Dt, 'mr' | 'nr' | 'mb'>;
+const DTS: Record<T, Base> = {
   f32: {
     t: 'f32',
     es: 4,
     sh: 2,
     lanes: 4,
-    nr: 8,
     splat: 'v128.load32_splat',
     add: 'f32x4.add',
     mul: 'f32x4.mul',
@@ -74,7 +106,6 @@ const DTS: Record<T, Dt> = {
     es: 8,
     sh: 3,
     lanes: 2,
-    nr: 4,
     splat: 'v128.load64_splat',
     add: 'f64x2.add',
     mul: 'f64x2.mul',
@@ -82,11 +113,33 @@ const DTS: Record<T, Dt> = {
   },
 };
 
-/** Register tile rows (both dtypes) and the row block of packed A. */
-export const MR = 4;
-export const MB = 64;
-/** Register tile columns by dtype. */
-export const NR = { f32: DTS.f32.nr, f64: DTS.f64.nr } as const;
+/** Register tile and blocking of one dtype in one module variant. */
+export interface Tile {
+  /** register tile rows: A is packed in strips of mr rows */
+  mr: number;
+  /** register tile columns: B is packed in strips of nr columns (a multiple of the lanes) */
+  nr: number;
+  /** rows of A packed at a time (a multiple of mr) */
+  mb: number;
+  /** K is split into chunks of at most kc steps by the caller */
+  kc: number;
+}
+
+/**
+ * Tiles of each module variant (`plain`: multiply then add, `fma`: relaxed_madd). Exported
+ * with the module (`KERNEL_TILES` in module.generated.ts) so the loaders size packing buffers,
+ * row blocks and K chunks for the variant they loaded.
+ */
+export const TILES: Record<'plain' | 'fma', Record<T, Tile>> = {
+  plain: {
+    f32: { mr: 4, nr: 8, mb: 64, kc: 1024 },
+    f64: { mr: 4, nr: 4, mb: 64, kc: 1024 },
+  },
+  fma: {
+    f32: { mr: 3, nr: 12, mb: 63, kc: 1024 },
+    f64: { mr: 3, nr: 6, mb: 63, kc: 1024 },
+  },
+};
 
 /** Steps per chunk of the contiguous packing path (4, 16 and 32 measured slower). */
 const PC = 8;
@@ -123,17 +176,43 @@ function lanes(es: number, picks: number[]): string {
   return picks.flatMap((l) => range(es).map((b) => l * es + b)).join(' ');
 }
 
+// Loads and stores of `bytes` (a multiple of 4) at addr + off as v128 pieces of at most 16
+// bytes each; a partial last piece (4, 8 or 12 bytes) touches only its own bytes.
+function pieces(bytes: number): number[] {
+  return range(Math.ceil(bytes / 16)).map((v) => Math.min(16, bytes - 16 * v));
+}
+function loadPiece(size: number, off: number, addr: string): string {
+  if (size === 16) return `(v128.load offset=${off} ${addr})`;
+  if (size === 8) return `(v128.load64_zero offset=${off} ${addr})`;
+  if (size === 4) return `(v128.load32_zero offset=${off} ${addr})`;
+  return `(v128.load32_lane offset=${off + 8} 2 ${addr} (v128.load64_zero offset=${off} ${addr}))`;
+}
+// Statements storing the first `size` bytes of v128 `value` (via local `tmp` when two stores
+// need it) at addr + off.
+function storePiece(size: number, off: number, addr: string, value: string, tmp: string): string[] {
+  if (size === 16) return [`(v128.store offset=${off} ${addr} ${value})`];
+  if (size === 8) return [`(v128.store64_lane offset=${off} 0 ${addr} ${value})`];
+  if (size === 4) return [`(v128.store32_lane offset=${off} 0 ${addr} ${value})`];
+  return [
+    set(tmp, value),
+    `(v128.store64_lane offset=${off} 0 ${addr} ${get(tmp)})`,
+    `(v128.store32_lane offset=${off + 8} 2 ${addr} ${get(tmp)})`,
+  ];
+}
+
 // One MR x NR tile over k steps: a points at the A strip (MR values per step), b at the B
 // strip (NR values per step); k >= 1. The tile goes to C (byte address c, element strides
 // sc0 and sc1) as alpha * tile + beta * C, or alpha * tile when beta = 0; mr x nr of it.
-function micro(d: Dt, fma: boolean): string {
-  const nv = d.nr / d.lanes;
+// With `nv` below NR / lanes, a narrow variant for the last, ragged B strip: it reads and
+// multiplies only the first nv vectors of each packed step (the strip keeps its NR stride).
+function micro(d: Dt, fma: boolean, nv = d.nr / d.lanes): string {
+  const name = nv === d.nr / d.lanes ? `micro_${d.t}` : `micro_${d.t}_${nv}`;
   const acc = (r: number, v: number) => `c${r}_${v}`;
-  const accs = range(MR).flatMap((r) => range(nv).map((v) => acc(r, v)));
+  const accs = range(d.mr).flatMap((r) => range(nv).map((v) => acc(r, v)));
   const step = range(nv)
     .map((v) => set(`b${v}`, `(v128.load offset=${16 * v} ${get('b')})`))
     .concat(
-      range(MR).flatMap((r) => [
+      range(d.mr).flatMap((r) => [
         set('av', `(${d.splat} offset=${r * d.es} ${get('a')})`),
         ...range(nv).map((v) =>
           set(
@@ -148,7 +227,7 @@ function micro(d: Dt, fma: boolean): string {
   const alpha = `(${d.t === 'f32' ? 'f32x4' : 'f64x2'}.splat ${get('alpha')})`;
   const beta = `(${d.t === 'f32' ? 'f32x4' : 'f64x2'}.splat ${get('beta')})`;
   const rowStores = (withBeta: boolean) =>
-    range(MR).flatMap((r) => [
+    range(d.mr).flatMap((r) => [
       ...range(nv).map((v) => {
         const scaled = `(${d.mul} ${get('va')} ${get(acc(r, v))})`;
         const value = withBeta
@@ -159,19 +238,19 @@ function micro(d: Dt, fma: boolean): string {
       set('c', add(get('c'), get('sc0'))),
     ]);
   return `
-  (func $micro_${d.t} ${params(`k:i32 a:i32 b:i32 alpha:${d.t} beta:${d.t} c:i32 sc0:i32 sc1:i32 mr:i32 nr:i32`)}
+  (func $${name} ${params(`k:i32 a:i32 b:i32 alpha:${d.t} beta:${d.t} c:i32 sc0:i32 sc1:i32 mr:i32 nr:i32`)}
     ${locals(
       `end:i32 av:v128 va:v128 vb:v128 ${range(nv)
         .map((v) => `b${v}:v128`)
         .join(' ')} ${accs.map((x) => `${x}:v128`).join(' ')}`,
     )}
-    ${set('end', add(get('a'), mul(get('k'), i32(MR * d.es))))}
+    ${set('end', add(get('a'), mul(get('k'), i32(d.mr * d.es))))}
     (loop $k
       ${step.join('\n      ')}
-      ${set('a', add(get('a'), i32(MR * d.es)))}
+      ${set('a', add(get('a'), i32(d.mr * d.es)))}
       ${set('b', add(get('b'), i32(d.nr * d.es)))}
       (br_if $k (i32.lt_u ${get('a')} ${get('end')})))
-    (if (i32.and (i32.and (i32.eq ${get('mr')} ${i32(MR)}) (i32.eq ${get('nr')} ${i32(d.nr)})) (i32.eq ${get('sc1')} ${i32(1)}))
+    (if (i32.and (i32.and (i32.eq ${get('mr')} ${i32(d.mr)}) (i32.eq ${get('nr')} ${i32(nv * d.lanes)})) (i32.eq ${get('sc1')} ${i32(1)}))
       (then
         ${set('sc0', shl(get('sc0'), d.sh))}
         ${set('va', alpha)}
@@ -182,7 +261,13 @@ function micro(d: Dt, fma: boolean): string {
             ${set('vb', beta)}
             ${rowStores(true).join('\n            ')})))
       (else
-        ${accs.map((x, i) => `(v128.store offset=${16 * i} ${i32(0)} ${get(x)})`).join('\n        ')}
+        ${range(d.mr)
+          .flatMap((r) =>
+            range(nv).map(
+              (v) => `(v128.store offset=${r * d.nr * d.es + 16 * v} ${i32(0)} ${get(acc(r, v))})`,
+            ),
+          )
+          .join('\n        ')}
         (call $store_tile_${d.t} ${['alpha', 'beta', 'c', 'sc0', 'sc1', 'mr', 'nr'].map(get).join(' ')}))))`;
 }
 
@@ -244,9 +329,18 @@ function transposeBlock(d: Dt, w: number): string[] {
   if (d.t === 'f32') {
     // Groups of 4 strip rows: load rows r..r+3 at steps p..p+3, transpose 4 x 4, store each
     // step's 4 values at dst + step * W * 4 + group * 16.
-    for (let g = 0; g < w / 4; g++) {
+    // A last group of w mod 4 rows reads zeros for the missing rows and stores only its lanes.
+    for (let g = 0; g < Math.ceil(w / 4); g++) {
+      const gw = Math.min(4, w - 4 * g);
       for (let r = 0; r < 4; r++)
-        out.push(set(`v${r}`, `(v128.load ${add(get('q'), mul(i32(4 * g + r), get('srb')))})`));
+        out.push(
+          set(
+            `v${r}`,
+            r < gw
+              ? `(v128.load ${add(get('q'), mul(i32(4 * g + r), get('srb')))})`
+              : '(v128.const i32x4 0 0 0 0)',
+          ),
+        );
       out.push(set('t0', `(i8x16.shuffle ${lanes(4, [0, 4, 1, 5])} ${get('v0')} ${get('v1')})`));
       out.push(set('t1', `(i8x16.shuffle ${lanes(4, [0, 4, 1, 5])} ${get('v2')} ${get('v3')})`));
       out.push(set('t2', `(i8x16.shuffle ${lanes(4, [2, 6, 3, 7])} ${get('v0')} ${get('v1')})`));
@@ -259,13 +353,20 @@ function transposeBlock(d: Dt, w: number): string[] {
       ] as const;
       rows.forEach(([x, y, picks], s) => {
         out.push(
-          `(v128.store offset=${s * w * 4 + g * 16} ${get('dst')} (i8x16.shuffle ${lanes(8, [...picks])} ${get(x)} ${get(y)}))`,
+          ...storePiece(
+            4 * gw,
+            s * w * 4 + g * 16,
+            get('dst'),
+            `(i8x16.shuffle ${lanes(8, [...picks])} ${get(x)} ${get(y)})`,
+            'v0',
+          ),
         );
       });
     }
   } else {
     // Pairs of strip rows at steps p, p+1: [x_r[p], x_r[p+1]] -> step p gets [x_r[p], x_{r+1}[p]].
-    for (let g = 0; g < w / 2; g++) {
+    // An odd last row goes out lane by lane.
+    for (let g = 0; g < Math.floor(w / 2); g++) {
       for (let r = 0; r < 2; r++)
         out.push(set(`v${r}`, `(v128.load ${add(get('q'), mul(i32(2 * g + r), get('srb')))})`));
       out.push(
@@ -274,6 +375,12 @@ function transposeBlock(d: Dt, w: number): string[] {
       out.push(
         `(v128.store offset=${w * 8 + g * 16} ${get('dst')} (i8x16.shuffle ${lanes(8, [1, 3])} ${get('v0')} ${get('v1')}))`,
       );
+    }
+    if (w % 2 === 1) {
+      const g = (w - 1) / 2;
+      out.push(set('v0', `(v128.load ${add(get('q'), mul(i32(w - 1), get('srb')))})`));
+      out.push(`(v128.store64_lane offset=${g * 16} 0 ${get('dst')} ${get('v0')})`);
+      out.push(`(v128.store64_lane offset=${w * 8 + g * 16} 1 ${get('dst')} ${get('v0')})`);
     }
   }
   return out;
@@ -287,9 +394,8 @@ function transposeBlock(d: Dt, w: number): string[] {
 // - sk = 1 (steps run along memory): strip by strip, W rows transposed in registers.
 // - otherwise, and for a ragged last strip: scalar.
 function pack(d: Dt, w: number): string {
-  const nv = (w * d.es) / 16;
-  const contiguous = range(nv).map(
-    (v) => `(v128.store offset=${16 * v} ${get('o')} (v128.load offset=${16 * v} ${get('q')}))`,
+  const contiguous = pieces(w * d.es).flatMap((size, v) =>
+    storePiece(size, 16 * v, get('o'), loadPiece(size, 16 * v, get('q')), 'v0'),
   );
   return `
   (func $pack_${d.t}_${w} ${params('rows:i32 k:i32 src:i32 sr:i32 sk:i32 dst:i32')}
@@ -351,18 +457,23 @@ function pack(d: Dt, w: number): string {
 // strip s, step p holds z[p sz0 + (4s + r) sz1] > 0 ? g[p sg] a[(4s + r) sa] : 0.
 function packMasked(d: Dt): string {
   const fx = d.t === 'f32' ? 'f32x4' : 'f64x2';
-  const nv = (MR * d.es) / 16;
+  const ps = pieces(d.mr * d.es);
   const fast = [
     set('gv', `(${d.splat} ${get('gp')})`),
-    ...range(nv).map(
-      (v) =>
-        `(v128.store offset=${16 * v} ${get('dst')} (v128.and (${fx}.mul ${get('gv')} ${get(`a${v}`)}) (${fx}.gt (v128.load offset=${16 * v} ${get('zp')}) (v128.const i32x4 0 0 0 0))))`,
+    ...ps.flatMap((size, v) =>
+      storePiece(
+        size,
+        16 * v,
+        get('dst'),
+        `(v128.and (${fx}.mul ${get('gv')} ${get(`a${v}`)}) (${fx}.gt ${loadPiece(size, 16 * v, get('zp'))} (v128.const i32x4 0 0 0 0)))`,
+        'tv',
+      ),
     ),
   ];
   const ld = (p: string) => `(${d.t}.load ${p})`;
   return `
   (func $pack_masked_${d.t} ${params('rows:i32 k:i32 z:i32 sz0:i32 sz1:i32 g:i32 sg:i32 a:i32 sa:i32 dst:i32')}
-    ${locals(`r0:i32 w:i32 p:i32 r:i32 zp:i32 gp:i32 ap:i32 zq:i32 gval:${d.t} gv:v128 a0:v128 a1:v128`)}
+    ${locals(`r0:i32 w:i32 p:i32 r:i32 zp:i32 gp:i32 ap:i32 zq:i32 gval:${d.t} gv:v128 tv:v128 a0:v128 a1:v128`)}
     ${set('sz0', shl(get('sz0'), d.sh))}
     ${set('sz1', shl(get('sz1'), d.sh))}
     ${set('sg', shl(get('sg'), d.sh))}
@@ -370,21 +481,21 @@ function packMasked(d: Dt): string {
     (block $done
       (loop $strips
         (br_if $done (i32.ge_s ${get('r0')} ${get('rows')}))
-        ${set('w', min(i32(MR), `(i32.sub ${get('rows')} ${get('r0')})`))}
+        ${set('w', min(i32(d.mr), `(i32.sub ${get('rows')} ${get('r0')})`))}
         ${set('zp', add(get('z'), mul(get('r0'), get('sz1'))))}
         ${set('ap', add(get('a'), mul(get('r0'), get('sa'))))}
         ${set('gp', get('g'))}
         ${set('p', i32(0))}
-        (if (i32.and (i32.eq ${get('w')} ${i32(MR)}) (i32.and (i32.eq ${get('sz1')} ${i32(d.es)}) (i32.eq ${get('sa')} ${i32(d.es)})))
+        (if (i32.and (i32.eq ${get('w')} ${i32(d.mr)}) (i32.and (i32.eq ${get('sz1')} ${i32(d.es)}) (i32.eq ${get('sa')} ${i32(d.es)})))
           (then
-            ${range(nv)
-              .map((v) => set(`a${v}`, `(v128.load offset=${16 * v} ${get('ap')})`))
+            ${ps
+              .map((size, v) => set(`a${v}`, loadPiece(size, 16 * v, get('ap'))))
               .join('\n            ')}
             (loop $fast
               ${fast.join('\n              ')}
               ${set('zp', add(get('zp'), get('sz0')))}
               ${set('gp', add(get('gp'), get('sg')))}
-              ${set('dst', add(get('dst'), i32(MR * d.es)))}
+              ${set('dst', add(get('dst'), i32(d.mr * d.es)))}
               ${set('p', add(get('p'), i32(1)))}
               (br_if $fast (i32.lt_s ${get('p')} ${get('k')}))))
           (else
@@ -401,32 +512,44 @@ function packMasked(d: Dt): string {
                 ${set('zq', add(get('zq'), get('sz1')))}
                 ${set('dst', add(get('dst'), i32(d.es)))}
                 ${set('r', add(get('r'), i32(1)))}
-                (br_if $lanes (i32.lt_s ${get('r')} ${i32(MR)})))
+                (br_if $lanes (i32.lt_s ${get('r')} ${i32(d.mr)})))
               ${set('zp', add(get('zp'), get('sz0')))}
               ${set('gp', add(get('gp'), get('sg')))}
               ${set('p', add(get('p'), i32(1)))}
               (br_if $slow (i32.lt_s ${get('p')} ${get('k')})))))
-        ${set('r0', add(get('r0'), i32(MR)))}
+        ${set('r0', add(get('r0'), i32(d.mr)))}
         (br $strips))))`;
+}
+
+// The micro kernel call of block(): the full tile, or for a last strip of w <= NR - lanes
+// columns the narrowest variant that covers them.
+function narrowCall(d: Dt): string {
+  const nv = d.nr / d.lanes;
+  const args = `${['k', 'as', 'wb', 'alpha', 'beta', 'cm', 'sc0', 'sc1', 'rm', 'w'].map(get).join(' ')}`;
+  let out = `(call $micro_${d.t} ${args})`;
+  for (let v = nv - 1; v >= 1; v--)
+    out = `(if (i32.gt_s ${get('w')} ${i32(v * d.lanes)}) (then ${out}) (else (call $micro_${d.t}_${v} ${args})))`;
+  return out;
 }
 
 // All register tiles of one packed row block (mb <= MB rows at wa) against every packed B strip.
 function block(d: Dt): string {
   return `
   (func $block_${d.t} ${params(`mb:i32 n:i32 k:i32 alpha:${d.t} beta:${d.t} c:i32 sc0:i32 sc1:i32 wa:i32 wb:i32`)}
-    ${locals('j:i32 i:i32 as:i32 bstep:i32 astep:i32 cj:i32')}
+    ${locals('j:i32 i:i32 as:i32 bstep:i32 astep:i32 cj:i32 w:i32 cm:i32 rm:i32')}
     ${set('bstep', mul(get('k'), i32(d.nr * d.es)))}
-    ${set('astep', mul(get('k'), i32(MR * d.es)))}
+    ${set('astep', mul(get('k'), i32(d.mr * d.es)))}
     (loop $cols
       ${set('cj', add(get('c'), shl(mul(get('j'), get('sc1')), d.sh)))}
       ${set('i', i32(0))}
       ${set('as', get('wa'))}
+      ${set('w', min(i32(d.nr), `(i32.sub ${get('n')} ${get('j')})`))}
       (loop $rows
-        (call $micro_${d.t} ${get('k')} ${get('as')} ${get('wb')} ${get('alpha')} ${get('beta')}
-          ${add(get('cj'), shl(mul(get('i'), get('sc0')), d.sh))} ${get('sc0')} ${get('sc1')}
-          ${min(i32(MR), `(i32.sub ${get('mb')} ${get('i')})`)} ${min(i32(d.nr), `(i32.sub ${get('n')} ${get('j')})`)})
+        ${set('cm', add(get('cj'), shl(mul(get('i'), get('sc0')), d.sh)))}
+        ${set('rm', min(i32(d.mr), `(i32.sub ${get('mb')} ${get('i')})`))}
+        ${narrowCall(d)}
         ${set('as', add(get('as'), get('astep')))}
-        ${set('i', add(get('i'), i32(MR)))}
+        ${set('i', add(get('i'), i32(d.mr)))}
         (br_if $rows (i32.lt_s ${get('i')} ${get('mb')})))
       ${set('wb', add(get('wb'), get('bstep')))}
       ${set('j', add(get('j'), i32(d.nr)))}
@@ -440,11 +563,11 @@ function gemm(d: Dt): string {
     ${locals('i:i32 mb:i32')}
     (call $pack_${d.t}_${d.nr} ${['n', 'k', 'pb', 'sb1', 'sb0', 'wb'].map(get).join(' ')})
     (loop $blocks
-      ${set('mb', min(i32(MB), `(i32.sub ${get('m')} ${get('i')})`))}
-      (call $pack_${d.t}_${MR} ${get('mb')} ${get('k')} ${add(get('pa'), shl(mul(get('i'), get('sa0')), d.sh))} ${get('sa0')} ${get('sa1')} ${get('wa')})
+      ${set('mb', min(i32(d.mb), `(i32.sub ${get('m')} ${get('i')})`))}
+      (call $pack_${d.t}_${d.mr} ${get('mb')} ${get('k')} ${add(get('pa'), shl(mul(get('i'), get('sa0')), d.sh))} ${get('sa0')} ${get('sa1')} ${get('wa')})
       (call $block_${d.t} ${get('mb')} ${get('n')} ${get('k')} ${get('alpha')} ${get('beta')}
         ${add(get('pc'), shl(mul(get('i'), get('sc0')), d.sh))} ${get('sc0')} ${get('sc1')} ${get('wa')} ${get('wb')})
-      ${set('i', add(get('i'), i32(MB)))}
+      ${set('i', add(get('i'), i32(d.mb)))}
       (br_if $blocks (i32.lt_s ${get('i')} ${get('m')}))))`;
 }
 
@@ -455,12 +578,12 @@ function masked(d: Dt): string {
     ${locals('i:i32 mb:i32')}
     (call $pack_${d.t}_${d.nr} ${['d', 'n', 'px', 'sx1', 'sx0', 'wb'].map(get).join(' ')})
     (loop $blocks
-      ${set('mb', min(i32(MB), `(i32.sub ${get('m')} ${get('i')})`))}
+      ${set('mb', min(i32(d.mb), `(i32.sub ${get('m')} ${get('i')})`))}
       (call $pack_masked_${d.t} ${get('mb')} ${get('n')} ${add(get('pz'), shl(mul(get('i'), get('sz1')), d.sh))} ${get('sz0')} ${get('sz1')}
         ${get('pg')} ${get('sg')} ${add(get('pa'), shl(mul(get('i'), get('sa')), d.sh))} ${get('sa')} ${get('wa')})
       (call $block_${d.t} ${get('mb')} ${get('d')} ${get('n')} ${get('alpha')} ${get('beta')}
         ${add(get('po'), shl(mul(get('i'), get('so0')), d.sh))} ${get('so0')} ${get('so1')} ${get('wa')} ${get('wb')})
-      ${set('i', add(get('i'), i32(MB)))}
+      ${set('i', add(get('i'), i32(d.mb)))}
       (br_if $blocks (i32.lt_s ${get('i')} ${get('m')}))))`;
 }
 
@@ -471,9 +594,12 @@ function masked(d: Dt): string {
  */
 export function kernelsWat(fma = false): string {
   const parts: string[] = [];
-  for (const d of [DTS.f32, DTS.f64]) {
+  for (const t of ['f32', 'f64'] as const) {
+    const { mr, nr, mb } = TILES[fma ? 'fma' : 'plain'][t];
+    const d: Dt = { ...DTS[t], mr, nr, mb };
     parts.push(storeTile(d), micro(d, fma), block(d));
-    for (const w of new Set([MR, d.nr])) parts.push(packScalar(d, w), pack(d, w));
+    for (let v = 1; v < nr / d.lanes; v++) parts.push(micro(d, fma, v));
+    for (const w of new Set([mr, nr])) parts.push(packScalar(d, w), pack(d, w));
     parts.push(packMasked(d), gemm(d), masked(d), epilogueWat(d.t));
   }
   return `(module

@@ -5,7 +5,7 @@ import { foldIn, key, type Stream, stream } from '../../index.js';
 import { applyEpilogue, type GemmEpilogue } from '../epilogue.js';
 import { gemmReference } from '../gemmReference.js';
 import { getArena, relaxedSimdSupported, resetArena } from './arena.js';
-import { gemmWasm, KC, MB } from './gemmWasm.js';
+import { gemmWasm, tileOf } from './gemmWasm.js';
 
 // Node 20 has relaxed SIMD behind this flag (Node >= 22 by default): turning it on in this
 // test process lets both micro kernel variants, plain and relaxed-SIMD fma, run below.
@@ -130,6 +130,7 @@ function expectMatchesReference(
 describe.each(VARIANTS)('gemmWasm against gemmReference (%s micro kernel)', (variant) => {
   beforeAll(() => resetArena(variant === 'fma'));
   afterAll(() => resetArena());
+  const tile = (dtype: DType) => tileOf(variant === 'fma', dtype === 'float32' ? 'f32' : 'f64');
 
   it('runs the variant asked for', () => {
     expect(relaxedSimdSupported()).toBe(true);
@@ -140,7 +141,7 @@ describe.each(VARIANTS)('gemmWasm against gemmReference (%s micro kernel)', (var
     'agrees on random shapes (incl. 1 and odd), layouts and alpha/beta (%s)',
     (dtype) => {
       const s = stream(foldIn(key(21), dtype === 'float32' ? 32 : 64));
-      const sizes = [1, 2, 3, 4, 5, 7, 8, 9, 17, 63, 65, 130];
+      const sizes = [1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 17, 63, 65, 66, 130];
       const scalars: [number, number][] = [
         [1, 0],
         [-0.5, 0],
@@ -188,13 +189,50 @@ describe.each(VARIANTS)('gemmWasm against gemmReference (%s micro kernel)', (var
     },
   );
 
-  it('crosses the row block (64), the K chunk (1024) and ragged register tiles', () => {
+  it.each(['float32', 'float64'] as const)(
+    'covers ragged register tiles (M, N, K off the tile) in every orientation (%s)',
+    (dtype) => {
+      const s = stream(foldIn(key(26), dtype === 'float32' ? 32 : 64));
+      const { mr, nr, mb } = tile(dtype);
+      const lanes = dtype === 'float32' ? 4 : 2;
+      // Last strips of every width from 1 to nr - 1 (the narrow micro kernels, whole v128
+      // columns included), rows off mr and mb.
+      const shapes = [
+        [mr + 2, nr + lanes, 11],
+        [2 * mr + 1, nr + 2 * lanes, 5],
+        [mr - 1, nr - 1, 5],
+        [mr + 1, nr + 1, 9],
+        [2 * mr + 2, 2 * nr + 5, 7],
+        [mb - 1, nr + 2, 13],
+        [mb + 2, 3 * nr - 1, 6],
+        [2 * mb + mr - 1, 1, 37],
+      ];
+      for (const [m, n, k] of shapes) {
+        for (const [ta, tb] of [
+          [false, false],
+          [true, false],
+          [false, true],
+          [true, true],
+        ]) {
+          const a = operand(s, dtype, m, k, ta ? 'col' : 'row');
+          const b = operand(s, dtype, k, n, tb ? 'col' : 'row');
+          const c0 = operand(s, dtype, m, n, ta === tb ? 'row' : 'col', 0.5);
+          const c = clone(c0);
+          run(gemmWasm, m, n, k, 1.5, a, b, 0.25, c);
+          expectMatchesReference(dtype, m, n, k, 1.5, a, b, 0.25, c0, c);
+        }
+      }
+    },
+  );
+
+  it('crosses the row block, the K chunk and ragged register tiles', () => {
     const s = stream(key(23));
     for (const dtype of ['float32', 'float64'] as const) {
+      const { mb, kc } = tile(dtype);
       for (const [m, n, k] of [
-        [MB + 1, 9, KC + 77],
-        [2 * MB + 3, 13, 5],
-        [3, 2 * KC + 1, 2],
+        [mb + 1, 9, kc + 77],
+        [2 * mb + 3, 13, 5],
+        [3, 2 * kc + 1, 2],
       ] as const) {
         const a = operand(s, dtype, m, k, 'row');
         const b = operand(s, dtype, k, n, 'col');

@@ -2,15 +2,28 @@ import type { FloatArray } from '../../dtype.js';
 import { applyEpilogue, type GemmEpilogue } from '../epilogue.js';
 import { gemmBlocked } from '../gemmBlocked.js';
 import { type Arena, getArena } from './arena.js';
+import { KERNEL_TILES } from './module.generated.js';
 
-// Shapes of scripts/wasm/kernels.ts: register tile rows, packed row block, tile columns.
-export const MR = 4;
-export const MB = 64;
-export const NR_F32 = 8;
-export const NR_F64 = 4;
-// K is split into chunks of at most KC, so one packed B strip (NR x KC: 32 KiB in both dtypes)
-// stays in L1 while a 64-row block of A streams past it; C takes the partial sums.
-export const KC = 1024;
+/** Register tile and blocking of one module variant and dtype (scripts/wasm/kernels.ts). */
+export interface Tile {
+  /** register tile rows: A is packed in strips of mr rows */
+  readonly mr: number;
+  /** register tile columns: B is packed in strips of nr columns */
+  readonly nr: number;
+  /** rows of A packed at a time (a multiple of mr) */
+  readonly mb: number;
+  /** K is split into chunks of at most kc, so one packed B strip (nr x kc) stays near L1 */
+  readonly kc: number;
+}
+
+/**
+ * The tile of the module variant `fma` (relaxed_madd; false: the plain module) for a dtype:
+ * the two variants block differently (4 x 8 / 4 x 4 plain, 3 x 12 / 3 x 6 fma), so packing
+ * buffers, row blocks and K chunks follow the variant the arena loaded.
+ */
+export function tileOf(fma: boolean, t: 'f32' | 'f64'): Tile {
+  return KERNEL_TILES[fma ? 'fma' : 'plain'][t];
+}
 
 /** First and last element index a strided view of `[rows, cols]` at `offset` touches. */
 export function span(
@@ -76,19 +89,19 @@ export function gemmWasm(
   if (m === 0 || n === 0) return;
   const t = epi?.bias === undefined ? commonDType(a, b, c) : commonDType(a, b, c, epi.bias);
   const ar = t === undefined || k === 0 || alpha === 0 ? undefined : getArena();
-  if (ar === undefined) {
+  if (ar === undefined || t === undefined) {
     gemmBlocked(m, n, k, alpha, a, sa0, sa1, oa, b, sb0, sb1, ob, beta, c, sc0, sc1, oc);
     if (epi !== undefined) applyEpilogue(m, n, c, sc0, sc1, oc, epi);
     return;
   }
   const es = t === 'f32' ? 4 : 8;
-  const nr = t === 'f32' ? NR_F32 : NR_F64;
-  const kc = Math.min(k, KC);
+  const { nr, mb, kc: kmax } = tileOf(ar.fma, t);
+  const kc = Math.min(k, kmax);
   const [la, ha] = span(oa, m, sa0, k, sa1);
   const [lb, hb] = span(ob, k, sb0, n, sb1);
   const [lc, hc] = span(oc, m, sc0, n, sc1);
   ar.reset();
-  const wa = ar.alloc(MB * kc * es);
+  const wa = ar.alloc(mb * kc * es);
   const wb = ar.alloc(Math.ceil(n / nr) * nr * kc * es);
   // One copy when A and B are views of one buffer (x^T x, w w^T).
   const shared = a === b;
@@ -110,8 +123,8 @@ export function gemmWasm(
   const pb = pb0 + (ob - (shared ? lab : lb)) * es;
   const pc = pc0 + (oc - lc) * es;
   const kernel = t === 'f32' ? ar.kernels.gemm_f32 : ar.kernels.gemm_f64;
-  for (let p = 0; p < k; p += KC) {
-    const kk = Math.min(KC, k - p);
+  for (let p = 0; p < k; p += kmax) {
+    const kk = Math.min(kmax, k - p);
     kernel(
       m,
       n,

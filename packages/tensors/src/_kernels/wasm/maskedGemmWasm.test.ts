@@ -5,7 +5,7 @@ import { key, type Stream, stream } from '../../index.js';
 import { gemmReference } from '../gemmReference.js';
 import { maskedGemmKernel } from '../maskedGemm.js';
 import { getArena, relaxedSimdSupported, resetArena } from './arena.js';
-import { KC, MB } from './gemmWasm.js';
+import { tileOf } from './gemmWasm.js';
 import { maskedGemmWasm } from './maskedGemmWasm.js';
 
 // Node 20 has relaxed SIMD behind this flag (Node >= 22 by default): turning it on in this
@@ -87,13 +87,21 @@ describe.each(VARIANTS)(
       expect(getArena().fma).toBe(variant === 'fma');
     });
 
+    // The tiles of both dtypes in this variant: shapes around their mr, nr and mb.
+    const [t32, t64] = [tileOf(variant === 'fma', 'f32'), tileOf(variant === 'fma', 'f64')];
+    const kc = Math.min(t32.kc, t64.kc);
     it.each([
       [1, 1, 1],
       [5, 3, 7],
       [9, 4, 8],
+      [7, 5, 13],
+      [11, 7, 11],
       [130, 17, 67],
-      [70, MB + 5, 9],
-      [KC + 30, 6, 5], // n spans two K chunks
+      [70, t32.mb + 5, 9],
+      [33, t32.mb - 1, t32.nr + 1],
+      [40, t64.mb + 2, t64.nr - 1],
+      [25, 2 * t64.mb + 1, 3 * t64.nr + 1],
+      [kc + 30, 6, 5], // n spans two K chunks
     ] as const)('n=%i m=%i d=%i, contiguous and strided, float32 and float64', (n, m, d) => {
       const s = stream(key(n * 1000 + m * 10 + d));
       for (const f32 of [true, false]) {

@@ -2,13 +2,14 @@ import type { FloatArray } from '../../dtype.js';
 import { gemmBlocked } from '../gemmBlocked.js';
 import { maskedGemmKernel } from '../maskedGemm.js';
 import { getArena } from './arena.js';
-import { commonDType, copyIn, copyOut, KC, MB, NR_F32, NR_F64, span } from './gemmWasm.js';
+import { commonDType, copyIn, copyOut, span, tileOf } from './gemmWasm.js';
 
 /**
  * out = alpha * ((z > 0) ⊙ (g a^T))^T x + beta * out in WebAssembly SIMD; same contract as
  * `maskedGemmKernel` (z: [n, m], g: [n], a: [m], x: [n, d], out: [m, d], all strided). The
- * masked factor is formed while packing, 64 hidden units at a time, so it never exists as an
- * n x m array. Mixed dtypes, n = 0 and alpha = 0 go to the TypeScript kernel.
+ * masked factor is formed while packing, one row block (63 or 64 hidden units, `tileOf`) at
+ * a time, so it never exists as an n x m array. Mixed dtypes, n = 0 and alpha = 0 go to the
+ * TypeScript kernel.
  */
 export function maskedGemmWasm(
   n: number,
@@ -65,20 +66,20 @@ export function maskedGemmWasm(
       so1,
       oo,
     );
-  if (ar === undefined) {
+  if (ar === undefined || t === undefined) {
     fallback();
     return;
   }
   const es = t === 'f32' ? 4 : 8;
-  const nr = t === 'f32' ? NR_F32 : NR_F64;
-  const kc = Math.min(n, KC);
+  const { nr, mb, kc: kmax } = tileOf(ar.fma, t);
+  const kc = Math.min(n, kmax);
   const [lz, hz] = span(oz, n, sz0, m, sz1);
   const [lg, hg] = span(og, n, sg, 1, 0);
   const [la, ha] = span(oa, m, sa, 1, 0);
   const [lx, hx] = span(ox, n, sx0, d, sx1);
   const [lo, ho] = span(oo, m, so0, d, so1);
   ar.reset();
-  const wa = ar.alloc(MB * kc * es);
+  const wa = ar.alloc(mb * kc * es);
   const wb = ar.alloc(Math.ceil(d / nr) * nr * kc * es);
   const pz0 = ar.alloc((hz - lz + 1) * es);
   const pg0 = ar.alloc((hg - lg + 1) * es);
@@ -100,9 +101,9 @@ export function maskedGemmWasm(
   const px = px0 + (ox - lx) * es;
   const po = po0 + (oo - lo) * es;
   const kernel = t === 'f32' ? ar.kernels.masked_f32 : ar.kernels.masked_f64;
-  for (let p = 0; p < n; p += KC) {
+  for (let p = 0; p < n; p += kmax) {
     kernel(
-      Math.min(KC, n - p),
+      Math.min(kmax, n - p),
       m,
       d,
       alpha,
