@@ -64,6 +64,7 @@ function run(
   b: Operand,
   beta: number,
   c: Operand,
+  epi?: GemmEpilogue,
 ): void {
   kernel(
     m,
@@ -83,6 +84,7 @@ function run(
     c.s0,
     c.s1,
     c.offset,
+    epi,
   );
 }
 
@@ -309,26 +311,7 @@ describe.each(VARIANTS)('gemmWasm against gemmReference (%s micro kernel)', (var
         run(gemmWasm, m, n, k, alpha, a, b, beta, want);
         applyEpilogue(m, n, want.data, want.s0, want.s1, want.offset, epi);
         const got = clone(c0);
-        gemmWasm(
-          m,
-          n,
-          k,
-          alpha,
-          a.data,
-          a.s0,
-          a.s1,
-          a.offset,
-          b.data,
-          b.s0,
-          b.s1,
-          b.offset,
-          beta,
-          got.data,
-          got.s0,
-          got.s1,
-          got.offset,
-          epi,
-        );
+        run(gemmWasm, m, n, k, alpha, a, b, beta, got, epi);
         for (let o = 0; o < got.data.length; o++)
           if (!Object.is(got.data[o], want.data[o]))
             expect.fail(
