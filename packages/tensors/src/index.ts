@@ -1,3 +1,4 @@
+export type { GemmEpilogue } from './_kernels/epilogue.js';
 export type {
   FillNormalKernel,
   GemmKernel,

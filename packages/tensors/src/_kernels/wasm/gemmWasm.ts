@@ -1,5 +1,5 @@
 import type { FloatArray } from '../../dtype.js';
-import { applyEpilogue, type GemmEpilogue } from '../epilogue.js';
+import { type GemmEpilogue, withEpilogue } from '../epilogue.js';
 import { gemmBlocked } from '../gemmBlocked.js';
 import { type Arena, getArena } from './arena.js';
 import { KERNEL_TILES } from './module.generated.js';
@@ -24,6 +24,9 @@ export interface Tile {
 export function tileOf(fma: boolean, t: 'f32' | 'f64'): Tile {
   return KERNEL_TILES[fma ? 'fma' : 'plain'][t];
 }
+
+// The TypeScript kernel, epilogue included, for what the WebAssembly path does not take.
+const fallback = withEpilogue(gemmBlocked);
 
 /** First and last element index a strided view of `[rows, cols]` at `offset` touches. */
 export function span(
@@ -90,8 +93,7 @@ export function gemmWasm(
   const t = epi?.bias === undefined ? commonDType(a, b, c) : commonDType(a, b, c, epi.bias);
   const ar = t === undefined || k === 0 || alpha === 0 ? undefined : getArena();
   if (ar === undefined || t === undefined) {
-    gemmBlocked(m, n, k, alpha, a, sa0, sa1, oa, b, sb0, sb1, ob, beta, c, sc0, sc1, oc);
-    if (epi !== undefined) applyEpilogue(m, n, c, sc0, sc1, oc, epi);
+    fallback(m, n, k, alpha, a, sa0, sa1, oa, b, sb0, sb1, ob, beta, c, sc0, sc1, oc, epi);
     return;
   }
   const es = t === 'f32' ? 4 : 8;
@@ -112,8 +114,7 @@ export function gemmWasm(
   const bias = epi?.bias;
   const pbias = bias === undefined ? 0 : ar.alloc(n * es);
   if (!ar.reserve()) {
-    gemmBlocked(m, n, k, alpha, a, sa0, sa1, oa, b, sb0, sb1, ob, beta, c, sc0, sc1, oc);
-    if (epi !== undefined) applyEpilogue(m, n, c, sc0, sc1, oc, epi);
+    fallback(m, n, k, alpha, a, sa0, sa1, oa, b, sb0, sb1, ob, beta, c, sc0, sc1, oc, epi);
     return;
   }
   copyIn(ar, a, lab, shared ? Math.max(ha, hb) : ha, pa0);
