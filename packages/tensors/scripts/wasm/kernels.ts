@@ -16,7 +16,12 @@
 //   give the same results bit for bit.
 // - The last B strip, when ragged, runs a narrow copy of the micro kernel that multiplies only
 //   the v128 columns it needs (at N = 256 the fma f32 tile would otherwise spend 8 of 264
-//   columns on zero padding).
+//   columns on zero padding). A last strip of one v128 takes NARROW_STRIPS row strips per call:
+//   an MR x 4 tile alone has MR accumulators, too few to cover the multiply-add latency.
+// - A that is unit-stride along K (A B and A B^T with a row-major A: every pretraining
+//   product but the masked one) is not packed: the `rows` micro kernels keep one pointer per
+//   tile row into A where it lies. Packing and in-place kernels sum every entry of C over K
+//   in the same order, so the bits do not depend on A's layout (tested).
 // - Packing takes a contiguous fast path (v128 loads) when the strip direction is unit-stride,
 //   a transposing one (4 x 4 or 2 x 2 register transposes) when K is unit-stride, and a scalar
 //   path otherwise and for ragged strips, which it pads with zeros. Strip widths that are not
@@ -49,6 +54,11 @@
 // instructions (node --print-wasm-code): 9 vfmadd231ps, 3 vmovdqu and 3 vbroadcastss with
 // memory operands, the stack check (cmp, jna), one zero-extension, two adds, cmp, jc; all
 // 13 v128 values stay in registers.
+// In-place A and the grouped narrow strips (this file's current form), gemm-parts bench on a
+// quiet machine, fma, end to end f32 / f64: A B 45.7 -> 47.7 / 23.8 -> 24.0, A^T B 45.6 -> 47.4
+// / 22.9 -> 23.8, A B^T 45.7 -> 48.8 / 23.3 -> 23.8, masked 46.6 -> 48.3 / 21.3 -> 23.7 (the
+// clock is ~3.4 GHz, so the fma peak is ~54 / ~27). Three strips per narrow call instead of two:
+// no gain with fma, and the plain build's 12-accumulator narrow tile spills (A B 41 -> 28).
 // Tried and dropped (same L1 micro benchmark unless said, plain f32 unless said):
 // - k unrolled by 2 or 4: 39 -> 26 in the full GEMM; TurboFan hoists all loads of the body to
 //   its top, 20 live v128 values for 15 allocatable xmm registers, and spills.
@@ -200,75 +210,124 @@ function storePiece(size: number, off: number, addr: string, value: string, tmp:
   ];
 }
 
-// One MR x NR tile over k steps: a points at the A strip (MR values per step), b at the B
-// strip (NR values per step); k >= 1. The tile goes to C (byte address c, element strides
-// sc0 and sc1) as alpha * tile + beta * C, or alpha * tile when beta = 0; mr x nr of it.
-// With `nv` below NR / lanes, a narrow variant for the last, ragged B strip: it reads and
-// multiplies only the first nv vectors of each packed step (the strip keeps its NR stride).
-function micro(d: Dt, fma: boolean, nv = d.nr / d.lanes): string {
-  const name = nv === d.nr / d.lanes ? `micro_${d.t}` : `micro_${d.t}_${nv}`;
-  const acc = (r: number, v: number) => `c${r}_${v}`;
-  const accs = range(d.mr).flatMap((r) => range(nv).map((v) => acc(r, v)));
+// How a micro kernel reads A. `packed`: strips of MR rows written by pack() or packMasked(),
+// MR values per step. `rows`: A where it lies, unit-stride along K, one pointer per tile row
+// (rows `ga` bytes apart, a runtime parameter) and one value per row and step, so the packing
+// pass over A is skipped (A B and A B^T with a row-major A, the pretraining products).
+type AMode = 'packed' | 'rows';
+
+// Narrow micro kernels for a last B strip of a single v128 take this many MR-row strips at
+// once: with one v128 column an MR-row tile has only MR accumulators, too few to hide the
+// latency of the multiply-add (MR per 4 cycles instead of two a cycle).
+const NARROW_STRIPS = 2;
+
+// One register tile over k steps, `strips` MR-row strips tall and nv v128 columns wide; b points
+// at the packed B strip (NR values per step, of which the first nv v128 are read), a at A
+// (see AMode; with `packed`, strip s at a + s * ga). mr (<= strips * MR) rows and nr columns of
+// the tile go to C (byte address c, element strides sc0 and sc1) as alpha * tile + beta * C, or
+// alpha * tile when beta = 0. In `rows` mode the pointers of rows past mr repeat the last valid
+// row, so no read leaves A. k >= 1.
+function micro(d: Dt, fma: boolean, mode: AMode, nv = d.nr / d.lanes, strips = 1): string {
+  const name = microName(d, mode, nv, strips);
+  const rows = strips * d.mr;
+  const ptrs = mode === 'packed' ? strips : rows;
+  // Pointer and byte offset of tile row i; the first tile row a pointer serves.
+  const ptrOf = (i: number) => (mode === 'packed' ? Math.floor(i / d.mr) : i);
+  const offOf = (i: number) => (mode === 'packed' ? (i % d.mr) * d.es : 0);
+  const firstRow = (p: number) => (mode === 'packed' ? p * d.mr : p);
+  const stepBytes = mode === 'packed' ? d.mr * d.es : d.es;
+  const acc = (i: number, v: number) => `c${i}_${v}`;
+  const accs = range(rows).flatMap((i) => range(nv).map((v) => acc(i, v)));
+  const fx = d.t === 'f32' ? 'f32x4' : 'f64x2';
   const step = range(nv)
     .map((v) => set(`b${v}`, `(v128.load offset=${16 * v} ${get('b')})`))
     .concat(
-      range(d.mr).flatMap((r) => [
-        set('av', `(${d.splat} offset=${r * d.es} ${get('a')})`),
+      range(rows).flatMap((i) => [
+        set('av', `(${d.splat} offset=${offOf(i)} ${get(`a${ptrOf(i)}`)})`),
         ...range(nv).map((v) =>
           set(
-            acc(r, v),
+            acc(i, v),
             fma
-              ? `(${d.madd} ${get('av')} ${get(`b${v}`)} ${get(acc(r, v))})`
-              : `(${d.add} ${get(acc(r, v))} (${d.mul} ${get('av')} ${get(`b${v}`)}))`,
+              ? `(${d.madd} ${get('av')} ${get(`b${v}`)} ${get(acc(i, v))})`
+              : `(${d.add} ${get(acc(i, v))} (${d.mul} ${get('av')} ${get(`b${v}`)}))`,
           ),
         ),
       ]),
     );
-  const alpha = `(${d.t === 'f32' ? 'f32x4' : 'f64x2'}.splat ${get('alpha')})`;
-  const beta = `(${d.t === 'f32' ? 'f32x4' : 'f64x2'}.splat ${get('beta')})`;
-  const rowStores = (withBeta: boolean) =>
-    range(d.mr).flatMap((r) => [
-      ...range(nv).map((v) => {
-        const scaled = `(${d.mul} ${get('va')} ${get(acc(r, v))})`;
-        const value = withBeta
-          ? `(${d.add} ${scaled} (${d.mul} ${get('vb')} (v128.load offset=${16 * v} ${get('c')})))`
-          : scaled;
-        return `(v128.store offset=${16 * v} ${get('c')} ${value})`;
-      }),
-      set('c', add(get('c'), get('sc0'))),
-    ]);
+  // Sub-tile s (tile rows s MR .. s MR + MR - 1): full and unit-stride, v128 stores of
+  // alpha * tile (+ beta * C); otherwise spilled to address 0 and written by store_tile.
+  const subStore = (s: number) => {
+    const rowStores = (withBeta: boolean) =>
+      range(d.mr).flatMap((r) => [
+        ...range(nv).map((v) => {
+          const scaled = `(${d.mul} ${get('va')} ${get(acc(s * d.mr + r, v))})`;
+          const value = withBeta
+            ? `(${d.add} ${scaled} (${d.mul} ${get('vb')} (v128.load offset=${16 * v} ${get('cs')})))`
+            : scaled;
+          return `(v128.store offset=${16 * v} ${get('cs')} ${value})`;
+        }),
+        set('cs', add(get('cs'), get('rowb'))),
+      ]);
+    const rm = s === 0 ? get('mr') : `(i32.sub ${get('mr')} ${i32(s * d.mr)})`;
+    return `
+    ${set('cs', add(get('c'), mul(i32(s * d.mr), get('rowb'))))}
+    ${set('rm', min(rm, i32(d.mr)))}
+    (if (i32.gt_s ${get('rm')} ${i32(0)})
+      (then
+        (if (i32.and (i32.and (i32.eq ${get('rm')} ${i32(d.mr)}) (i32.eq ${get('nr')} ${i32(nv * d.lanes)})) (i32.eq ${get('sc1')} ${i32(1)}))
+          (then
+            (if (${d.t}.eq ${get('beta')} (${d.t}.const 0))
+              (then
+                ${rowStores(false).join('\n                ')})
+              (else
+                ${rowStores(true).join('\n                ')})))
+          (else
+            ${range(d.mr)
+              .flatMap((r) =>
+                range(nv).map(
+                  (v) =>
+                    `(v128.store offset=${r * d.nr * d.es + 16 * v} ${i32(0)} ${get(acc(s * d.mr + r, v))})`,
+                ),
+              )
+              .join('\n            ')}
+            (call $store_tile_${d.t} ${['alpha', 'beta', 'cs', 'sc0', 'sc1', 'rm', 'nr'].map(get).join(' ')})))))`;
+  };
   return `
-  (func $${name} ${params(`k:i32 a:i32 b:i32 alpha:${d.t} beta:${d.t} c:i32 sc0:i32 sc1:i32 mr:i32 nr:i32`)}
+  (func $${name} ${params(`k:i32 a:i32 ga:i32 b:i32 alpha:${d.t} beta:${d.t} c:i32 sc0:i32 sc1:i32 mr:i32 nr:i32`)}
     ${locals(
-      `end:i32 av:v128 va:v128 vb:v128 ${range(nv)
+      `end:i32 cs:i32 rowb:i32 rm:i32 ${range(ptrs)
+        .map((p) => `a${p}:i32`)
+        .join(' ')} av:v128 va:v128 vb:v128 ${range(nv)
         .map((v) => `b${v}:v128`)
         .join(' ')} ${accs.map((x) => `${x}:v128`).join(' ')}`,
     )}
-    ${set('end', add(get('a'), mul(get('k'), i32(d.mr * d.es))))}
+    ${set('a0', get('a'))}
+    ${range(ptrs)
+      .slice(1)
+      .map((p) =>
+        set(
+          `a${p}`,
+          `(select ${add(get(`a${p - 1}`), get('ga'))} ${get(`a${p - 1}`)} (i32.lt_s ${i32(firstRow(p))} ${get('mr')}))`,
+        ),
+      )
+      .join('\n    ')}
+    ${set('end', add(get('a0'), mul(get('k'), i32(stepBytes))))}
     (loop $k
       ${step.join('\n      ')}
-      ${set('a', add(get('a'), i32(d.mr * d.es)))}
+      ${range(ptrs)
+        .map((p) => set(`a${p}`, add(get(`a${p}`), i32(stepBytes))))
+        .join('\n      ')}
       ${set('b', add(get('b'), i32(d.nr * d.es)))}
-      (br_if $k (i32.lt_u ${get('a')} ${get('end')})))
-    (if (i32.and (i32.and (i32.eq ${get('mr')} ${i32(d.mr)}) (i32.eq ${get('nr')} ${i32(nv * d.lanes)})) (i32.eq ${get('sc1')} ${i32(1)}))
-      (then
-        ${set('sc0', shl(get('sc0'), d.sh))}
-        ${set('va', alpha)}
-        (if (${d.t}.eq ${get('beta')} (${d.t}.const 0))
-          (then
-            ${rowStores(false).join('\n            ')})
-          (else
-            ${set('vb', beta)}
-            ${rowStores(true).join('\n            ')})))
-      (else
-        ${range(d.mr)
-          .flatMap((r) =>
-            range(nv).map(
-              (v) => `(v128.store offset=${r * d.nr * d.es + 16 * v} ${i32(0)} ${get(acc(r, v))})`,
-            ),
-          )
-          .join('\n        ')}
-        (call $store_tile_${d.t} ${['alpha', 'beta', 'c', 'sc0', 'sc1', 'mr', 'nr'].map(get).join(' ')}))))`;
+      (br_if $k (i32.lt_u ${get('a0')} ${get('end')})))
+    ${set('rowb', shl(get('sc0'), d.sh))}
+    ${set('va', `(${fx}.splat ${get('alpha')})`)}
+    ${set('vb', `(${fx}.splat ${get('beta')})`)}
+    ${range(strips).map(subStore).join('\n')})`;
+}
+
+function microName(d: Dt, mode: AMode, nv: number, strips: number): string {
+  const full = d.nr / d.lanes;
+  return `micro_${mode}_${d.t}${nv === full ? '' : `_${nv}`}${strips === 1 ? '' : `x${strips}`}`;
 }
 
 // Writes mr x nr of the spilled tile (row-major MR x NR at address 0) into C, scalar.
@@ -523,50 +582,81 @@ function packMasked(d: Dt): string {
 
 // The micro kernel call of block(): the full tile, or for a last strip of w <= NR - lanes
 // columns the narrowest variant that covers them.
-function narrowCall(d: Dt): string {
+function narrowCall(d: Dt, mode: AMode): string {
   const nv = d.nr / d.lanes;
-  const args = `${['k', 'as', 'wb', 'alpha', 'beta', 'cm', 'sc0', 'sc1', 'rm', 'w'].map(get).join(' ')}`;
-  let out = `(call $micro_${d.t} ${args})`;
+  const args = `${['k', 'as', 'ga', 'wb', 'alpha', 'beta', 'cm', 'sc0', 'sc1', 'rm', 'w'].map(get).join(' ')}`;
+  let out = `(call $${microName(d, mode, nv, 1)} ${args})`;
   for (let v = nv - 1; v >= 1; v--)
-    out = `(if (i32.gt_s ${get('w')} ${i32(v * d.lanes)}) (then ${out}) (else (call $micro_${d.t}_${v} ${args})))`;
+    out = `(if (i32.gt_s ${get('w')} ${i32(v * d.lanes)}) (then ${out}) (else (call $${microName(d, mode, v, 1)} ${args})))`;
   return out;
 }
 
-// All register tiles of one packed row block (mb <= MB rows at wa) against every packed B strip.
-function block(d: Dt): string {
+// All register tiles of one row block (mb <= MB rows of A at wa, see AMode; in `rows` mode
+// ga is the byte stride of A's rows) against every packed B strip. A last B strip of one
+// v128 goes NARROW_STRIPS row strips at a time while they are whole.
+function block(d: Dt, mode: AMode): string {
+  const g = NARROW_STRIPS;
   return `
-  (func $block_${d.t} ${params(`mb:i32 n:i32 k:i32 alpha:${d.t} beta:${d.t} c:i32 sc0:i32 sc1:i32 wa:i32 wb:i32`)}
+  (func $block_${mode}_${d.t} ${params(`mb:i32 n:i32 k:i32 alpha:${d.t} beta:${d.t} c:i32 sc0:i32 sc1:i32 wa:i32 ga:i32 wb:i32`)}
     ${locals('j:i32 i:i32 as:i32 bstep:i32 astep:i32 cj:i32 w:i32 cm:i32 rm:i32')}
     ${set('bstep', mul(get('k'), i32(d.nr * d.es)))}
-    ${set('astep', mul(get('k'), i32(d.mr * d.es)))}
+    ${
+      mode === 'packed'
+        ? `${set('astep', mul(get('k'), i32(d.mr * d.es)))}\n    ${set('ga', get('astep'))}`
+        : set('astep', mul(get('ga'), i32(d.mr)))
+    }
     (loop $cols
       ${set('cj', add(get('c'), shl(mul(get('j'), get('sc1')), d.sh)))}
       ${set('i', i32(0))}
       ${set('as', get('wa'))}
       ${set('w', min(i32(d.nr), `(i32.sub ${get('n')} ${get('j')})`))}
-      (loop $rows
-        ${set('cm', add(get('cj'), shl(mul(get('i'), get('sc0')), d.sh)))}
-        ${set('rm', min(i32(d.mr), `(i32.sub ${get('mb')} ${get('i')})`))}
-        ${narrowCall(d)}
-        ${set('as', add(get('as'), get('astep')))}
-        ${set('i', add(get('i'), i32(d.mr)))}
-        (br_if $rows (i32.lt_s ${get('i')} ${get('mb')})))
+      (if (i32.le_s ${get('w')} ${i32(d.lanes)})
+        (then
+          (block $gdone
+            (loop $groups
+              (br_if $gdone (i32.gt_s ${add(get('i'), i32(g * d.mr))} ${get('mb')}))
+              ${set('cm', add(get('cj'), shl(mul(get('i'), get('sc0')), d.sh)))}
+              (call $${microName(d, mode, 1, g)} ${['k', 'as', 'ga', 'wb', 'alpha', 'beta', 'cm', 'sc0', 'sc1'].map(get).join(' ')} ${i32(g * d.mr)} ${get('w')})
+              ${set('as', add(get('as'), mul(get('astep'), i32(g))))}
+              ${set('i', add(get('i'), i32(g * d.mr)))}
+              (br $groups)))))
+      (block $rdone
+        (loop $rows
+          (br_if $rdone (i32.ge_s ${get('i')} ${get('mb')}))
+          ${set('cm', add(get('cj'), shl(mul(get('i'), get('sc0')), d.sh)))}
+          ${set('rm', min(i32(d.mr), `(i32.sub ${get('mb')} ${get('i')})`))}
+          ${narrowCall(d, mode)}
+          ${set('as', add(get('as'), get('astep')))}
+          ${set('i', add(get('i'), i32(d.mr)))}
+          (br $rows)))
       ${set('wb', add(get('wb'), get('bstep')))}
       ${set('j', add(get('j'), i32(d.nr)))}
       (br_if $cols (i32.lt_s ${get('j')} ${get('n')}))))`;
 }
 
 // C = alpha A B + beta C for m, n, k >= 1; wa holds MB * k and wb ceil(n / NR) * NR * k elements.
+// With A unit-stride along K (sa1 = 1) the micro kernels read A in place (`rows` mode); otherwise
+// each block of MB rows is packed into wa first.
 function gemm(d: Dt): string {
   return `
   (func (export "gemm_${d.t}") ${params(`m:i32 n:i32 k:i32 alpha:${d.t} pa:i32 sa0:i32 sa1:i32 pb:i32 sb0:i32 sb1:i32 beta:${d.t} pc:i32 sc0:i32 sc1:i32 wa:i32 wb:i32`)}
     ${locals('i:i32 mb:i32')}
     (call $pack_${d.t}_${d.nr} ${['n', 'k', 'pb', 'sb1', 'sb0', 'wb'].map(get).join(' ')})
+    (if (i32.eq ${get('sa1')} ${i32(1)})
+      (then
+        (loop $rblocks
+          ${set('mb', min(i32(d.mb), `(i32.sub ${get('m')} ${get('i')})`))}
+          (call $block_rows_${d.t} ${get('mb')} ${get('n')} ${get('k')} ${get('alpha')} ${get('beta')}
+            ${add(get('pc'), shl(mul(get('i'), get('sc0')), d.sh))} ${get('sc0')} ${get('sc1')}
+            ${add(get('pa'), shl(mul(get('i'), get('sa0')), d.sh))} ${shl(get('sa0'), d.sh)} ${get('wb')})
+          ${set('i', add(get('i'), i32(d.mb)))}
+          (br_if $rblocks (i32.lt_s ${get('i')} ${get('m')})))
+        (return)))
     (loop $blocks
       ${set('mb', min(i32(d.mb), `(i32.sub ${get('m')} ${get('i')})`))}
       (call $pack_${d.t}_${d.mr} ${get('mb')} ${get('k')} ${add(get('pa'), shl(mul(get('i'), get('sa0')), d.sh))} ${get('sa0')} ${get('sa1')} ${get('wa')})
-      (call $block_${d.t} ${get('mb')} ${get('n')} ${get('k')} ${get('alpha')} ${get('beta')}
-        ${add(get('pc'), shl(mul(get('i'), get('sc0')), d.sh))} ${get('sc0')} ${get('sc1')} ${get('wa')} ${get('wb')})
+      (call $block_packed_${d.t} ${get('mb')} ${get('n')} ${get('k')} ${get('alpha')} ${get('beta')}
+        ${add(get('pc'), shl(mul(get('i'), get('sc0')), d.sh))} ${get('sc0')} ${get('sc1')} ${get('wa')} ${i32(0)} ${get('wb')})
       ${set('i', add(get('i'), i32(d.mb)))}
       (br_if $blocks (i32.lt_s ${get('i')} ${get('m')}))))`;
 }
@@ -581,8 +671,8 @@ function masked(d: Dt): string {
       ${set('mb', min(i32(d.mb), `(i32.sub ${get('m')} ${get('i')})`))}
       (call $pack_masked_${d.t} ${get('mb')} ${get('n')} ${add(get('pz'), shl(mul(get('i'), get('sz1')), d.sh))} ${get('sz0')} ${get('sz1')}
         ${get('pg')} ${get('sg')} ${add(get('pa'), shl(mul(get('i'), get('sa')), d.sh))} ${get('sa')} ${get('wa')})
-      (call $block_${d.t} ${get('mb')} ${get('d')} ${get('n')} ${get('alpha')} ${get('beta')}
-        ${add(get('po'), shl(mul(get('i'), get('so0')), d.sh))} ${get('so0')} ${get('so1')} ${get('wa')} ${get('wb')})
+      (call $block_packed_${d.t} ${get('mb')} ${get('d')} ${get('n')} ${get('alpha')} ${get('beta')}
+        ${add(get('po'), shl(mul(get('i'), get('so0')), d.sh))} ${get('so0')} ${get('so1')} ${get('wa')} ${i32(0)} ${get('wb')})
       ${set('i', add(get('i'), i32(d.mb)))}
       (br_if $blocks (i32.lt_s ${get('i')} ${get('m')}))))`;
 }
@@ -597,8 +687,11 @@ export function kernelsWat(fma = false): string {
   for (const t of ['f32', 'f64'] as const) {
     const { mr, nr, mb } = TILES[fma ? 'fma' : 'plain'][t];
     const d: Dt = { ...DTS[t], mr, nr, mb };
-    parts.push(storeTile(d), micro(d, fma), block(d));
-    for (let v = 1; v < nr / d.lanes; v++) parts.push(micro(d, fma, v));
+    parts.push(storeTile(d));
+    for (const mode of ['packed', 'rows'] as const) {
+      parts.push(block(d, mode), micro(d, fma, mode, 1, NARROW_STRIPS));
+      for (let v = 1; v <= nr / d.lanes; v++) parts.push(micro(d, fma, mode, v));
+    }
     for (const w of new Set([mr, nr])) parts.push(packScalar(d, w), pack(d, w));
     parts.push(packMasked(d), gemm(d), masked(d), epilogueWat(d.t));
   }
