@@ -65,6 +65,13 @@ describe('perf', () => {
         expect(g.gflops.median).toBeGreaterThan(0);
         const single = b.gemm.find((s) => s.op === g.op && s.dtype === g.dtype);
         expect(g.speedup).toBeCloseTo(g.gflops.median / (single?.gflops.median ?? 0), 10);
+        // float64: 8 flops a cycle per core at the probed clock, two threads.
+        expect(g.peakFraction).toBeCloseTo(g.gflops.median / (2 * 8 * g.clockGHz), 10);
+      }
+      for (const g of b.gemm) {
+        expect(g.clockGHz).toBeGreaterThan(0.1);
+        expect(g.clockGHz).toBeLessThan(10);
+        expect(g.peakFraction).toBeCloseTo(g.gflops.median / (8 * g.clockGHz), 10);
       }
       expect(b.normalsInto.map((n) => n.dtype)).toEqual(['float64']);
       expect(b.normalsInto[0].perSecond.median).toBeGreaterThan(0);
@@ -80,6 +87,7 @@ describe('perf', () => {
     }
     const text = formatPerf(report);
     expect(text).toMatch(/GEMM throughput: independent GEMMs/);
+    expect(text).toMatch(/A\^T B\s+float64 .* \(\d+ % of 128-bit peak at \d\.\d\d GHz\)/);
     expect(text).toMatch(/A B\s+float64 .* threads 2 /);
     expect(text).toMatch(/normal \d+\.\d\s+normalInto \d+\.\d/);
     expect(text).toMatch(/wasm against js[\s\S]*tiny\s+float64\s+threads 2 .* x\d/);

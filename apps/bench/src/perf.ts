@@ -16,6 +16,7 @@ import {
   split,
   zeros,
 } from '@mtrl/tensors';
+import { measureClockGHz, simdFlopsPerCycle } from './clock.js';
 import type { Progress } from './progress.js';
 import { spawnWorker } from './spawnWorker.js';
 
@@ -154,7 +155,18 @@ export interface PerfReport {
   readonly backends: readonly {
     backend: string;
     threads: number;
-    gemm: { op: string; dtype: DType; m: number; n: number; k: number; gflops: Timing }[];
+    gemm: {
+      op: string;
+      dtype: DType;
+      m: number;
+      n: number;
+      k: number;
+      gflops: Timing;
+      /** The clock probe's GHz, the mean of one probe right before and one right after. */
+      clockGHz: number;
+      /** Median GFLOP/s over the 128-bit SIMD peak at that clock (`simdFlopsPerCycle`). */
+      peakFraction: number;
+    }[];
     /**
      * Aggregate GFLOP/s of `threads` workers each running the same-shaped GEMM at once
      * (independent products, as pretraining's threads run them), for each thread count > 1.
@@ -169,6 +181,10 @@ export interface PerfReport {
       gflops: Timing;
       /** Aggregate over the single-thread figure of the same op and dtype. */
       speedup: number;
+      /** The clock probe's GHz on the main thread, right before and after (mean). */
+      clockGHz: number;
+      /** Median aggregate GFLOP/s over `threads` x the 128-bit SIMD peak at that clock. */
+      peakFraction: number;
     }[];
     /** `normal`: a fresh tensor per call (allocation included). */
     normals: { dtype: DType; perSecond: Timing }[];
@@ -297,6 +313,13 @@ function timeRepeats(repeats: number, fn: () => void): number[] {
 
 const timing = (samples: number[]): Timing => ({ median: median(samples), samples });
 
+/** Runs fn between two clock probes; returns its result and their mean GHz. */
+function clocked<T>(probes: number, fn: () => T): { value: T; clockGHz: number } {
+  const before = measureClockGHz(probes);
+  const value = fn();
+  return { value, clockGHz: (before + measureClockGHz(probes)) / 2 };
+}
+
 /**
  * Wall time of one pretraining round, `repeats` times after one warm-up round: with one thread
  * the synchronous `pretrain`, otherwise `pretrainAsync` on `threads` workers (started before the
@@ -340,6 +363,8 @@ export async function runPerf(opts: PerfOptions, progress: Progress): Promise<Pe
   const before = getBackend();
   const names = listBackends();
   const crews = threadCounts.filter((t) => t > 1);
+  // Clock probes (about 20 ms each) around every GEMM measurement; one at the tiny size.
+  const probes = opts.gemm === 'workload' ? 3 : 1;
   const perDtype =
     (opts.gemm === 'none' ? 0 : 5 + 3 * crews.length) + opts.rounds.length * threadCounts.length;
   if (opts.peer) checkPeerScript(opts.peer.script);
@@ -359,15 +384,21 @@ export async function runPerf(opts: PerfOptions, progress: Progress): Promise<Pe
       for (const dtype of opts.dtypes) {
         if (opts.gemm !== 'none') {
           const flops = 2 * M * N * K;
+          const peak = (ghz: number, threads: number) => threads * ghz * simdFlopsPerCycle(dtype);
           for (const op of GEMM_OPS) {
-            const secs = timeRepeats(opts.repeats, gemmCase(op, dtype, M, N, K));
+            const { value: secs, clockGHz } = clocked(probes, () =>
+              timeRepeats(opts.repeats, gemmCase(op, dtype, M, N, K)),
+            );
+            const gflops = timing(secs.map((s) => flops / s / 1e9));
             entry.gemm.push({
               op,
               dtype,
               m: M,
               n: N,
               k: K,
-              gflops: timing(secs.map((s) => flops / s / 1e9)),
+              gflops,
+              clockGHz,
+              peakFraction: gflops.median / peak(clockGHz, 1),
             });
             progress.tick(1, `gemm ${op} ${dtype}`);
           }
@@ -377,11 +408,13 @@ export async function runPerf(opts: PerfOptions, progress: Progress): Promise<Pe
               for (const op of GEMM_OPS) {
                 await crew.all({ type: 'setup', op, dtype, m: M, n: N, k: K });
                 const walls: number[] = [];
+                const before = measureClockGHz(probes);
                 for (let r = 0; r < opts.repeats; r++) {
                   const t0 = performance.now();
                   await crew.all({ type: 'run' });
                   walls.push((performance.now() - t0) / 1000);
                 }
+                const clockGHz = (before + measureClockGHz(probes)) / 2;
                 const gflops = timing(walls.map((s) => (threads * flops) / s / 1e9));
                 const single = entry.gemm.find((g) => g.op === op && g.dtype === dtype);
                 entry.gemmThroughput.push({
@@ -393,6 +426,8 @@ export async function runPerf(opts: PerfOptions, progress: Progress): Promise<Pe
                   threads,
                   gflops,
                   speedup: single ? gflops.median / single.gflops.median : Number.NaN,
+                  clockGHz,
+                  peakFraction: gflops.median / peak(clockGHz, threads),
                 });
                 progress.tick(1, `gemm ${op} ${dtype} x${threads} threads`);
               }
@@ -464,6 +499,7 @@ export async function runPerf(opts: PerfOptions, progress: Progress): Promise<Pe
       'GEMM throughput (threads > 1): that many worker threads each run their own GEMM of the same shape at the same time; GFLOP/s = threads x 2 m n k / wall seconds. It is the throughput of independent GEMMs (how pretraining uses the cores: one task group per thread), not one GEMM split across cores',
       'normal: a fresh tensor per call; normalInto: into one preallocated buffer; both on one thread (samples per second per core)',
       'GEMM shapes: op(A) [m, k] times op(B) [k, n]; GFLOP/s = 2 m n k / seconds',
+      'GEMM % of peak: the median GFLOP/s over what 128-bit SIMD (the width of WebAssembly SIMD) can do at the clock measured right before and after: two fused multiply-add pipes per core, 16 float32 or 8 float64 flops a cycle (AMD Zen 2-5, Intel Skylake and later). The clock is a probe of dependent integer additions (one a cycle) on the main thread; with more threads the all-core clock may be lower, which understates the fraction',
       'round: one full pretraining round (sampling, head step, layer gradient) with the correlation loss, timed after one warm-up round; threads 1 is the synchronous pretrain, threads > 1 pretrainAsync on that many workers (bit-for-bit the same result)',
       ...(opts.peer
         ? [
@@ -479,12 +515,15 @@ export function formatPerf(report: PerfReport): string {
   const lines: string[] = [];
   const f = (v: number | undefined, digits = 3) =>
     typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : 'n/a';
+  const pct = (g: { peakFraction: number; clockGHz: number }) =>
+    `(${f(100 * g.peakFraction, 0)} % of 128-bit peak at ${f(g.clockGHz, 2)} GHz)`;
   for (const b of report.backends) {
     lines.push(`backend ${b.backend}`);
-    if (b.gemm.length > 0) lines.push('  GEMM, one thread (median GFLOP/s)');
+    if (b.gemm.length > 0)
+      lines.push('  GEMM, one thread (median GFLOP/s; share of the 128-bit SIMD peak)');
     for (const g of b.gemm)
       lines.push(
-        `    ${g.op.padEnd(6)} ${g.dtype}  [${g.m}x${g.k}]x[${g.k}x${g.n}]  ${g.gflops.median.toFixed(2)}`,
+        `    ${g.op.padEnd(6)} ${g.dtype}  [${g.m}x${g.k}]x[${g.k}x${g.n}]  ${g.gflops.median.toFixed(2)}  ${pct(g)}`,
       );
     if (b.gemmThroughput.length > 0)
       lines.push(
@@ -492,7 +531,7 @@ export function formatPerf(report: PerfReport): string {
       );
     for (const g of b.gemmThroughput)
       lines.push(
-        `    ${g.op.padEnd(6)} ${g.dtype}  [${g.m}x${g.k}]x[${g.k}x${g.n}]  threads ${g.threads}  ${g.gflops.median.toFixed(2)}  x${f(g.speedup, 2)}`,
+        `    ${g.op.padEnd(6)} ${g.dtype}  [${g.m}x${g.k}]x[${g.k}x${g.n}]  threads ${g.threads}  ${g.gflops.median.toFixed(2)}  x${f(g.speedup, 2)}  ${pct(g)}`,
       );
     if (b.normals.length > 0) lines.push('  normal sampling, one thread (median million/s)');
     for (const n of b.normals) {
