@@ -141,6 +141,12 @@ describe.each(VARIANTS)('gemmWasm against gemmReference (%s micro kernel)', (var
   beforeAll(() => resetArena(variant === 'fma'));
   afterAll(() => resetArena());
   const tile = (dtype: DType) => tileOf(variant === 'fma', dtype === 'float32' ? 'f32' : 'f64');
+  // A stream for the test's seed and dtype, the variant's tile, and the v128 lanes.
+  const setup = (dtype: DType, seed: number) => ({
+    s: stream(foldIn(key(seed), dtype === 'float32' ? 32 : 64)),
+    ...tile(dtype),
+    lanes: dtype === 'float32' ? 4 : 2,
+  });
 
   it('runs the variant asked for', () => {
     expect(relaxedSimdSupported()).toBe(true);
@@ -197,9 +203,7 @@ describe.each(VARIANTS)('gemmWasm against gemmReference (%s micro kernel)', (var
   it.each(['float32', 'float64'] as const)(
     'covers ragged register tiles (M, N, K off the tile) in every orientation (%s)',
     (dtype) => {
-      const s = stream(foldIn(key(26), dtype === 'float32' ? 32 : 64));
-      const { mr, nr, mb } = tile(dtype);
-      const lanes = dtype === 'float32' ? 4 : 2;
+      const { s, mr, nr, mb, lanes } = setup(dtype, 26);
       // Last strips of every width from 1 to nr - 1 (the narrow micro kernels, whole v128
       // columns included), rows off mr and mb.
       const shapes = [
@@ -231,9 +235,7 @@ describe.each(VARIANTS)('gemmWasm against gemmReference (%s micro kernel)', (var
       // Row-major A takes the in-place micro kernels, column-major A the packed ones; both sum
       // each entry over k in the same order, so the results match bit for bit, ragged tiles and
       // the grouped narrow strips (n mod nr <= lanes) included.
-      const s = stream(foldIn(key(28), dtype === 'float32' ? 32 : 64));
-      const { mr, nr, mb } = tile(dtype);
-      const lanes = dtype === 'float32' ? 4 : 2;
+      const { s, mr, nr, mb, lanes } = setup(dtype, 28);
       for (const [m, n, k] of [
         [mb + 2 * mr + 1, nr + lanes, 19],
         [4 * mr, 2 * nr + 1, 33],
