@@ -313,10 +313,13 @@ function timeRepeats(repeats: number, fn: () => void): number[] {
 
 const timing = (samples: number[]): Timing => ({ median: median(samples), samples });
 
-/** Runs fn between two clock probes; returns its result and their mean GHz. */
-function clocked<T>(probes: number, fn: () => T): { value: T; clockGHz: number } {
+/** Runs fn between two clock probes of `probes` samples; its result and their mean GHz. */
+async function clocked<T>(
+  probes: number,
+  fn: () => T | Promise<T>,
+): Promise<{ value: T; clockGHz: number }> {
   const before = measureClockGHz(probes);
-  const value = fn();
+  const value = await fn();
   return { value, clockGHz: (before + measureClockGHz(probes)) / 2 };
 }
 
@@ -363,7 +366,7 @@ export async function runPerf(opts: PerfOptions, progress: Progress): Promise<Pe
   const before = getBackend();
   const names = listBackends();
   const crews = threadCounts.filter((t) => t > 1);
-  // Clock probes (about 20 ms each) around every GEMM measurement; one at the tiny size.
+  // Samples per clock probe (about 20 ms each) before and after every GEMM measurement.
   const probes = opts.gemm === 'workload' ? 3 : 1;
   const perDtype =
     (opts.gemm === 'none' ? 0 : 5 + 3 * crews.length) + opts.rounds.length * threadCounts.length;
@@ -386,7 +389,7 @@ export async function runPerf(opts: PerfOptions, progress: Progress): Promise<Pe
           const flops = 2 * M * N * K;
           const peak = (ghz: number, threads: number) => threads * ghz * simdFlopsPerCycle(dtype);
           for (const op of GEMM_OPS) {
-            const { value: secs, clockGHz } = clocked(probes, () =>
+            const { value: secs, clockGHz } = await clocked(probes, () =>
               timeRepeats(opts.repeats, gemmCase(op, dtype, M, N, K)),
             );
             const gflops = timing(secs.map((s) => flops / s / 1e9));
@@ -407,14 +410,15 @@ export async function runPerf(opts: PerfOptions, progress: Progress): Promise<Pe
             try {
               for (const op of GEMM_OPS) {
                 await crew.all({ type: 'setup', op, dtype, m: M, n: N, k: K });
-                const walls: number[] = [];
-                const before = measureClockGHz(probes);
-                for (let r = 0; r < opts.repeats; r++) {
-                  const t0 = performance.now();
-                  await crew.all({ type: 'run' });
-                  walls.push((performance.now() - t0) / 1000);
-                }
-                const clockGHz = (before + measureClockGHz(probes)) / 2;
+                const { value: walls, clockGHz } = await clocked(probes, async () => {
+                  const out: number[] = [];
+                  for (let r = 0; r < opts.repeats; r++) {
+                    const t0 = performance.now();
+                    await crew.all({ type: 'run' });
+                    out.push((performance.now() - t0) / 1000);
+                  }
+                  return out;
+                });
                 const gflops = timing(walls.map((s) => (threads * flops) / s / 1e9));
                 const single = entry.gemm.find((g) => g.op === op && g.dtype === dtype);
                 entry.gemmThroughput.push({
