@@ -14,6 +14,7 @@ import { planSweep, readSweepRecords } from '../sweep.js';
 import { connectRedis } from './connectRedis.js';
 import { runQueuedSweep } from './coordinator.js';
 import processSweepJob from './processor.js';
+import { JOB_ATTEMPTS } from './sweepIdentity.js';
 import { forgetSweep, readSweepMeta, registeredSweeps } from './sweepRegistry.js';
 import { runWorker } from './worker.js';
 
@@ -340,6 +341,56 @@ describe.skipIf(REDIS === undefined)(
         await dropQueue(url, name);
       }
     }, 60_000);
+
+    it('retries a point that throws, reports it failed after every attempt, and runs it again on the next command', async () => {
+      const name = `mtrl-test-throws-${process.pid}`;
+      const out = mkdtempSync(join(tmpdir(), 'mtrl-q-throws-'));
+      const args = ['sweep', tiny, '--grid', 'pretrain.T=1', '--out', out, '--queue', url];
+      const io = capture();
+      try {
+        expect(await main([...args, '--queue-name', name, '--no-wait', '--quiet'])).toBe(0);
+        // The job's config now asks for a negative dimension: the study throws on the worker.
+        const redis = await connectRedis(url);
+        const queue = new Queue(name, { connection: redis });
+        const [job] = await queue.getJobs(['wait']);
+        const good = job.data;
+        await job.updateData({
+          ...good,
+          config: { ...good.config, groundTruth: { ...good.config.groundTruth, d: -32 } },
+        });
+        const worker = spawnBench(['worker', '--queue', url, '--queue-name', name]);
+        expect(await main([...args, '--queue-name', name, '--quiet'])).toBe(1);
+        // JOB_ATTEMPTS attempts, then one report naming the point and the error.
+        expect(io.err()).toMatch(
+          /1 point\(s\) failed; rerun the command to retry them:\n.*"pretrain\.T":1.*groundTruth: d must be an integer >= 1, got -32/,
+        );
+        await worker.waitFor(new RegExp(`started \\{"pretrain\\.T":1\\}.*run ${JOB_ATTEMPTS}\\)`));
+        // One failure line per attempt; the last may still be in the pipe.
+        await vi.waitFor(() =>
+          expect(
+            worker.lines.filter((l) =>
+              /failed \{"pretrain\.T":1\}.*: groundTruth: d must be/.test(l),
+            ),
+          ).toHaveLength(JOB_ATTEMPTS),
+        );
+        expect(readSweepRecords(out)).toEqual([]);
+        // Mend the job: the next command sends the failed point back and records it.
+        const [failed] = await queue.getJobs(['failed']);
+        expect(failed.attemptsMade).toBe(JOB_ATTEMPTS);
+        await failed.updateData(good);
+        await queue.close();
+        await redis.quit();
+        expect(await main([...args, '--queue-name', name])).toBe(0);
+        expect(io.out() + io.err()).toMatch(
+          /retrying \{"pretrain\.T":1\}, failed in an earlier run/,
+        );
+        expect(readSweepRecords(out).map((r) => r.point)).toEqual([{ 'pretrain.T': 1 }]);
+        worker.proc.kill('SIGTERM');
+        expect(await worker.exited()).toBe(0);
+      } finally {
+        await dropQueue(url, name);
+      }
+    }, 90_000);
 
     it('a worker refuses a sweep whose coordinator runs other package versions, leaving its jobs', async () => {
       const name = `mtrl-test-versions-${process.pid}`;
