@@ -61,7 +61,9 @@ export function represent(
   key: Key,
   c: CheckedSetup,
   layer: Layer,
-  extras: Partial<Pick<Representation, 'pretrain' | 'losses' | 'eigenvalues'>> = {},
+  extras: Partial<
+    Pick<Representation, 'pretrain' | 'losses' | 'eigenvalues' | 'eigenvalueThreshold'>
+  > = {},
 ): Representation {
   return {
     name,

@@ -3,7 +3,7 @@ export { fixedHeads } from './fixedHeads.js';
 export type { JointSgdOptions } from './jointSgd.js';
 export { jointSgd } from './jointSgd.js';
 export type { MethodOfMomentsOptions } from './methodOfMoments.js';
-export { methodOfMoments } from './methodOfMoments.js';
+export { MOMENT_EDGE_MARGIN, methodOfMoments } from './methodOfMoments.js';
 export { multiTask, multiTaskAsync } from './multiTask.js';
 export { oracle } from './oracle.js';
 export { randomFeatures } from './randomFeatures.js';

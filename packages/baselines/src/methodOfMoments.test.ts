@@ -41,11 +41,39 @@ describe('methodOfMoments', () => {
     const rep = methodOfMoments(kb, halfspaces, { rank: 1, samples: 128 });
     expect(rep.eigenvalues).toHaveLength(1);
     expect(() => methodOfMoments(kb, halfspaces, { rank: 65 })).toThrow(
-      /methodOfMoments: opts.rank must be in \[1, 64\], got 65/,
+      /methodOfMoments: opts.rank must be an integer in \[1, 64\] or 'auto', got 65/,
     );
+    expect(() => methodOfMoments(kb, halfspaces, { rank: 'all' as 'auto' })).toThrow(
+      /opts.rank must be an integer in \[1, 64\] or 'auto', got "all"/,
+    );
+    expect(() => methodOfMoments(kb, halfspaces, { rank: 1.5 })).toThrow(/got 1\.5/);
     expect(() => methodOfMoments(kb, halfspaces, { samples: 0 })).toThrow(
       /methodOfMoments: opts.samples must be an integer >= 1/,
     );
+  });
+
+  it("estimates the rank with rank: 'auto': r for halfspace tasks, the forced one for xor", () => {
+    const rep = methodOfMoments(kb, halfspaces, { rank: 'auto' });
+    const ev = rep.eigenvalues!;
+    const edge = rep.eigenvalueThreshold!;
+    // Noise edge: 1.5 (sqrt(24) + sqrt(64))^2 / 1024 = 0.24 against signal eigenvalues ~5.
+    expect(edge).toBeGreaterThan(0.2);
+    expect(edge).toBeLessThan(0.3);
+    expect(ev).toHaveLength(gt.r);
+    for (const e of ev) expect(e).toBeGreaterThan(edge);
+    // The same directions as when told r = 3.
+    expect(rep.layer.w.data).toEqual(methodOfMoments(kb, halfspaces).layer.w.data);
+    // The fourth eigenvalue (told rank 4) is noise, under the edge.
+    expect(methodOfMoments(kb, halfspaces, { rank: 4 }).eigenvalues![3]).toBeLessThan(edge);
+    const xor = methodOfMoments(
+      kb,
+      { gt, suite: taskSuite(ks, { kind: 'xor', subsetSize: 2 }, gt, 24), config },
+      { rank: 'auto' },
+    );
+    expect(xor.eigenvalues).toHaveLength(1);
+    expect(xor.eigenvalues![0]).toBeLessThan(xor.eigenvalueThreshold!);
+    // Told the rank, the method reports no threshold.
+    expect(methodOfMoments(kb, halfspaces).eigenvalueThreshold).toBeUndefined();
   });
 
   it('works with fewer tasks than directions (the rest is an arbitrary completion)', () => {

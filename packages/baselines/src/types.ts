@@ -45,6 +45,8 @@ export interface Representation {
   readonly losses?: readonly number[];
   /** For `methodOfMoments`: the top eigenvalues of `sum_t m_t m_t^T`, descending. */
   readonly eigenvalues?: readonly number[];
+  /** For `methodOfMoments` with `rank: 'auto'`: the noise threshold the kept eigenvalues exceed. */
+  readonly eigenvalueThreshold?: number;
 }
 
 /**
