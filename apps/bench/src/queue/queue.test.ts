@@ -14,7 +14,7 @@ import { planSweep, readSweepRecords } from '../sweep.js';
 import { connectRedis } from './connectRedis.js';
 import { runQueuedSweep } from './coordinator.js';
 import processSweepJob from './processor.js';
-import { JOB_ATTEMPTS } from './sweepIdentity.js';
+import { JOB_ATTEMPTS, type SweepJobData } from './sweepIdentity.js';
 import { forgetSweep, readSweepMeta, registeredSweeps } from './sweepRegistry.js';
 import { runWorker } from './worker.js';
 
@@ -136,6 +136,21 @@ function comparable(dir: string) {
       },
     }))
     .sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+/**
+ * Enqueues the one-point sweep `pretrain.T=1` of the tiny config on queue `name` without waiting
+ * for it: the sweep's arguments (without `--queue-name`), its output directory, and the queue
+ * with its one waiting job, for a test to tamper with.
+ */
+async function enqueueOnePoint(url: string, name: string) {
+  const out = mkdtempSync(join(tmpdir(), 'mtrl-q-one-'));
+  const args = ['sweep', tiny, '--grid', 'pretrain.T=1', '--out', out, '--queue', url];
+  expect(await main([...args, '--queue-name', name, '--no-wait', '--quiet'])).toBe(0);
+  const redis = await connectRedis(url);
+  const queue = new Queue<SweepJobData>(name, { connection: redis });
+  const [job] = await queue.getJobs(['wait']);
+  return { out, args, redis, queue, job };
 }
 
 async function dropQueue(url: string, name: string) {
@@ -313,15 +328,10 @@ describe.skipIf(REDIS === undefined)(
 
     it('fails a job whose versions differ from the worker without running it, and reports it', async () => {
       const name = `mtrl-test-failed-${process.pid}`;
-      const out = mkdtempSync(join(tmpdir(), 'mtrl-q-failed-'));
-      const args = ['sweep', tiny, '--grid', 'pretrain.T=1', '--out', out, '--queue', url];
       const io = capture();
       try {
-        expect(await main([...args, '--queue-name', name, '--no-wait', '--quiet'])).toBe(0);
+        const { args, redis, queue, job } = await enqueueOnePoint(url, name);
         // The sweep's record matches the worker, but the job claims other versions.
-        const redis = await connectRedis(url);
-        const queue = new Queue(name, { connection: redis });
-        const [job] = await queue.getJobs(['wait']);
         await job.updateData({
           ...job.data,
           packages: { ...job.data.packages, '@mtrl/tensors': '0.0.0-other' },
@@ -344,15 +354,10 @@ describe.skipIf(REDIS === undefined)(
 
     it('retries a point that throws, reports it failed after every attempt, and runs it again on the next command', async () => {
       const name = `mtrl-test-throws-${process.pid}`;
-      const out = mkdtempSync(join(tmpdir(), 'mtrl-q-throws-'));
-      const args = ['sweep', tiny, '--grid', 'pretrain.T=1', '--out', out, '--queue', url];
       const io = capture();
       try {
-        expect(await main([...args, '--queue-name', name, '--no-wait', '--quiet'])).toBe(0);
+        const { out, args, redis, queue, job } = await enqueueOnePoint(url, name);
         // The job's config now asks for a negative dimension: the study throws on the worker.
-        const redis = await connectRedis(url);
-        const queue = new Queue(name, { connection: redis });
-        const [job] = await queue.getJobs(['wait']);
         const good = job.data;
         await job.updateData({
           ...good,
