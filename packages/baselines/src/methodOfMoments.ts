@@ -1,5 +1,6 @@
 import { batchKey, sampleTaskInto } from '@mtrl/tasks';
 import {
+  frobeniusNorm,
   type Key,
   matmul,
   matvec,
@@ -86,7 +87,7 @@ export function methodOfMoments(
     sampleTaskInto(batchKey(kMoments, 0, t, 'moments'), task, gt, inputs, batch);
     const sum = matvec(x, y, { transA: true }).data;
     for (let j = 0; j < d; j++) moments.data[t * d + j] = sum[j] / n;
-    if (auto) for (const v of x.data) squares += v * v;
+    if (auto) squares += frobeniusNorm(x) ** 2;
   });
   // Rows beyond T (when T < k) stay zero: their singular vectors are an arbitrary completion.
   const { s, v } = svdThin(moments);
