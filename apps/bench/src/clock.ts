@@ -1,7 +1,7 @@
 /**
  * An estimate of the core clock, so `perf` can put GEMM GFLOP/s next to what 128-bit SIMD can
- * do on the machine it ran on. Shared cloud machines change clock from run to run (here 3.1 to
- * 3.4 GHz within an hour), which moves every GFLOP/s figure with it; the fraction of the peak
+ * do on the machine it ran on. Shared cloud machines change clock from run to run (here 3.0 to
+ * 3.5 GHz within an hour), which moves every GFLOP/s figure with it; the fraction of the peak
  * moves much less.
  *
  * The probe is a WebAssembly loop of 32 dependent 32-bit integer additions per iteration. An
