@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from './cli.js';
+import { unitsOfSeed } from './reproduce/experiments.js';
+import { SIZES } from './reproduce/sizes.js';
 import { readSweepRecords } from './sweep.js';
 
 const configs = join(import.meta.dirname, '..', 'configs');
@@ -61,6 +63,23 @@ describe('mtrl-bench CLI', () => {
       expect(existsSync(join(dir, f))).toBe(true);
     }
     expect(readFileSync(join(dir, 'accuracy-vs-d-xor.svg'), 'utf8')).toMatch(/^<svg/);
+    // Every unit is in the journal, so --resume runs none and writes the same measurements.
+    expect(
+      await main([
+        'reproduce',
+        '--size',
+        'tiny',
+        '--out',
+        dir,
+        '--jobs',
+        '2',
+        '--resume',
+        '--quiet',
+      ]),
+    ).toBe(0);
+    const again = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
+    expect(again.resumed).toBe(unitsOfSeed(SIZES.tiny, 0).length);
+    expect(again.measurements).toEqual(res.measurements);
   });
 
   it('refuses a bad --jobs, naming the option', async () => {

@@ -186,6 +186,10 @@ export function buildCli(): Command {
       jobsArg,
       'auto',
     )
+    .option(
+      '--resume',
+      'continue an interrupted run in the same --out: the units in its units.jsonl (same size and software) are not run again',
+    )
     .option('--json', 'print results.json on stdout instead of the summary')
     .option('--quiet', 'no progress output')
     .action(
@@ -194,22 +198,28 @@ export function buildCli(): Command {
         out?: string;
         seeds?: number;
         jobs: number | 'auto';
+        resume?: boolean;
         json?: boolean;
         quiet?: boolean;
       }) => {
         const { SIZES } = await import('./reproduce/sizes.js');
         const { reproduce } = await import('./reproduce/run.js');
         const { runMeta } = await import('./meta.js');
+        const { softwareVersions } = await import('./queue/sweepIdentity.js');
         const size = SIZES[opts.size];
         const outDir = opts.out ?? join('out', size.name);
+        const meta = runMeta();
         const res = await withInterrupt((signal) =>
           reproduce(size, {
             outDir,
             seeds: opts.seeds ?? size.seeds,
             progress: createProgress(!!opts.quiet),
             signal,
-            meta: runMeta(),
+            meta,
             jobs: opts.jobs === 'auto' ? availableParallelism() : opts.jobs,
+            resume: !!opts.resume,
+            // The kernel too: relaxed-SIMD multiply-adds round differently from the plain ones.
+            software: { ...softwareVersions(meta), 'gemm kernel': meta.gemmKernel },
           }),
         );
         if (opts.json) process.stdout.write(`${JSON.stringify(res, null, 2)}\n`);
@@ -224,7 +234,10 @@ export function buildCli(): Command {
             `reproduce ${size.name}: ${res.claims.filter((c) => c.held).length}/${res.claims.length} claims held in ${res.seconds.toFixed(1)} s (${res.jobs} job${res.jobs > 1 ? 's' : ''}); wrote ${outDir}/results.json, report.md, *.csv, *.svg\n${lines.join('\n')}\n`,
           );
         }
-        if (!res.completed) throw new Interrupted();
+        if (!res.completed)
+          throw new Interrupted(
+            `the finished units were written; \`mtrl-bench reproduce --size ${size.name}${opts.out === undefined ? '' : ` --out ${opts.out}`}${opts.seeds === undefined ? '' : ` --seeds ${opts.seeds}`} --resume\` continues`,
+          );
       },
     );
 
@@ -487,8 +500,8 @@ async function sweepOnQueue(
 
 /** Thrown after an interrupted command has written what it finished. */
 class Interrupted extends Error {
-  constructor() {
-    super('interrupted: finished results were written');
+  constructor(what = 'finished results were written') {
+    super(`interrupted: ${what}`);
   }
 }
 

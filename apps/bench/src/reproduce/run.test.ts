@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type Progress, silentProgress } from '../progress.js';
 import { assembleSeed, runUnit, unitsOfSeed } from './experiments.js';
 import { liveReproduceWorkers } from './pool.js';
-import { reproduce } from './run.js';
+import { reproduce, UNITS_FILE } from './run.js';
 import { type ReproduceSize, SIZES } from './sizes.js';
 
 const tiny = SIZES.tiny;
@@ -17,7 +17,7 @@ function readResults(dir: string): Record<string, unknown> {
 
 /** results.json without the fields that differ between runs by design (timing, machine, jobs). */
 function comparable(res: Record<string, unknown>): Record<string, unknown> {
-  const { seconds: _s, meta: _m, jobs: _j, ...rest } = res;
+  const { seconds: _s, meta: _m, jobs: _j, resumed: _r, ...rest } = res;
   return rest;
 }
 
@@ -150,5 +150,120 @@ describe('reproduce on worker threads', () => {
       expect(written.measurements.some((m) => m.experiment === 'energy-vs-tasks')).toBe(true);
     }
     expect(liveReproduceWorkers()).toBe(0);
+  });
+
+  it('resumes an interrupted run and writes what an uninterrupted run writes', {
+    timeout: 120_000,
+  }, async () => {
+    const software = { '@mtrl/bench': '0.0.0-test', 'gemm kernel': 'test' };
+    const full = mkdtempSync(join(tmpdir(), 'mtrl-full-'));
+    await reproduce(tiny, {
+      outDir: full,
+      seeds: 1,
+      progress: silentProgress,
+      signal: never,
+      meta: {},
+      software,
+    });
+    const total = unitsOfSeed(tiny, 0).length;
+    expect(readFileSync(join(full, UNITS_FILE), 'utf8').trim().split('\n')).toHaveLength(total);
+
+    // Interrupted after 4 units (one thread, so exactly 4 are in the journal).
+    const dir = mkdtempSync(join(tmpdir(), 'mtrl-resume-'));
+    const ctl = new AbortController();
+    let done = 0;
+    const stopAt4: Progress = {
+      ...silentProgress,
+      tick: () => {
+        if (++done === 4) ctl.abort();
+      },
+    };
+    const cut = await reproduce(tiny, {
+      outDir: dir,
+      seeds: 1,
+      progress: stopAt4,
+      signal: ctl.signal,
+      meta: {},
+      software,
+    });
+    expect([cut.completed, cut.resumed]).toEqual([false, 0]);
+    // A torn last line, as a crash mid-write leaves it, is ignored and its unit run again.
+    writeFileSync(
+      join(dir, UNITS_FILE),
+      `${readFileSync(join(dir, UNITS_FILE), 'utf8')}{"id":"{\\"kind`,
+    );
+
+    const ran: string[] = [];
+    const logged: string[] = [];
+    const progress: Progress = {
+      ...silentProgress,
+      tick: (_n, s) => ran.push(s ?? ''),
+      log: (l) => logged.push(l),
+    };
+    const res = await reproduce(tiny, {
+      outDir: dir,
+      seeds: 1,
+      progress,
+      signal: never,
+      meta: {},
+      software,
+      jobs: 2,
+      resume: true,
+    });
+    expect([res.completed, res.resumed]).toEqual([true, 4]);
+    expect(ran).toHaveLength(total - 4);
+    expect(logged.join('\n')).toMatch(`4 of ${total} units taken from`);
+    expect(JSON.stringify(comparable(readResults(dir)))).toBe(
+      JSON.stringify(comparable(readResults(full))),
+    );
+
+    // Resuming a finished run runs nothing; more seeds run only the new seed's units.
+    ran.length = 0;
+    const again = await reproduce(tiny, {
+      outDir: dir,
+      seeds: 2,
+      progress,
+      signal: never,
+      meta: {},
+      software,
+      resume: true,
+    });
+    expect([again.completed, again.resumed, ran.length]).toEqual([true, total, total]);
+    expect(ran.every((l) => l.startsWith('seed 1 '))).toBe(true);
+
+    // Without resume the journal is started anew.
+    ran.length = 0;
+    await reproduce(tiny, { outDir: dir, seeds: 1, progress, signal: never, meta: {}, software });
+    expect(ran).toHaveLength(total);
+  });
+
+  it('refuses to resume from units of another size or software, naming the difference', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mtrl-mismatch-'));
+    const ctl = new AbortController();
+    const stopAt1: Progress = { ...silentProgress, tick: () => ctl.abort() };
+    const software = { '@mtrl/tensors': '1.0.0' };
+    await reproduce(tiny, {
+      outDir: dir,
+      seeds: 1,
+      progress: stopAt1,
+      signal: ctl.signal,
+      meta: {},
+      software,
+    });
+    const base = {
+      outDir: dir,
+      seeds: 1,
+      progress: silentProgress,
+      signal: never,
+      meta: {},
+      resume: true,
+    };
+    const other: ReproduceSize = { ...tiny, n: 128 };
+    await expect(reproduce(other, { ...base, software })).rejects.toThrow(
+      /holds units of another run \(size\.n 256 there, 128 here\); rerun without --resume/,
+    );
+    await expect(
+      reproduce(tiny, { ...base, software: { '@mtrl/tensors': '1.1.0' } }),
+    ).rejects.toThrow(/@mtrl\/tensors 1\.0\.0 there, 1\.1\.0 here/);
   });
 });

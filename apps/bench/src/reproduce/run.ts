@@ -1,9 +1,11 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getBackend } from '@mtrl/tensors';
 import { type LineChartOptions, lineChartSvg } from '../plot.js';
 import type { Progress } from '../progress.js';
+import { canonicalJson, versionDifferences } from '../queue/sweepIdentity.js';
 import { type Measurement, type SummaryPoint, summarize, toCsv } from '../summary.js';
+import { openRecordLog, type RecordLog, readRecords } from '../sweepLog.js';
 import { type Claim, judgeClaims } from './claims.js';
 import {
   assembleSeed,
@@ -26,6 +28,8 @@ export interface ReproduceResult {
   readonly completed: boolean;
   /** Worker threads used (1: everything on the main thread); results do not depend on it. */
   readonly jobs: number;
+  /** Units taken from the journal of an earlier run (`resume`) instead of being run again. */
+  readonly resumed: number;
   readonly seconds: number;
   /** Why the run stopped early, when a unit failed (the results of the finished units are kept). */
   readonly error?: string;
@@ -33,6 +37,58 @@ export interface ReproduceResult {
   readonly summary: readonly SummaryPoint[];
   readonly measurements: readonly Measurement[];
   readonly meta: unknown;
+}
+
+/** The journal of a reproduction directory: one line per finished unit, appended as it finishes. */
+export const UNITS_FILE = 'units.jsonl';
+
+/** One finished unit, as one line of {@link UNITS_FILE}. */
+export interface UnitRecord {
+  /** The unit as JSON (its seed included). */
+  readonly id: string;
+  readonly unit: Unit;
+  /** What the result depends on besides the unit: the size's settings and the software. */
+  readonly size: ReproduceSize;
+  readonly software: Readonly<Record<string, string>>;
+  readonly result: UnitResult;
+}
+
+const unitId = (u: Unit): string => JSON.stringify(u);
+// Resumed measurements must equal fresh ones exactly, NaN included.
+const JOURNAL_FORMAT = { exactNumbers: true } as const;
+
+/**
+ * Opens the journal of `outDir`. Without `resume` an earlier journal is removed (the run starts
+ * anew); with it, every record must come from the same size settings and software, or this
+ * throws naming the difference, so one results.json never mixes two runs.
+ */
+function openJournal(
+  outDir: string,
+  size: ReproduceSize,
+  software: Readonly<Record<string, string>>,
+  resume: boolean,
+): RecordLog<UnitRecord> {
+  const file = join(outDir, UNITS_FILE);
+  if (!resume && existsSync(file)) rmSync(file);
+  if (resume) {
+    for (const rec of readRecords<UnitRecord>(file, JOURNAL_FORMAT)) {
+      const keys = Object.keys(size) as (keyof ReproduceSize)[];
+      const diffs = [
+        ...keys
+          .filter((k) => canonicalJson(rec.size?.[k]) !== canonicalJson(size[k]))
+          .map(
+            (k) =>
+              `size.${k} ${canonicalJson(rec.size?.[k]) ?? '(absent)'} there, ${canonicalJson(size[k])} here`,
+          ),
+        ...versionDifferences(rec.software ?? {}, software, ['there', 'here']),
+      ];
+      if (diffs.length > 0)
+        throw new Error(
+          `reproduce --resume: ${file} holds units of another run (${diffs.join('; ')}); rerun without --resume to start anew, or choose another --out`,
+        );
+    }
+  }
+  return openRecordLog<UnitRecord>(file, JOURNAL_FORMAT);
 }
 
 /** The figures written per experiment: which metric, axes and scales. */
@@ -123,6 +179,12 @@ export const FIGURES: readonly ({
  * single-threaded run, so results.json is the same for every `jobs` (apart from timing fields).
  * On interruption (the workers are terminated) or when a unit fails, it writes the finished
  * units (with `completed: false`) before returning; a failure is then thrown.
+ *
+ * Each finished unit is also appended to `outDir/units.jsonl` at once. With `resume`, the units
+ * found there are not run again: a run interrupted (Ctrl-C, a crash, a killed machine) and
+ * resumed writes the same results.json as one that never stopped (apart from timing fields).
+ * The journal's units must come from the same size settings and `software` (package versions
+ * and kernel), or the run refuses to start.
  */
 export async function reproduce(
   size: ReproduceSize,
@@ -134,23 +196,41 @@ export async function reproduce(
     meta: unknown;
     /** Worker threads (default 1: run on the calling thread). */
     jobs?: number;
+    /** Take the units already in `outDir/units.jsonl` instead of running them (default false). */
+    resume?: boolean;
+    /** What results depend on besides the size and unit (package versions, kernel); default {}. */
+    software?: Readonly<Record<string, string>>;
   },
 ): Promise<ReproduceResult> {
   const t0 = performance.now();
   const seeds = Array.from({ length: opts.seeds }, (_, i) => i);
   const perSeed = seeds.map((seed) => unitsOfSeed(size, seed));
   const units: Unit[] = perSeed.flat();
-  const results: (UnitResult | undefined)[] = units.map(() => undefined);
-  const jobs = Math.max(1, Math.min(opts.jobs ?? 1, units.length));
-  opts.progress.start(`reproduce ${size.name} (${jobs} job${jobs > 1 ? 's' : ''})`, units.length);
+  const software = opts.software ?? {};
+  const journal = openJournal(opts.outDir, size, software, opts.resume ?? false);
+  const results: (UnitResult | undefined)[] = units.map((u) => journal.get(unitId(u))?.result);
+  const todo = units.flatMap((_, i) => (results[i] === undefined ? [i] : []));
+  const resumed = units.length - todo.length;
+  const finished = (i: number, result: UnitResult) => {
+    results[i] = result;
+    const unit = units[i];
+    journal.record({ id: unitId(unit), unit, size, software, result });
+    opts.progress.tick(1, unitLabel(unit));
+  };
+  const jobs = Math.max(1, Math.min(opts.jobs ?? 1, todo.length));
+  if (resumed > 0)
+    opts.progress.log(`reproduce: ${resumed} of ${units.length} units taken from ${journal.file}`);
+  opts.progress.start(`reproduce ${size.name} (${jobs} job${jobs > 1 ? 's' : ''})`, todo.length);
   let error: Error | undefined;
   if (jobs === 1) {
-    for (const [i, u] of units.entries()) {
+    for (const i of todo) {
+      const u = units[i];
       // Yield to the event loop so Ctrl-C is seen between units.
       await new Promise((resolve) => setImmediate(resolve));
       if (opts.signal.aborted) break;
+      let result: UnitResult;
       try {
-        results[i] = runUnit(size, u);
+        result = runUnit(size, u);
       } catch (e) {
         error = new Error(
           `reproduce: unit ${JSON.stringify(u)} failed: ${(e as Error).message ?? e}`,
@@ -158,11 +238,11 @@ export async function reproduce(
         );
         break;
       }
-      opts.progress.tick(1, unitLabel(u));
+      finished(i, result);
     }
-  } else {
-    const order = units
-      .map((u, i) => ({ i, cost: unitCost(size, u) }))
+  } else if (todo.length > 0) {
+    const order = todo
+      .map((i) => ({ i, cost: unitCost(size, units[i]) }))
       .sort((a, b) => b.cost - a.cost || a.i - b.i)
       .map((o) => o.i);
     const outcome = await runUnitsOnWorkers({
@@ -172,10 +252,7 @@ export async function reproduce(
       jobs,
       backend: getBackend(),
       signal: opts.signal,
-      onDone: (i, r) => {
-        results[i] = r;
-        opts.progress.tick(1, unitLabel(units[i]));
-      },
+      onDone: finished,
     });
     error = outcome.error;
   }
@@ -193,6 +270,7 @@ export async function reproduce(
     seeds,
     completed: results.every((r) => r !== undefined),
     jobs,
+    resumed,
     seconds: (performance.now() - t0) / 1000,
     ...(error ? { error: error.message } : {}),
     claims: judgeClaims(size, summary),
