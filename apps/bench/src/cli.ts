@@ -169,7 +169,7 @@ export function buildCli(): Command {
     .addOption(
       new Option(
         '--size <size>',
-        'quick: minutes on 2 cores; paper: d up to 2048, T up to 512 (hours); tiny: seconds, for tests',
+        'quick: seconds on 2 cores (wasm backend); paper: d up to 2048, T up to 512, about 10 minutes on 2 cores; tiny: seconds, for tests',
       )
         .choices(['tiny', 'quick', 'paper'])
         .default('quick'),

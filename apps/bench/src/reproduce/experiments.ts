@@ -125,23 +125,50 @@ export function assembleSeed(
   return out;
 }
 
-/** A rough relative cost of a unit (multiply-adds of its pretraining), to start the longest first. */
+// Weights of unitCost, in multiply-adds of the pretraining GEMMs, fitted to the unit times of a
+// `paper` run (seed 0, one thread, wasm, 2026-11-28; the units' `seconds` in units.jsonl):
+// measured over predicted time is 0.77-1.40 for every unit over 2 s (96 % of the run's time),
+// 0.93-1.06 for the five longest.
+/** One normal draw of pretraining inputs. */
+const COST_PER_SAMPLE = 250;
+/** One input coordinate of the method of moments (sampling, labels and moment sums). */
+const COST_PER_MOMENT_COORDINATE = 340;
+/** One multiply-add of the downstream features (float64, plus the probe fits). */
+const COST_PER_DOWNSTREAM = 2;
+/** Set-up, probes and bookkeeping of any unit. */
+const COST_PER_UNIT = 1e9;
+
+/**
+ * The estimated cost of a unit, in multiply-adds of the pretraining GEMMs (see the weights
+ * above), to start the longest units first and to weigh the ETA.
+ */
 export function unitCost(size: ReproduceSize, u: Unit): number {
-  if (u.kind === 'energy') return Math.max(u.T, 1) * size.n * u.d * size.tasks.m;
+  // One pretraining task of n samples per batch: three n x d x m products, 2 n d normal draws.
+  const task = (n: number, d: number, m: number) => 3 * n * d * m + COST_PER_SAMPLE * 2 * n * d;
+  if (u.kind === 'energy') {
+    return COST_PER_UNIT + u.T * task(size.n, u.d, size.tasks.m);
+  }
   if (u.kind === 'collapse') {
     const c = size.collapse;
-    return c.rounds * c.T * size.n * c.d * c.m;
+    return COST_PER_UNIT + c.rounds * c.T * task(size.n, c.d, c.m);
   }
-  const n = size.dims.nPerD * u.d;
-  const tasks = u.method === 'multiTask' || u.method === 'methodOfMoments' ? size.dims.T : 1;
-  const probes =
-    u.d === size.complexity.d
-      ? (size.complexity.nTrains.length + size.complexity.ms.length) *
-        size.dims.nTest *
-        size.dims.m *
-        u.d
-      : 0;
-  return tasks * n * u.d * size.dims.m + probes;
+  const { T, m, nPerD, nTrain, nTest } = size.dims;
+  const n = nPerD * u.d;
+  const pretraining =
+    u.method === 'multiTask'
+      ? T * task(n, u.d, m)
+      : u.method === 'singleTask'
+        ? task(n, u.d, m)
+        : u.method === 'methodOfMoments'
+          ? COST_PER_MOMENT_COORDINATE * T * n * u.d
+          : 0;
+  // Downstream accuracy on the two tasks of pointConfig once, and at the d of experiment 3 once
+  // more per sample and width point.
+  const evaluations =
+    1 +
+    (u.d === size.complexity.d ? size.complexity.nTrains.length + size.complexity.ms.length : 0);
+  const downstream = COST_PER_DOWNSTREAM * evaluations * 2 * (nTrain + nTest) * u.d * m;
+  return COST_PER_UNIT + pretraining + downstream;
 }
 
 /** A short label of a unit for progress lines. */

@@ -13,7 +13,13 @@ export interface ToWorker {
 /** A message from a reproduce worker. @internal */
 export type ToMain =
   | { readonly type: 'ready' }
-  | { readonly type: 'done'; readonly index: number; readonly result: UnitResult }
+  | {
+      readonly type: 'done';
+      readonly index: number;
+      readonly result: UnitResult;
+      /** Wall time of the unit on its worker. */
+      readonly seconds: number;
+    }
   | {
       readonly type: 'failed';
       readonly index: number;
@@ -33,8 +39,8 @@ export interface PoolRunOptions {
   readonly backend: string;
   /** Aborting terminates the workers at once; the units in progress are lost. */
   readonly signal: AbortSignal;
-  /** Called in the main thread as each unit finishes. */
-  readonly onDone: (index: number, result: UnitResult) => void;
+  /** Called in the main thread as each unit finishes, with its wall time on the worker. */
+  readonly onDone: (index: number, result: UnitResult, seconds: number) => void;
 }
 
 /** Why a pooled run ended early. */
@@ -99,7 +105,7 @@ export function runUnitsOnWorkers(opts: PoolRunOptions): Promise<PoolOutcome> {
         // 'ready' (imports and WebAssembly compiled) and every finished unit ask for the next.
         if (msg.type === 'done') {
           busy--;
-          opts.onDone(msg.index, msg.result);
+          opts.onDone(msg.index, msg.result, msg.seconds);
         } else if (msg.type === 'failed') {
           busy--;
           const u = opts.units[msg.index];

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type Progress, silentProgress } from '../progress.js';
-import { assembleSeed, runUnit, unitsOfSeed } from './experiments.js';
+import { assembleSeed, runUnit, unitCost, unitsOfSeed } from './experiments.js';
 import { liveReproduceWorkers } from './pool.js';
 import { reproduce, UNITS_FILE } from './run.js';
 import { type ReproduceSize, SIZES } from './sizes.js';
@@ -60,6 +60,24 @@ describe('reproduce on worker threads', () => {
       ...a.measurements.filter((m) => m.seed === 1).map(() => 1),
     ]);
     expect(liveReproduceWorkers()).toBe(0);
+  });
+
+  it('estimates unit costs in the order the paper run measured them', () => {
+    const paper = SIZES.paper;
+    const cost = (u: Parameters<typeof unitCost>[1]) => unitCost(paper, u);
+    const dims = (d: number, method: 'multiTask' | 'methodOfMoments' | 'oracle') =>
+      cost({ kind: 'dims', seed: 0, d, method });
+    const energy = (d: number, T: number) => cost({ kind: 'energy', seed: 0, d, T });
+    const costs = unitsOfSeed(paper, 0).map(cost);
+    // Measured (seconds, one thread): multiTask d=2048 195, methodOfMoments d=2048 50,
+    // multiTask d=1024 46, energy d=1024 T=512 22, collapse 20, methodOfMoments d=1024 15.
+    expect(Math.max(...costs)).toBe(dims(2048, 'multiTask'));
+    expect(dims(2048, 'multiTask') / dims(2048, 'methodOfMoments')).toBeGreaterThan(3);
+    expect(dims(2048, 'methodOfMoments')).toBeGreaterThan(dims(1024, 'multiTask'));
+    expect(energy(1024, 512) / energy(1024, 256)).toBeCloseTo(2, 1);
+    // Units without pretraining still cost something (0.01-1.5 s measured).
+    expect(Math.min(...costs)).toBeGreaterThan(0);
+    expect(dims(1024, 'oracle')).toBeGreaterThan(dims(2048, 'oracle'));
   });
 
   it('assembles units in the order of the single-threaded experiments', () => {

@@ -51,6 +51,8 @@ export interface UnitRecord {
   readonly size: ReproduceSize;
   readonly software: Readonly<Record<string, string>>;
   readonly result: UnitResult;
+  /** Wall time of the unit (on its worker thread): what to expect of it on this machine. */
+  readonly seconds: number;
 }
 
 const unitId = (u: Unit): string => JSON.stringify(u);
@@ -211,16 +213,22 @@ export async function reproduce(
   const results: (UnitResult | undefined)[] = units.map((u) => journal.get(unitId(u))?.result);
   const todo = units.flatMap((_, i) => (results[i] === undefined ? [i] : []));
   const resumed = units.length - todo.length;
-  const finished = (i: number, result: UnitResult) => {
+  const finished = (i: number, result: UnitResult, seconds: number) => {
     results[i] = result;
     const unit = units[i];
-    journal.record({ id: unitId(unit), unit, size, software, result });
-    opts.progress.tick(1, unitLabel(unit));
+    journal.record({ id: unitId(unit), unit, size, software, result, seconds });
+    opts.progress.tick(1, unitLabel(unit), unitCost(size, unit));
   };
   const jobs = Math.max(1, Math.min(opts.jobs ?? 1, todo.length));
   if (resumed > 0)
     opts.progress.log(`reproduce: ${resumed} of ${units.length} units taken from ${journal.file}`);
-  opts.progress.start(`reproduce ${size.name} (${jobs} job${jobs > 1 ? 's' : ''})`, todo.length);
+  // The ETA follows the units' estimated cost: they differ by orders of magnitude, longest first.
+  const work = todo.reduce((w, i) => w + unitCost(size, units[i]), 0);
+  opts.progress.start(
+    `reproduce ${size.name} (${jobs} job${jobs > 1 ? 's' : ''})`,
+    todo.length,
+    work,
+  );
   let error: Error | undefined;
   if (jobs === 1) {
     for (const i of todo) {
@@ -229,6 +237,7 @@ export async function reproduce(
       await new Promise((resolve) => setImmediate(resolve));
       if (opts.signal.aborted) break;
       let result: UnitResult;
+      const t = performance.now();
       try {
         result = runUnit(size, u);
       } catch (e) {
@@ -238,7 +247,7 @@ export async function reproduce(
         );
         break;
       }
-      finished(i, result);
+      finished(i, result, (performance.now() - t) / 1000);
     }
   } else if (todo.length > 0) {
     const order = todo

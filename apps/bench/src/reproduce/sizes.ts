@@ -30,7 +30,10 @@ export interface ReproduceSize {
   readonly collapse: { d: number; T: number; m: number; rounds: number; eta: number };
 }
 
-/** `tiny` is for tests, `quick` for the quick start (minutes on 2 cores), `paper` for the full figures (hours). */
+/**
+ * `tiny` is for tests (seconds), `quick` for the quick start (seconds on 2 cores with the wasm
+ * backend, a minute with js), `paper` for the full figures (about 10 minutes on 2 cores, wasm).
+ */
 export const SIZES: Readonly<Record<ReproduceSize['name'], ReproduceSize>> = {
   tiny: {
     name: 'tiny',

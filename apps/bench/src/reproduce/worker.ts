@@ -12,8 +12,10 @@ if (port === null) throw new Error('reproduce/worker: must run in a worker threa
 setBackend((workerData as { backend: string }).backend);
 port.on('message', (msg: ToWorker) => {
   try {
+    const t0 = performance.now();
     const result = runUnit(msg.size, msg.unit);
-    port.postMessage({ type: 'done', index: msg.index, result } satisfies ToMain);
+    const seconds = (performance.now() - t0) / 1000;
+    port.postMessage({ type: 'done', index: msg.index, result, seconds } satisfies ToMain);
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
     port.postMessage({
