@@ -29,16 +29,8 @@ describe('mtrl-bench CLI', () => {
   it('reproduces at the tiny size end to end and writes every output', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mtrl-repro-'));
     const io = capture();
-    const code = await main([
-      'reproduce',
-      '--size',
-      'tiny',
-      '--out',
-      dir,
-      '--jobs',
-      '2',
-      '--quiet',
-    ]);
+    const args = ['reproduce', '--size', 'tiny', '--out', dir, '--jobs', '2', '--quiet'];
+    const code = await main(args);
     expect(code).toBe(0);
     expect(io.out()).toMatch(/claims held in .* s \(2 jobs\)/);
     const res = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
@@ -64,19 +56,7 @@ describe('mtrl-bench CLI', () => {
     }
     expect(readFileSync(join(dir, 'accuracy-vs-d-xor.svg'), 'utf8')).toMatch(/^<svg/);
     // Every unit is in the journal, so --resume runs none and writes the same measurements.
-    expect(
-      await main([
-        'reproduce',
-        '--size',
-        'tiny',
-        '--out',
-        dir,
-        '--jobs',
-        '2',
-        '--resume',
-        '--quiet',
-      ]),
-    ).toBe(0);
+    expect(await main([...args, '--resume'])).toBe(0);
     const again = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
     expect(again.resumed).toBe(unitsOfSeed(SIZES.tiny, 0).length);
     expect(again.measurements).toEqual(res.measurements);

@@ -11,6 +11,19 @@ import { type ReproduceSize, SIZES } from './sizes.js';
 const tiny = SIZES.tiny;
 const never = new AbortController().signal;
 
+/** A progress that aborts the run once `k` units have finished. */
+function abortAfter(k: number): { progress: Progress; signal: AbortSignal } {
+  const ctl = new AbortController();
+  let done = 0;
+  const progress: Progress = {
+    ...silentProgress,
+    tick: () => {
+      if (++done === k) ctl.abort();
+    },
+  };
+  return { progress, signal: ctl.signal };
+}
+
 function readResults(dir: string): Record<string, unknown> {
   return JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
 }
@@ -116,19 +129,10 @@ describe('reproduce on worker threads', () => {
     timeout: 120_000,
   }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mtrl-abort-'));
-    const ctl = new AbortController();
-    let done = 0;
-    const progress: Progress = {
-      ...silentProgress,
-      tick: () => {
-        if (++done === 3) ctl.abort();
-      },
-    };
     const res = await reproduce(tiny, {
       outDir: dir,
       seeds: 1,
-      progress,
-      signal: ctl.signal,
+      ...abortAfter(3),
       meta: {},
       jobs: 2,
     });
@@ -188,19 +192,10 @@ describe('reproduce on worker threads', () => {
 
     // Interrupted after 4 units (one thread, so exactly 4 are in the journal).
     const dir = mkdtempSync(join(tmpdir(), 'mtrl-resume-'));
-    const ctl = new AbortController();
-    let done = 0;
-    const stopAt4: Progress = {
-      ...silentProgress,
-      tick: () => {
-        if (++done === 4) ctl.abort();
-      },
-    };
     const cut = await reproduce(tiny, {
       outDir: dir,
       seeds: 1,
-      progress: stopAt4,
-      signal: ctl.signal,
+      ...abortAfter(4),
       meta: {},
       software,
     });
@@ -257,14 +252,11 @@ describe('reproduce on worker threads', () => {
 
   it('refuses to resume from units of another size or software, naming the difference', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mtrl-mismatch-'));
-    const ctl = new AbortController();
-    const stopAt1: Progress = { ...silentProgress, tick: () => ctl.abort() };
     const software = { '@mtrl/tensors': '1.0.0' };
     await reproduce(tiny, {
       outDir: dir,
       seeds: 1,
-      progress: stopAt1,
-      signal: ctl.signal,
+      ...abortAfter(1),
       meta: {},
       software,
     });
