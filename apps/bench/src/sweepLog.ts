@@ -28,6 +28,8 @@ export interface RecordLog<Rec extends { readonly id: string }> {
   readonly file: string;
   has(id: string): boolean;
   get(id: string): Rec | undefined;
+  /** Every record, in the order first written. */
+  records(): Rec[];
   /** The number of distinct ids recorded. */
   readonly size: number;
   /**
@@ -101,6 +103,7 @@ export function openRecordLog<Rec extends { readonly id: string }>(
     file,
     has: (id) => done.has(id),
     get: (id) => done.get(id),
+    records: () => [...done.values()],
     get size() {
       return done.size;
     },

@@ -5,7 +5,7 @@ import { type LineChartOptions, lineChartSvg } from '../plot.js';
 import type { Progress } from '../progress.js';
 import { canonicalJson, versionDifferences } from '../queue/sweepIdentity.js';
 import { type Measurement, type SummaryPoint, summarize, toCsv } from '../summary.js';
-import { openRecordLog, type RecordLog, readRecords } from '../sweepLog.js';
+import { openRecordLog, type RecordLog } from '../sweepLog.js';
 import { type Claim, judgeClaims } from './claims.js';
 import {
   assembleSeed,
@@ -72,8 +72,9 @@ function openJournal(
 ): RecordLog<UnitRecord> {
   const file = join(outDir, UNITS_FILE);
   if (!resume && existsSync(file)) rmSync(file);
+  const log = openRecordLog<UnitRecord>(file, JOURNAL_FORMAT);
   if (resume) {
-    for (const rec of readRecords<UnitRecord>(file, JOURNAL_FORMAT)) {
+    for (const rec of log.records()) {
       const keys = Object.keys(size) as (keyof ReproduceSize)[];
       const diffs = [
         ...keys
@@ -90,7 +91,7 @@ function openJournal(
         );
     }
   }
-  return openRecordLog<UnitRecord>(file, JOURNAL_FORMAT);
+  return log;
 }
 
 /** The figures written per experiment: which metric, axes and scales. */
