@@ -31,7 +31,7 @@ function stubPeer(body?: string): string {
 }
 
 describe('perf', () => {
-  it('times a round per thread count, side by side', { timeout: 60_000 }, async () => {
+  it('times a round per thread count, side by side', { timeout: 240_000 }, async () => {
     const report = await runPerf(
       { repeats: 1, rounds: ['tiny'], gemm: 'none', dtypes: ['float32'], threads: [1, 2] },
       silentProgress,
@@ -47,7 +47,7 @@ describe('perf', () => {
   });
 
   it('measures concurrent GEMM throughput, normalInto and wasm against js', {
-    timeout: 120_000,
+    timeout: 300_000,
   }, async () => {
     const report = await runPerf(
       { repeats: 2, rounds: ['tiny'], gemm: 'tiny', dtypes: ['float64'], threads: [1, 2] },
@@ -94,7 +94,7 @@ describe('perf', () => {
   });
 
   it('runs a peer script after our round and prints its fields with the ratio', {
-    timeout: 60_000,
+    timeout: 240_000,
   }, async () => {
     const script = stubPeer();
     const report = await runPerf(
@@ -141,7 +141,7 @@ describe('perf', () => {
   });
 
   it('refuses --peer with an absent script before timing anything, and writes --json <file>', {
-    timeout: 60_000,
+    timeout: 240_000,
   }, async () => {
     let err = '';
     let out = '';
@@ -153,7 +153,6 @@ describe('perf', () => {
       out += String(s);
       return true;
     });
-    const t0 = performance.now();
     const code = await main([
       'perf',
       '--peer',
@@ -166,7 +165,8 @@ describe('perf', () => {
     ]);
     expect(code).toBe(1);
     expect(err).toMatch(/--peer-script: \/nonexistent\/peer.py does not exist/);
-    expect(performance.now() - t0).toBeLessThan(5000);
+    // Refused before any measurement: nothing was timed or printed.
+    expect(out).toBe('');
     const file = join(mkdtempSync(join(tmpdir(), 'mtrl-perf-')), 'perf.json');
     const ok = await main([
       'perf',

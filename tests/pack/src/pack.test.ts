@@ -131,9 +131,9 @@ beforeAll(async () => {
   });
   dryRun = run(pnpm, [...pre, 'publish', '--recursive', '--dry-run', '--no-git-checks'], {
     cwd: ROOT,
-    timeoutMs: 240_000,
+    timeoutMs: 600_000,
   }).catch((e: Error) => e);
-}, 120_000);
+}, 360_000);
 
 afterAll(() => {
   if (tmp && !process.env.MTRL_PACK_KEEP) rmSync(tmp, { recursive: true, force: true });
@@ -200,7 +200,7 @@ describe('the tarballs', () => {
       if (!/All good!/.test(stdout)) throw new Error(`${p.pkg.json.name}: publint\n${stdout}`);
     });
     expect(failures).toEqual([]);
-  }, 120_000);
+  }, 360_000);
 
   test('pass attw (are the types wrong) with the esm-only profile', async () => {
     // See scripts/attw.mjs: `attw --profile esm-only` for all tarballs in one process.
@@ -210,7 +210,7 @@ describe('the tarballs', () => {
       { cwd: HERE },
     );
     expect(stdout.trim().split('\n')).toHaveLength(packed.length);
-  }, 120_000);
+  }, 360_000);
 });
 
 describe('a fresh npm project with every package', () => {
@@ -218,7 +218,7 @@ describe('a fresh npm project with every package', () => {
 
   beforeAll(async () => {
     dir = await consumer('full', packed, { '@types/node': TYPES_NODE });
-  }, 240_000);
+  }, 600_000);
 
   test('installs one copy of each package, from the tarballs, with real version ranges', () => {
     const installed = installedMtrl(dir);
@@ -252,7 +252,7 @@ describe('a fresh npm project with every package', () => {
     expect(s.networkVersion).toBe(s.networkPackageVersion);
     expect(s.savedVersion).toBe(s.networkPackageVersion);
     expect(s.testAccuracy).toBeGreaterThan(0.8);
-  }, 120_000);
+  }, 360_000);
 
   test('type-checks and runs a TypeScript consumer and every README example', async () => {
     cpSync(join(HERE, 'fixtures', 'consumer.ts'), join(dir, 'consumer.ts'));
@@ -297,7 +297,7 @@ describe('a fresh npm project with every package', () => {
       await run(NODE, [join('out', file.replace(/\.ts$/, '.js'))], { cwd: dir });
     });
     expect(failures).toEqual([]);
-  }, 240_000);
+  }, 600_000);
 });
 
 describe('a fresh npm project with @mtrl/tensors and @mtrl/tasks only', () => {
@@ -314,7 +314,7 @@ describe('a fresh npm project with @mtrl/tensors and @mtrl/tasks only', () => {
     const s = lastJson((await run(NODE, ['tensorsTasks.mjs'], { cwd: dir })).stdout);
     expect(s).toMatchObject({ x: [128, 32], y: [128], z: [128, 3], labels: [-1, 1] });
     expect(s.zErr).toBeLessThan(1e-9);
-  }, 240_000);
+  }, 600_000);
 });
 
 describe('the release step', () => {
@@ -335,5 +335,5 @@ describe('the release step', () => {
       }));
       expect(v.trim(), `${name} is neither in the dry run nor on the registry`).not.toBe('');
     }
-  }, 240_000);
+  }, 600_000);
 });

@@ -35,7 +35,7 @@ function comparable(res: Record<string, unknown>): Record<string, unknown> {
 }
 
 describe('reproduce on worker threads', () => {
-  it('writes the same results.json with 1 and 2 jobs', { timeout: 120_000 }, async () => {
+  it('writes the same results.json with 1 and 2 jobs', { timeout: 360_000 }, async () => {
     const one = mkdtempSync(join(tmpdir(), 'mtrl-jobs1-'));
     const two = mkdtempSync(join(tmpdir(), 'mtrl-jobs2-'));
     const ticks: string[] = [];
@@ -126,7 +126,7 @@ describe('reproduce on worker threads', () => {
   });
 
   it('terminates the workers on abort and writes the finished units', {
-    timeout: 120_000,
+    timeout: 360_000,
   }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mtrl-abort-'));
     const res = await reproduce(tiny, {
@@ -145,7 +145,7 @@ describe('reproduce on worker threads', () => {
   });
 
   it('keeps the finished units and names the failed one when a unit throws', {
-    timeout: 120_000,
+    timeout: 360_000,
   }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mtrl-fail-'));
     // m = 0 neurons is refused by pretraining: the collapse unit fails, the others finish.
@@ -175,7 +175,7 @@ describe('reproduce on worker threads', () => {
   });
 
   it('resumes an interrupted run and writes what an uninterrupted run writes', {
-    timeout: 120_000,
+    timeout: 360_000,
   }, async () => {
     const software = { '@mtrl/bench': '0.0.0-test', 'gemm kernel': 'test' };
     const full = mkdtempSync(join(tmpdir(), 'mtrl-full-'));
