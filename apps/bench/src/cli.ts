@@ -164,7 +164,7 @@ export function buildCli(): Command {
   program
     .command('reproduce')
     .description(
-      'run the experiments of the paper (SPEC 7) and write results.json, CSVs, SVG figures and report.md',
+      'run the experiments of the paper and write results.json, CSVs, SVG figures and report.md',
     )
     .addOption(
       new Option(
@@ -174,7 +174,13 @@ export function buildCli(): Command {
         .choices(['tiny', 'quick', 'paper'])
         .default('quick'),
     )
-    .option('--out <dir>', 'output directory (default out/<size>)')
+    .option('--out <dir>', 'output directory (default out/<size>, or out/<size>-<control>)')
+    .addOption(
+      new Option(
+        '--control <control>',
+        'a negative control under which every claim must fail: untrained (no training) or shuffled-labels (labels independent of the inputs)',
+      ).choices(['untrained', 'shuffled-labels']),
+    )
     .option(
       '--seeds <n>',
       'number of seeds (default: 1 for tiny, 2 for quick, 3 for paper)',
@@ -196,6 +202,7 @@ export function buildCli(): Command {
       async (opts: {
         size: 'tiny' | 'quick' | 'paper';
         out?: string;
+        control?: 'untrained' | 'shuffled-labels';
         seeds?: number;
         jobs: number | 'auto';
         resume?: boolean;
@@ -206,8 +213,12 @@ export function buildCli(): Command {
         const { reproduce } = await import('./reproduce/run.js');
         const { runMeta } = await import('./meta.js');
         const { softwareVersions } = await import('./queue/sweepIdentity.js');
-        const size = SIZES[opts.size];
-        const outDir = opts.out ?? join('out', size.name);
+        const size =
+          opts.control === undefined
+            ? SIZES[opts.size]
+            : { ...SIZES[opts.size], control: opts.control };
+        const outDir =
+          opts.out ?? join('out', `${size.name}${opts.control ? `-${opts.control}` : ''}`);
         const meta = runMeta();
         const res = await withInterrupt((signal) =>
           reproduce(size, {
@@ -224,19 +235,16 @@ export function buildCli(): Command {
         );
         if (opts.json) process.stdout.write(`${JSON.stringify(res, null, 2)}\n`);
         else {
-          const lines = res.claims.map(
-            (c) =>
-              `  ${c.held ? 'held  ' : 'FAILED'}  ${c.id.padEnd(16)} ${Object.entries(c.measured)
-                .map(([k, v]) => `${k}=${v}`)
-                .join(', ')}`,
-          );
+          const { claimLines } = await import('./reproduce/claims.js');
+          const held = res.claims.filter((c) => c.held === true).length;
+          const unmeasured = res.claims.filter((c) => c.held === null).length;
           process.stdout.write(
-            `reproduce ${size.name}: ${res.claims.filter((c) => c.held).length}/${res.claims.length} claims held in ${res.seconds.toFixed(1)} s (${res.jobs} job${res.jobs > 1 ? 's' : ''}); wrote ${outDir}/results.json, report.md, *.csv, *.svg\n${lines.join('\n')}\n`,
+            `reproduce ${size.name}: ${held}/${res.claims.length} claims held${unmeasured > 0 ? `, ${unmeasured} not measured` : ''} in ${res.seconds.toFixed(1)} s (${res.jobs} job${res.jobs > 1 ? 's' : ''}); wrote ${outDir}/results.json, report.md, *.csv, *.svg\n${claimLines(res.claims).join('\n')}\n`,
           );
         }
         if (!res.completed)
           throw new Interrupted(
-            `the finished units were written; \`mtrl-bench reproduce --size ${size.name}${opts.out === undefined ? '' : ` --out ${opts.out}`}${opts.seeds === undefined ? '' : ` --seeds ${opts.seeds}`} --resume\` continues`,
+            `the finished units were written; \`mtrl-bench reproduce --size ${size.name}${opts.control === undefined ? '' : ` --control ${opts.control}`}${opts.out === undefined ? '' : ` --out ${opts.out}`}${opts.seeds === undefined ? '' : ` --seeds ${opts.seeds}`} --resume\` continues`,
           );
       },
     );

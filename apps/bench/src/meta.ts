@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -19,6 +20,8 @@ export const PACKAGES = [
 /** Package versions, machine and runtime, written into every result. */
 export interface RunMeta {
   readonly bench: string;
+  /** The git commit of the checkout the bench runs from (with `-dirty` when it has changes), or null outside a git checkout. */
+  readonly commit: string | null;
   readonly packages: Readonly<Record<string, string>>;
   readonly machine: {
     cores: number;
@@ -44,6 +47,24 @@ function versionOf(name: string): string {
   }
 }
 
+/** The commit of the git checkout holding the bench, `-dirty` when files differ from it; null without git. */
+export function gitCommit(): string | null {
+  const cwd = new URL('.', import.meta.url).pathname;
+  try {
+    const git = (args: string[]) =>
+      execFileSync('git', args, {
+        cwd,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim();
+    const head = git(['rev-parse', 'HEAD']);
+    const dirty = git(['status', '--porcelain', '--untracked-files=no']) !== '';
+    return `${head}${dirty ? '-dirty' : ''}`;
+  } catch {
+    return null;
+  }
+}
+
 /** Facts about this run's software and machine. */
 export function runMeta(): RunMeta {
   const own = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
@@ -54,6 +75,7 @@ export function runMeta(): RunMeta {
   const cpus = os.cpus();
   return {
     bench: own.version,
+    commit: gitCommit(),
     packages,
     machine: {
       cores: cpus.length,

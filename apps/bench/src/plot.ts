@@ -21,6 +21,10 @@ export interface LineChartOptions {
   seriesTitle?: string;
   /** A horizontal reference line, e.g. chance level or r/d. */
   rule?: { y: number; label: string };
+  /** Tick marks at these x values (the tested values) instead of the scale's round numbers. */
+  xTicks?: readonly number[];
+  /** A line under the title: the setting of the figure (d, r, m, n, T, seeds). */
+  caption?: string;
 }
 
 /**
@@ -32,11 +36,18 @@ export async function lineChartSvg(
   opts: LineChartOptions,
 ): Promise<string> {
   const values = points.map((p) => ({ ...p, lo: p.y - p.stderr, hi: p.y + p.stderr }));
+  // A log axis cannot show x = 0 (the network at initialisation): symlog keeps it, linear near 0.
+  const hasZero = points.some((p) => p.x === 0);
   const x = {
     field: 'x',
     type: 'quantitative',
     title: opts.xTitle,
-    scale: opts.logX ? { type: 'log', base: 2 } : { zero: false },
+    scale: opts.logX
+      ? hasZero
+        ? { type: 'symlog', constant: 1 }
+        : { type: 'log', base: 2 }
+      : { zero: false },
+    ...(opts.xTicks ? { axis: { values: [...opts.xTicks], format: 'd' } } : {}),
   } as const;
   const yScale = opts.yDomain ? { domain: opts.yDomain } : { zero: false };
   const color = { field: 'series', type: 'nominal', title: opts.seriesTitle ?? 'method' } as const;
@@ -80,7 +91,9 @@ export async function lineChartSvg(
   }
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: opts.title,
+    title: opts.caption
+      ? { text: opts.title, subtitle: opts.caption, subtitleFontSize: 10 }
+      : opts.title,
     width: 440,
     height: 280,
     data: { values },

@@ -34,6 +34,18 @@ export class DownstreamEvaluator {
     return out;
   }
 
+  /** The majority-class rate of each downstream task's test set: the accuracy of always guessing its commoner label. */
+  majorityRate(): Record<string, number> {
+    const out: Record<string, number> = {};
+    this.ctx.downstream.forEach(({ name }, i) => {
+      const y = this.sample(i, 'test', this.cfg.downstream.nTest).y.data;
+      let positive = 0;
+      for (let k = 0; k < y.length; k++) if (y[k] > 0) positive++;
+      out[name] = Math.max(positive, y.length - positive) / y.length;
+    });
+    return out;
+  }
+
   // The keys of evaluateDownstream: split(foldIn(downstreamKey, task index), 2) = [train, test].
   private sample(i: number, part: 'train' | 'test', n: number): TaskSample {
     const id = `${i}/${part}/${n}`;

@@ -1,6 +1,6 @@
 import type { Layer } from '@mtrl/network';
 import { pretrain, suiteSource } from '@mtrl/pretrain';
-import { coverage, featureMap, subspaceEnergy } from '@mtrl/probes';
+import { coverage, featureMap, subspaceAngles, subspaceEnergy } from '@mtrl/probes';
 import { sliceRows } from '@mtrl/tensors';
 import { parseStudy, type StudyConfig } from '../config.js';
 import { trainMethod } from '../methods.js';
@@ -27,11 +27,14 @@ export function pointConfig(
   extra: Partial<StudyConfig['pretrain']> = {},
 ): StudyConfig {
   const n = extra.n1 ?? size.n;
+  // Negative controls: labels independent of the inputs, or no training at all.
+  const noise = size.control === 'shuffled-labels' ? { noise: 0.5 } : {};
+  const untrained = size.control === 'untrained' ? { rounds: 0 } : {};
   return parseStudy(
     {
-      name: `reproduce-${size.name}`,
+      name: `reproduce-${size.name}${size.control ? `-${size.control}` : ''}`,
       groundTruth: { d, r: size.r },
-      family: { kind: 'halfspace' },
+      family: { kind: 'halfspace', ...noise },
       pretrain: {
         T,
         m,
@@ -43,14 +46,15 @@ export function pointConfig(
         normalizeRows: true,
         dtype: size.dtype,
         ...extra,
+        ...untrained,
       },
       downstream: {
         nTrain: size.dims.nTrain,
         nTest: size.dims.nTest,
         biasStd: 0.5,
         tasks: [
-          { name: 'halfspace', family: { kind: 'halfspace' } },
-          { name: 'xor', family: { kind: 'xor', subset: [0, 1] } },
+          { name: 'halfspace', family: { kind: 'halfspace', ...noise } },
+          { name: 'xor', family: { kind: 'xor', subset: [0, 1], ...noise } },
         ],
       },
     },
@@ -210,14 +214,21 @@ function energyPoint(size: ReproduceSize, seed: number, d: number, T: number, pu
   const Tmax = Math.max(...size.tasks.Ts);
   const cfg = pointConfig(size, d, Tmax, size.tasks.m);
   const ctx = seedContext(cfg, seed);
-  let p: { energy: number; coverage: number };
-  if (T === 0) p = energyAndCoverage(trainMethod('randomFeatures', ctx, cfg).layer, ctx.gt);
+  // T = 0 is the same network at initialisation (random features share pretraining's initial
+  // layer), the baseline every verdict on energy and coverage is judged against.
+  let layer: Layer;
+  if (T === 0) layer = trainMethod('randomFeatures', ctx, cfg).layer;
   else {
     // Suites are prefixes: the first T tasks of the T_max suite are the suite of T tasks.
     const sub = { ...ctx, suite: { ...ctx.suite, tasks: ctx.suite.tasks.slice(0, T) } };
-    p = energyAndCoverage(trainMethod('multiTask', sub, cfg).layer, ctx.gt);
+    layer = trainMethod('multiTask', sub, cfg).layer;
   }
-  for (const metric of ['energy', 'coverage'] as const)
+  const p = {
+    ...energyAndCoverage(layer, ctx.gt),
+    // cos of the largest principal angle between span(M^T) and W's top-r right singular subspace.
+    'angle-cos': Math.cos(Math.max(...subspaceAngles(layer.w, ctx.gt))),
+  };
+  for (const metric of ['energy', 'coverage', 'angle-cos'] as const)
     push({ experiment: 'energy-vs-tasks', method: `d=${d}`, x: T, metric, value: p[metric] });
 }
 
@@ -235,6 +246,17 @@ function dimsPoint(
   const p = energyAndCoverage(rep.layer, ctx.gt);
   for (const [task, a] of Object.entries(acc))
     push({ experiment: 'accuracy-vs-d', method, x: d, metric: task, value: a });
+  // The majority-class rate of each test set (the same for every method of a seed): what an
+  // accuracy must beat besides chance.
+  if (method === 'multiTask')
+    for (const [task, rate] of Object.entries(downstream.majorityRate()))
+      push({
+        experiment: 'accuracy-vs-d',
+        method: 'majority-class',
+        x: d,
+        metric: task,
+        value: rate,
+      });
   push({ experiment: 'accuracy-vs-d', method, x: d, metric: 'energy', value: p.energy });
   push({ experiment: 'accuracy-vs-d', method, x: d, metric: 'coverage', value: p.coverage });
   return rep.layer;

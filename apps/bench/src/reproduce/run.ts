@@ -105,8 +105,19 @@ export const FIGURES: readonly ({
     metric: 'energy',
     file: 'energy-vs-tasks',
     title: 'Subspace energy after pretraining',
-    xTitle: 'number of tasks T',
+    xTitle: 'number of tasks T (0: initialisation)',
     yTitle: 'energy ||W M^T||² / ||W||²',
+    logX: true,
+    yDomain: [0, 1],
+    seriesTitle: 'input dimension',
+  },
+  {
+    experiment: 'energy-vs-tasks',
+    metric: 'angle-cos',
+    file: 'angles-vs-tasks',
+    title: 'Alignment of the top-r right singular subspace of W with span(M^T)',
+    xTitle: 'number of tasks T (0: initialisation)',
+    yTitle: 'cos θ_r (largest principal angle)',
     logX: true,
     yDomain: [0, 1],
     seriesTitle: 'input dimension',
@@ -116,7 +127,7 @@ export const FIGURES: readonly ({
     metric: 'coverage',
     file: 'coverage-vs-tasks',
     title: 'Coverage of the r directions',
-    xTitle: 'number of tasks T',
+    xTitle: 'number of tasks T (0: initialisation)',
     yTitle: 'coverage s_r / s_1',
     logX: true,
     yDomain: [0, 1],
@@ -283,7 +294,7 @@ export async function reproduce(
     resumed,
     seconds: (performance.now() - t0) / 1000,
     ...(error ? { error: error.message } : {}),
-    claims: judgeClaims(size, summary),
+    claims: judgeClaims(size, measurements),
     summary,
     measurements,
     meta: opts.meta,
@@ -304,10 +315,43 @@ async function writeOutputs(outDir: string, res: ReproduceResult): Promise<void>
     );
   for (const f of FIGURES) {
     const pts = res.summary
-      .filter((p) => p.experiment === f.experiment && p.metric === f.metric && (!f.logX || p.x > 0))
-      .map((p) => ({ x: p.x, y: p.mean, stderr: p.stderr, series: p.method }));
+      .filter((p) => p.experiment === f.experiment && p.metric === f.metric)
+      .map((p) => ({ x: p.x, y: p.mean, stderr: p.stderr, series: methodLabel(p.method) }));
     if (pts.length === 0) continue;
-    writeFileSync(join(outDir, `${f.file}.svg`), await lineChartSvg(pts, f));
+    const xTicks = [...new Set(pts.map((p) => p.x))].sort((a, b) => a - b);
+    const caption = figureCaption(res, f.experiment);
+    writeFileSync(
+      join(outDir, `${f.file}.svg`),
+      await lineChartSvg(pts, { ...f, xTicks, caption }),
+    );
   }
   writeFileSync(join(outDir, 'report.md'), renderReport(res));
+}
+
+/** Readable method names for legends and tables. */
+export function methodLabel(method: string): string {
+  const labels: Record<string, string> = {
+    multiTask: 'multi-task',
+    randomFeatures: 'random features',
+    singleTask: 'single task',
+    oracle: 'oracle (true Mx)',
+    methodOfMoments: 'method of moments',
+    'majority-class': 'majority class',
+  };
+  return labels[method] ?? method;
+}
+
+/** The setting of one experiment's figure: d, r, m, samples, T and the number of seeds. */
+export function figureCaption(res: ReproduceResult, experiment: string): string {
+  const s = res.size;
+  const seeds = `${res.seeds.length} seed${res.seeds.length === 1 ? '' : 's'}, mean ± 1 s.e.`;
+  const control = s.control ? `; NEGATIVE CONTROL: ${s.control}` : '';
+  const lines: Record<string, string> = {
+    'energy-vs-tasks': `d = ${s.tasks.ds.join(', ')}; r = ${s.r}, m = ${s.tasks.m}, n1 = n2 = ${s.n}, one step, eta = ${s.eta}`,
+    'accuracy-vs-d': `r = ${s.r}, m = ${s.dims.m}, T = ${s.dims.T}, n1 = n2 = ${s.dims.nPerD} d, eta = ${s.dims.etaPerD} d; n_train = ${s.dims.nTrain}, n_test = ${s.dims.nTest}`,
+    'accuracy-vs-samples': `d = ${s.complexity.d}, r = ${s.r}, m = ${s.dims.m}, T = ${s.dims.T}; n_test = ${s.dims.nTest}`,
+    'accuracy-vs-width': `d = ${s.complexity.d}, r = ${s.r}, T = ${s.dims.T}; n_train = ${s.dims.nTrain}, n_test = ${s.dims.nTest}`,
+    collapse: `d = ${s.collapse.d}, r = ${s.r}, m = ${s.collapse.m}, T = ${s.collapse.T}, n1 = n2 = ${s.n}, eta = ${s.collapse.eta}, unit rows`,
+  };
+  return `${lines[experiment] ?? ''}; ${seeds}${control}`;
 }

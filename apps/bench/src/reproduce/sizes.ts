@@ -28,7 +28,17 @@ export interface ReproduceSize {
   readonly complexity: { d: number; nTrains: readonly number[]; ms: readonly number[] };
   /** Experiment 4: energy and coverage over many rounds with unit rows. */
   readonly collapse: { d: number; T: number; m: number; rounds: number; eta: number };
+  /**
+   * A negative control, under which every claim must fail: `untrained` keeps every network at
+   * its initialisation (zero rounds), `shuffled-labels` makes every label of pretraining and of
+   * the downstream tasks a fair coin independent of the input (label noise 1/2).
+   */
+  readonly control?: Control;
 }
+
+/** The negative controls of `mtrl-bench reproduce --control`. */
+export const CONTROLS = ['untrained', 'shuffled-labels'] as const;
+export type Control = (typeof CONTROLS)[number];
 
 /**
  * `tiny` is for tests (seconds), `quick` for the quick start (seconds on 2 cores with the wasm
