@@ -51,6 +51,9 @@ describe('mtrl-bench CLI', () => {
       'energy-vs-tasks.svg',
       'accuracy-vs-d-xor.svg',
       'collapse.svg',
+      'phase-energy.svg',
+      'phase-angles.svg',
+      'phase-vs-snr.svg',
     ]) {
       expect(existsSync(join(dir, f))).toBe(true);
     }

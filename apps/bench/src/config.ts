@@ -47,7 +47,10 @@ const offsetSchema = z.discriminatedUnion(
   { error: oneOf('kind', ['fixed', 'normal', 'uniform']) },
 );
 
-/** A task family as written in a config (SPEC 2); custom families need code, not a config. */
+/**
+ * A task family as written in a config (docs: Specification, 'Task families'); custom families
+ * need code, not a config.
+ */
 export const familySchema = z.discriminatedUnion(
   'kind',
   [

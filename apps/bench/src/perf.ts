@@ -20,7 +20,7 @@ import { measureClockGHz, simdFlopsPerCycle } from './clock.js';
 import type { Progress } from './progress.js';
 import { spawnWorker } from './spawnWorker.js';
 
-/** Sizes of the pretraining rounds timed by `perf` (SPEC 7 / issue 5). */
+/** Sizes of the pretraining rounds timed by `perf` (docs: Specification, 'Workload size'). */
 export const ROUND_SIZES = {
   canonical: { d: 1024, r: 4, m: 256, T: 256, n1: 1024, n2: 1024 },
   quick: { d: 256, r: 4, m: 256, T: 64, n1: 1024, n2: 1024 },

@@ -106,3 +106,86 @@ export async function lineChartSvg(
     view.finalize();
   }
 }
+
+/** One cell of a heat map: its panel, column and row, its colour value and its label. */
+export interface HeatCell {
+  readonly panel: string;
+  /** Order of the panel (default: by name). */
+  readonly sortKey?: number;
+  readonly col: number;
+  readonly row: number;
+  readonly value: number;
+  readonly label: string;
+}
+
+/** Titles of {@link heatmapSvg}. */
+export interface HeatmapOptions {
+  title: string;
+  caption?: string;
+  colTitle: string;
+  rowTitle: string;
+  valueTitle: string;
+  panelTitle: string;
+  /** Colour domain; default [0, 1]. */
+  domain?: [number, number];
+}
+
+/**
+ * Heat maps side by side, one panel per `panel` value: columns and rows are the tested values
+ * (ordinal), the colour is `value` and each cell shows its `label`.
+ */
+export async function heatmapSvg(
+  cells: readonly HeatCell[],
+  opts: HeatmapOptions,
+): Promise<string> {
+  const spec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: opts.caption
+      ? { text: opts.title, subtitle: opts.caption, subtitleFontSize: 10 }
+      : opts.title,
+    data: { values: cells.map((c) => ({ ...c })) },
+    facet: {
+      column: {
+        field: 'panel',
+        type: 'nominal',
+        title: opts.panelTitle,
+        sort: { field: 'sortKey' },
+      },
+    },
+    spec: {
+      width: 180,
+      height: 160,
+      encoding: {
+        x: { field: 'col', type: 'ordinal', title: opts.colTitle },
+        y: { field: 'row', type: 'ordinal', title: opts.rowTitle, sort: 'descending' },
+      },
+      layer: [
+        {
+          mark: 'rect',
+          encoding: {
+            color: {
+              field: 'value',
+              type: 'quantitative',
+              title: opts.valueTitle,
+              scale: { domain: opts.domain ?? [0, 1], scheme: 'viridis' },
+            },
+          },
+        },
+        {
+          mark: { type: 'text', fontSize: 9 },
+          encoding: {
+            text: { field: 'label' },
+            color: { condition: { test: 'datum.value > 0.5', value: 'black' }, value: 'white' },
+          },
+        },
+      ],
+    },
+    resolve: { scale: { color: 'shared' } },
+  } as unknown as TopLevelSpec;
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}

@@ -80,7 +80,8 @@ function dimsConfig(size: ReproduceSize, d: number): StudyConfig {
  * - `energy`: experiment 1 at one d, either the initialisation (`T: 0`) or T tasks;
  * - `dims`: experiment 2 at one d for one method; at d = `size.complexity.d` it also runs
  *   experiment 3 (sample and width curves) on the layer it trained;
- * - `collapse`: experiment 4.
+ * - `collapse`: experiment 4;
+ * - `phase`: one cell (d, T, n) of the phase diagram of recovery.
  */
 export type Unit =
   | { readonly kind: 'energy'; readonly seed: number; readonly d: number; readonly T: number }
@@ -90,7 +91,14 @@ export type Unit =
       readonly d: number;
       readonly method: (typeof COMPARED)[number];
     }
-  | { readonly kind: 'collapse'; readonly seed: number };
+  | { readonly kind: 'collapse'; readonly seed: number }
+  | {
+      readonly kind: 'phase';
+      readonly seed: number;
+      readonly d: number;
+      readonly T: number;
+      readonly n: number;
+    };
 
 /** What a unit measured: `main` for its own experiment, `complexity` for experiment 3 (dims units at d = complexity.d). */
 export interface UnitResult {
@@ -106,6 +114,9 @@ export function unitsOfSeed(size: ReproduceSize, seed: number): Unit[] {
   for (const d of size.dims.ds)
     for (const method of COMPARED) units.push({ kind: 'dims', seed, d, method });
   units.push({ kind: 'collapse', seed });
+  for (const d of size.phase.ds)
+    for (const T of size.phase.Ts)
+      for (const n of size.phase.ns) units.push({ kind: 'phase', seed, d, T, n });
   return units;
 }
 
@@ -118,7 +129,7 @@ export function assembleSeed(
   results: readonly (UnitResult | undefined)[],
 ): Measurement[] {
   const out: Measurement[] = [];
-  const order = ['energy', 'dims', 'complexity', 'collapse'] as const;
+  const order = ['energy', 'dims', 'complexity', 'collapse', 'phase'] as const;
   for (const part of order)
     units.forEach((u, i) => {
       const r = results[i];
@@ -156,6 +167,7 @@ export function unitCost(size: ReproduceSize, u: Unit): number {
     const c = size.collapse;
     return COST_PER_UNIT + c.rounds * c.T * task(size.n, c.d, c.m);
   }
+  if (u.kind === 'phase') return COST_PER_UNIT + u.T * task(u.n, u.d, size.phase.m);
   const { T, m, nPerD, nTrain, nTest } = size.dims;
   const n = nPerD * u.d;
   const pretraining =
@@ -180,6 +192,7 @@ export function unitLabel(u: Unit): string {
   if (u.kind === 'energy')
     return `seed ${u.seed} energy d=${u.d} ${u.T === 0 ? 'init' : `T=${u.T}`}`;
   if (u.kind === 'dims') return `seed ${u.seed} ${u.method} d=${u.d}`;
+  if (u.kind === 'phase') return `seed ${u.seed} phase d=${u.d} T=${u.T} n=${u.n}`;
   return `seed ${u.seed} collapse`;
 }
 
@@ -200,11 +213,51 @@ export function runUnit(size: ReproduceSize, u: Unit): UnitResult {
     const layer = dimsPoint(ctx, cfg, u.method, downstream, push(main));
     if (u.d === size.complexity.d)
       complexityCurves(size, ctx, cfg, u.method, layer, downstream, push(complexity));
-  } else collapse(size, u.seed, push(main));
+  } else if (u.kind === 'phase') phasePoint(size, u, push(main));
+  else collapse(size, u.seed, push(main));
   return { main, complexity };
 }
 
 type Push = (m: Omit<Measurement, 'seed'>) => void;
+
+/** Energy, coverage and cos θ_r (the largest principal angle's cosine) of a layer. */
+function layerProbes(layer: Layer, gt: SeedContext['gt']) {
+  return {
+    ...energyAndCoverage(layer, gt),
+    // cos of the largest principal angle between span(M^T) and W's top-r right singular subspace.
+    'angle-cos': Math.cos(Math.max(...subspaceAngles(layer.w, gt))),
+  };
+}
+
+/** The series name of one cell of the phase diagram. */
+export function phaseCell(d: number, T: number, n: number): string {
+  return `d=${d} T=${T} n=${n}`;
+}
+
+/**
+ * One cell of the phase diagram: one round on T tasks with n1 = n2 = n at dimension d; the
+ * gains of energy and cos θ_r over the same network at initialisation, at x = T n^2 / d^2.
+ */
+function phasePoint(
+  size: ReproduceSize,
+  u: { seed: number; d: number; T: number; n: number },
+  push: Push,
+): void {
+  const cfg = pointConfig(size, u.d, u.T, size.phase.m, { n1: u.n, n2: u.n });
+  const ctx = seedContext(cfg, u.seed);
+  const init = layerProbes(trainMethod('randomFeatures', ctx, cfg).layer, ctx.gt);
+  const trained = layerProbes(trainMethod('multiTask', ctx, cfg).layer, ctx.gt);
+  const x = (u.T * u.n * u.n) / (u.d * u.d);
+  const method = phaseCell(u.d, u.T, u.n);
+  const values = {
+    'energy-gain': trained.energy - init.energy,
+    'angle-gain': trained['angle-cos'] - init['angle-cos'],
+    energy: trained.energy,
+    'angle-cos': trained['angle-cos'],
+  };
+  for (const [metric, value] of Object.entries(values))
+    push({ experiment: 'phase', method, x, metric, value });
+}
 
 /**
  * Experiment 1 at one d: energy and coverage at initialisation (`T = 0`, random features) or
@@ -223,11 +276,7 @@ function energyPoint(size: ReproduceSize, seed: number, d: number, T: number, pu
     const sub = { ...ctx, suite: { ...ctx.suite, tasks: ctx.suite.tasks.slice(0, T) } };
     layer = trainMethod('multiTask', sub, cfg).layer;
   }
-  const p = {
-    ...energyAndCoverage(layer, ctx.gt),
-    // cos of the largest principal angle between span(M^T) and W's top-r right singular subspace.
-    'angle-cos': Math.cos(Math.max(...subspaceAngles(layer.w, ctx.gt))),
-  };
+  const p = layerProbes(layer, ctx.gt);
   for (const metric of ['energy', 'coverage', 'angle-cos'] as const)
     push({ experiment: 'energy-vs-tasks', method: `d=${d}`, x: T, metric, value: p[metric] });
 }

@@ -1,5 +1,6 @@
 import type { Measurement } from '../summary.js';
 import { type Check, verdictLabel } from './claims.js';
+import { formatRatio, type PhaseCell, phaseCells, phaseThreshold } from './phase.js';
 import type { ReproduceResult } from './run.js';
 import { FIGURES, figureCaption, methodLabel } from './run.js';
 
@@ -78,6 +79,38 @@ function methodOfMomentsFinding(res: ReproduceResult): string[] {
   ];
 }
 
+/** The phase diagram: the gains per cell and the measured threshold of T n^2 / d^2. */
+function phaseSection(res: ReproduceResult): string[] {
+  const cells = phaseCells(res.summary);
+  if (cells.length === 0) return [];
+  const r = res.size.r;
+  const threshold = (what: string, gain: (c: PhaseCell) => number) => {
+    const t = phaseThreshold(cells, gain);
+    return t.x === null
+      ? `- ${what}: no cell crossed a gain of ${t.level}, or every cell did (${t.cells} cells).`
+      : `- ${what}: a gain of ${t.level} is crossed at T n²/d² ≈ ${t.x.toPrecision(3)}; that one threshold, pooled over every d, leaves ${t.misclassified} of ${t.cells} cells on the wrong side${t.misclassified === 0 ? ', so recovery is governed by T n²/d² here' : ''}.`;
+  };
+  const se = (v: number, e: number) => (res.seeds.length > 1 ? `${fmt(v)} ± ${fmt(e)}` : fmt(v));
+  return [
+    '## Phase diagram of recovery',
+    '',
+    `One round (${figureCaption(res, 'phase')}). The specification's rough scaling says recovery needs T n² ≫ r d² / 0.025, that is T n²/d² ≫ ${Math.round(r / 0.025)} for r = ${r}. Measured thresholds:`,
+    '',
+    threshold('energy gain', (c) => c.energyGain),
+    threshold('cos θ_r gain', (c) => c.angleGain),
+    '',
+    '| d | T | n | T n²/d² | energy gain | cos θ_r gain |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...cells.map(
+      (c) =>
+        `| ${c.d} | ${c.T} | ${c.n} | ${formatRatio(c.x)} | ${se(c.energyGain, c.energyGainSe)} | ${se(c.angleGain, c.angleGainSe)} |`,
+    ),
+    '',
+    'Figures: [phase-energy.svg](phase-energy.svg), [phase-angles.svg](phase-angles.svg) (heat maps per d) and [phase-vs-snr.svg](phase-vs-snr.svg) (every cell against T n²/d²).',
+    '',
+  ];
+}
+
 /** The claim-by-claim report (Markdown) of a reproduction. */
 export function renderReport(res: ReproduceResult): string {
   const s = res.size;
@@ -148,6 +181,7 @@ export function renderReport(res: ReproduceResult): string {
     lines.push('');
   }
   lines.push(...methodOfMomentsFinding(res));
+  lines.push(...phaseSection(res));
   lines.push('## Figures', '');
   for (const f of FIGURES)
     lines.push(

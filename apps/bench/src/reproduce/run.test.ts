@@ -99,6 +99,7 @@ describe('reproduce on worker threads', () => {
       ...Array(2 * 3).fill('energy'),
       ...Array(2 * 5).fill('dims'),
       'collapse',
+      ...Array(2 * 2 * 2).fill('phase'),
     ]);
     // Results given out of order (as workers finish) are placed by unit index.
     const results = units.map((u) => runUnit(tiny, u));
@@ -110,6 +111,7 @@ describe('reproduce on worker threads', () => {
       'accuracy-vs-samples',
       'accuracy-vs-width',
       'collapse',
+      'phase',
     ]);
     // Each experiment's measurements are contiguous (experiment 3's two curves together, per method).
     const blocks = order.map((e) => (e === 'accuracy-vs-width' ? 'accuracy-vs-samples' : e));

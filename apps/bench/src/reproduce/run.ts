@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getBackend } from '@mtrl/tensors';
-import { type LineChartOptions, lineChartSvg } from '../plot.js';
+import { heatmapSvg, type LineChartOptions, lineChartSvg } from '../plot.js';
 import type { Progress } from '../progress.js';
 import { canonicalJson, versionDifferences } from '../queue/sweepIdentity.js';
 import { type Measurement, type SummaryPoint, summarize, toCsv } from '../summary.js';
@@ -16,6 +16,7 @@ import {
   unitLabel,
   unitsOfSeed,
 } from './experiments.js';
+import { phaseCells, phaseHeatCells, phaseThreshold } from './phase.js';
 import { runUnitsOnWorkers } from './pool.js';
 import { renderReport } from './report.js';
 import type { ReproduceSize } from './sizes.js';
@@ -325,7 +326,58 @@ async function writeOutputs(outDir: string, res: ReproduceResult): Promise<void>
       await lineChartSvg(pts, { ...f, xTicks, caption }),
     );
   }
+  await writePhaseFigures(outDir, res);
   writeFileSync(join(outDir, 'report.md'), renderReport(res));
+}
+
+/** The phase diagram: heat maps of the energy and cos θ_r gains, and both against T n^2 / d^2. */
+async function writePhaseFigures(outDir: string, res: ReproduceResult): Promise<void> {
+  const cells = phaseCells(res.summary);
+  if (cells.length === 0) return;
+  const caption = figureCaption(res, 'phase');
+  const gains = [
+    { file: 'phase-energy', gain: (c: (typeof cells)[number]) => c.energyGain, what: 'energy' },
+    { file: 'phase-angles', gain: (c: (typeof cells)[number]) => c.angleGain, what: 'cos θ_r' },
+  ];
+  for (const g of gains) {
+    const t = phaseThreshold(cells, g.gain);
+    const at =
+      t.x === null ? 'no crossing' : `gain ${t.level} crossed at T n²/d² ≈ ${t.x.toPrecision(3)}`;
+    writeFileSync(
+      join(outDir, `${g.file}.svg`),
+      await heatmapSvg(phaseHeatCells(cells, g.gain), {
+        title: `Phase diagram: ${g.what} gain over initialisation after one round`,
+        caption: `${caption}; cells labelled with T n²/d²; ${at}`,
+        colTitle: 'samples per task n = n1 = n2',
+        rowTitle: 'tasks T',
+        valueTitle: `${g.what} gain`,
+        panelTitle: 'input dimension',
+      }),
+    );
+  }
+  const pts = res.summary
+    .filter(
+      (p) => p.experiment === 'phase' && (p.metric === 'energy-gain' || p.metric === 'angle-gain'),
+    )
+    .map((p) => ({
+      x: p.x,
+      y: p.mean,
+      stderr: p.stderr,
+      series: `${p.metric === 'energy-gain' ? 'energy' : 'cos θ_r'}, ${p.method.split(' ')[0]}`,
+    }))
+    .sort((a, b) => a.x - b.x);
+  writeFileSync(
+    join(outDir, 'phase-vs-snr.svg'),
+    await lineChartSvg(pts, {
+      title: 'Gain after one round against T n²/d²',
+      caption,
+      xTitle: 'T n² / d²',
+      yTitle: 'gain over initialisation',
+      logX: true,
+      yDomain: [-0.2, 1],
+      seriesTitle: 'gain, dimension',
+    }),
+  );
 }
 
 /** Readable method names for legends and tables. */
@@ -352,6 +404,7 @@ export function figureCaption(res: ReproduceResult, experiment: string): string 
     'accuracy-vs-samples': `d = ${s.complexity.d}, r = ${s.r}, m = ${s.dims.m}, T = ${s.dims.T}; n_test = ${s.dims.nTest}`,
     'accuracy-vs-width': `d = ${s.complexity.d}, r = ${s.r}, T = ${s.dims.T}; n_train = ${s.dims.nTrain}, n_test = ${s.dims.nTest}`,
     collapse: `d = ${s.collapse.d}, r = ${s.r}, m = ${s.collapse.m}, T = ${s.collapse.T}, n1 = n2 = ${s.n}, eta = ${s.collapse.eta}, unit rows`,
+    phase: `d = ${s.phase.ds.join(', ')}; T = ${s.phase.Ts.join(', ')}; n1 = n2 = ${s.phase.ns.join(', ')}; r = ${s.r}, m = ${s.phase.m}, one step, eta = ${s.eta}`,
   };
   return `${lines[experiment] ?? ''}; ${seeds}${control}`;
 }

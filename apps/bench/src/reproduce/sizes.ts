@@ -29,6 +29,16 @@ export interface ReproduceSize {
   /** Experiment 4: energy and coverage over many rounds with unit rows. */
   readonly collapse: { d: number; T: number; m: number; rounds: number; eta: number };
   /**
+   * The phase diagram of recovery: for each d, T and n = n1 = n2, the gain of energy and of
+   * cos θ_r after one round over the same network at initialisation, against T n^2 / d^2.
+   */
+  readonly phase: {
+    ds: readonly number[];
+    Ts: readonly number[];
+    ns: readonly number[];
+    m: number;
+  };
+  /**
    * A negative control, under which every claim must fail: `untrained` keeps every network at
    * its initialisation (zero rounds), `shuffled-labels` makes every label of pretraining and of
    * the downstream tasks a fair coin independent of the input (label noise 1/2).
@@ -56,6 +66,7 @@ export const SIZES: Readonly<Record<ReproduceSize['name'], ReproduceSize>> = {
     dims: { ds: [16, 32], T: 16, m: 32, nPerD: 8, etaPerD: 16, nTrain: 100, nTest: 400 },
     complexity: { d: 32, nTrains: [25, 100], ms: [8, 32] },
     collapse: { d: 16, T: 4, m: 16, rounds: 3, eta: 1000 },
+    phase: { ds: [16, 32], Ts: [2, 8], ns: [32, 128], m: 16 },
   },
   quick: {
     name: 'quick',
@@ -76,6 +87,7 @@ export const SIZES: Readonly<Record<ReproduceSize['name'], ReproduceSize>> = {
     },
     complexity: { d: 256, nTrains: [25, 50, 100, 200, 400, 800], ms: [8, 16, 32, 64, 128] },
     collapse: { d: 64, T: 16, m: 64, rounds: 20, eta: 1000 },
+    phase: { ds: [64, 256, 1024], Ts: [4, 16, 64], ns: [64, 256, 1024], m: 32 },
   },
   paper: {
     name: 'paper',
@@ -100,5 +112,6 @@ export const SIZES: Readonly<Record<ReproduceSize['name'], ReproduceSize>> = {
       ms: [8, 16, 32, 64, 128, 256],
     },
     collapse: { d: 256, T: 64, m: 128, rounds: 50, eta: 1000 },
+    phase: { ds: [64, 256, 1024], Ts: [4, 16, 64, 256], ns: [128, 256, 512, 1024, 2048], m: 128 },
   },
 };
