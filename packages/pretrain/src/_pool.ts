@@ -1,8 +1,15 @@
 /**
  * A small pool of module workers behind one interface: `node:worker_threads` in Node, Web Workers
- * (`type: 'module'`) in browsers, chosen at runtime. Messages are structured clones; ArrayBuffers
- * listed in `transfer` are moved, not copied. SharedArrayBuffer is never required.
+ * (`type: 'module'`) in browsers, chosen at runtime, or whatever `options.createWorker` returns.
+ * Messages are structured clones; ArrayBuffers listed in `transfer` are moved, not copied.
+ * SharedArrayBuffer is never required.
  */
+import {
+  describeValue,
+  type NodeWorkerLike,
+  type PretrainWorkerOptions,
+  type WebWorkerLike,
+} from './workerOptions.js';
 
 /** A worker seen from the calling thread. @internal */
 export interface WorkerHandle {
@@ -19,17 +26,10 @@ export interface WorkerEvents {
 /** Which worker implementation to use; `auto` picks Node's when `process.versions.node` exists. */
 export type WorkerEnv = 'auto' | 'node' | 'browser';
 
-interface NodeWorker {
-  postMessage(message: unknown, transfer?: readonly ArrayBuffer[]): void;
-  on(event: 'message', fn: (message: unknown) => void): void;
-  on(event: 'error', fn: (error: Error) => void): void;
-  on(event: 'exit', fn: (code: number) => void): void;
-  terminate(): Promise<number>;
-}
 type NodeWorkerClass = new (
   url: URL | string,
   opts?: { eval?: boolean; execArgv?: string[] },
-) => NodeWorker;
+) => NodeWorkerLike;
 
 // Specifiers in variables keep browser bundlers from resolving Node built-ins.
 const WORKER_THREADS = 'node:worker_threads';
@@ -50,7 +50,7 @@ export function liveWorkers(): number {
 }
 
 /**
- * Running from the TypeScript sources (vitest, tsx), Node cannot load `_worker.ts` directly:
+ * Running from the TypeScript sources (vitest, tsx), Node cannot load `worker.ts` directly:
  * this script registers tsx's loader, then imports it. Spawn it with `eval: true` and
  * `--conditions=@mtrl/source`, so the worker runs exactly the code its caller runs. @internal
  */
@@ -62,22 +62,18 @@ export async function sourceWorkerBoot(): Promise<{ code: string; execArgv: stri
     pathToFileURL(path: string): URL;
   };
   const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
-  const entry = new URL(/* @vite-ignore */ './_worker.ts', import.meta.url).href;
+  const entry = new URL(/* @vite-ignore */ './worker.ts', import.meta.url).href;
   return {
     code: `(async () => { const m = await import(${JSON.stringify(api)}); (m.register ?? m.default.register)(); await import(${JSON.stringify(entry)}); })().catch((e) => { setImmediate(() => { throw e; }); });`,
     execArgv: ['--conditions=@mtrl/source'],
   };
 }
 
-async function spawnNode(events: WorkerEvents): Promise<WorkerHandle> {
-  const { Worker } = (await import(/* @vite-ignore */ WORKER_THREADS)) as {
-    Worker: NodeWorkerClass;
-  };
-  let worker: NodeWorker;
-  if (import.meta.url.endsWith('.ts')) {
-    const boot = await sourceWorkerBoot();
-    worker = new Worker(boot.code, { eval: true, execArgv: boot.execArgv });
-  } else worker = new Worker(new URL('./_worker.js', import.meta.url));
+/** The hint appended to start-up failures of the default worker file. */
+const BUNDLER_HINT =
+  "if a bundler moved pretrain's modules away from their worker.js (esbuild does), bundle '@mtrl/pretrain/worker' as an entry of its own and pass options.workerUrl or options.createWorker (see the README of @mtrl/pretrain, Bundlers)";
+
+function adoptNode(worker: NodeWorkerLike, events: WorkerEvents): WorkerHandle {
   let ended = false;
   worker.on('message', (m) => events.onMessage(m));
   worker.on('error', (e) => events.onError(e instanceof Error ? e : new Error(String(e))));
@@ -99,22 +95,20 @@ async function spawnNode(events: WorkerEvents): Promise<WorkerHandle> {
   };
 }
 
-function spawnBrowser(events: WorkerEvents): WorkerHandle {
-  if (typeof Worker === 'undefined')
-    throw new Error('pretrain: threads need Web Workers, and this environment has none');
-  // This exact form lets bundlers (Vite, webpack 5) find and emit the worker module.
-  const worker = new Worker(new URL('./_worker.js', import.meta.url), { type: 'module' });
+function adoptWeb(worker: WebWorkerLike, events: WorkerEvents, what: string): WorkerHandle {
   let ended = false;
-  worker.addEventListener('message', (e) => events.onMessage(e.data));
+  worker.addEventListener('message', (e) => events.onMessage((e as { data?: unknown }).data));
   worker.addEventListener('messageerror', () =>
     events.onError(new Error('pretrain: a worker message could not be deserialised')),
   );
-  worker.addEventListener('error', (e) => {
+  worker.addEventListener('error', (event) => {
+    const e = event as { message?: string; preventDefault?: () => void };
     e.preventDefault?.();
-    events.onError(new Error(e.message || 'pretrain: the worker failed to load or threw'));
+    // A module that fails to load (a 404, a syntax error) gives an error event with no message.
+    events.onError(new Error(e.message || `pretrain: ${what} failed to load or threw`));
   });
   return {
-    post: (m, transfer) => worker.postMessage(m, (transfer ?? []) as Transferable[]),
+    post: (m, transfer) => worker.postMessage(m, (transfer ?? []) as ArrayBuffer[]),
     terminate: async () => {
       if (ended) return;
       ended = true;
@@ -124,16 +118,75 @@ function spawnBrowser(events: WorkerEvents): WorkerHandle {
   };
 }
 
+/** A `string | URL` as `node:worker_threads` wants it: it takes URLs only as URL objects. */
+const nodeWorkerUrl = (url: string | URL): string | URL =>
+  typeof url === 'string' && /^(file|data):/i.test(url) ? new URL(url) : url;
+
+async function nodeWorkerClass(): Promise<NodeWorkerClass> {
+  const { Worker } = (await import(/* @vite-ignore */ WORKER_THREADS)) as {
+    Worker: NodeWorkerClass;
+  };
+  return Worker;
+}
+
+async function spawnNode(
+  events: WorkerEvents,
+  url: string | URL | undefined,
+): Promise<WorkerHandle> {
+  const Worker = await nodeWorkerClass();
+  if (url !== undefined) return adoptNode(new Worker(nodeWorkerUrl(url)), events);
+  if (import.meta.url.endsWith('.ts')) {
+    const boot = await sourceWorkerBoot();
+    return adoptNode(new Worker(boot.code, { eval: true, execArgv: boot.execArgv }), events);
+  }
+  return adoptNode(new Worker(new URL('./worker.js', import.meta.url)), events);
+}
+
+function spawnBrowser(events: WorkerEvents, url: string | URL | undefined): WorkerHandle {
+  if (typeof Worker === 'undefined')
+    throw new Error('pretrain: threads need Web Workers, and this environment has none');
+  if (url !== undefined)
+    return adoptWeb(
+      new Worker(url, { type: 'module' }),
+      events,
+      `the worker module at options.workerUrl (${String(url)})`,
+    );
+  // This exact form lets bundlers (Vite, webpack 5) find and emit the worker module.
+  const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  return adoptWeb(worker, events, 'the worker module worker.js');
+}
+
+async function spawnCustom(
+  events: WorkerEvents,
+  create: NonNullable<PretrainWorkerOptions['createWorker']>,
+): Promise<WorkerHandle> {
+  const worker: unknown = await create();
+  const has = (name: string) =>
+    typeof (worker as Record<string, unknown> | null)?.[name] === 'function';
+  if (has('postMessage') && has('terminate')) {
+    if (has('on')) return adoptNode(worker as NodeWorkerLike, events);
+    if (has('addEventListener'))
+      return adoptWeb(worker as WebWorkerLike, events, 'the worker from options.createWorker');
+  }
+  throw new TypeError(
+    `pretrain: options.createWorker: expected it to return a Web Worker or a node:worker_threads Worker, got ${describeValue(worker)}`,
+  );
+}
+
 /**
- * Starts one worker running `_worker.js` beside this module (or `_worker.ts` from sources).
- * @internal
+ * Starts one worker: from `custom` when given (`createWorker`, else `workerUrl`), otherwise the
+ * `worker.js` beside this module (or `worker.ts` from sources). @internal
  */
 export async function spawnWorker(
   events: WorkerEvents,
   env: WorkerEnv = 'auto',
+  custom: PretrainWorkerOptions = {},
 ): Promise<WorkerHandle> {
-  const node = env === 'node' || (env === 'auto' && isNode());
-  const handle = node ? await spawnNode(events) : spawnBrowser(events);
+  let handle: WorkerHandle;
+  if (custom.createWorker !== undefined) handle = await spawnCustom(events, custom.createWorker);
+  else if (env === 'node' || (env === 'auto' && isNode()))
+    handle = await spawnNode(events, custom.workerUrl);
+  else handle = spawnBrowser(events, custom.workerUrl);
   live++;
   return handle;
 }
@@ -147,16 +200,19 @@ export interface WorkerPool {
 }
 
 /**
- * Spawns `size` workers and resolves once each has posted `{ type: 'ready' }`; later messages go
- * to `onMessage(i, message)`, failures to `onError`. On a failure during start-up every worker
- * is terminated and the promise rejects. @internal
+ * Spawns `size` workers (from `custom` when given, see {@link spawnWorker}) and resolves once
+ * each has posted `{ type: 'ready' }`; later messages go to `onMessage(i, message)`, failures to
+ * `onError`. On a failure during start-up every worker is terminated and the promise rejects;
+ * for the default worker file the error says how to point the pool at a bundled worker. @internal
  */
 export async function createWorkerPool(
   size: number,
   onMessage: (i: number, message: unknown) => void,
   onError: (error: Error) => void,
   env: WorkerEnv = 'auto',
+  custom: PretrainWorkerOptions = {},
 ): Promise<WorkerPool> {
+  const isDefault = custom.workerUrl === undefined && custom.createWorker === undefined;
   const handles: WorkerHandle[] = [];
   const close = async () => {
     await Promise.all(handles.map((h) => h.terminate()));
@@ -178,9 +234,13 @@ export async function createWorkerPool(
             if (!started && (m as { type?: unknown })?.type === 'ready') markReady();
             else onMessage(i, m);
           },
-          onError: (e) => (started ? onError(e) : failStart(e)),
+          onError: (e) =>
+            started
+              ? onError(e)
+              : failStart(isDefault ? new Error(`${e.message}; ${BUNDLER_HINT}`, { cause: e }) : e),
         },
         env,
+        custom,
       );
       handles.push(handle);
     }

@@ -25,6 +25,7 @@ import {
 import { type RunKeys, runKeys } from './keys.js';
 import type { PretrainOptions, PretrainResult, RoundEvent, TaskEvent } from './pretrain.js';
 import type { TaskSource } from './source.js';
+import { checkWorkerOptions } from './workerOptions.js';
 
 function layerOptimizer(spec: LayerOptimizer, eta: number): Transform<unknown> {
   switch (spec.kind) {
@@ -51,7 +52,10 @@ export interface RunSetup {
   readonly ctx: TaskContext;
 }
 
-/** Validates config, source and `options.threads`, and derives the run's keys. @internal */
+/**
+ * Validates config, source, `options.threads` and the worker options, and derives the run's
+ * keys. @internal
+ */
 export function setupRun<D extends DType>(
   source: TaskSource<D>,
   config: PretrainConfig,
@@ -59,6 +63,7 @@ export function setupRun<D extends DType>(
 ): RunSetup {
   const cfg = resolveConfig(config);
   checkThreads(options?.threads);
+  checkWorkerOptions(options);
   const T = source?.tasks;
   const d = source?.d;
   if (

@@ -14,6 +14,7 @@ import { createWorkerPool, type WorkerEnv, type WorkerPool } from './_pool.js';
 import type { FromWorker, ToWorker } from './_protocol.js';
 import type { TaskContext } from './_runTask.js';
 import type { SuiteSourceSpec } from './suiteSourceSpec.js';
+import type { PretrainWorkerOptions } from './workerOptions.js';
 
 /** A {@link TaskExecutor} on worker threads; `close` terminates them. @internal */
 export interface ThreadedExecutor<D extends DType> extends TaskExecutor<D> {
@@ -46,7 +47,8 @@ const DEPTH = 2;
  * so the caller reduces in task order. At most `(DEPTH + 1) * threads` tasks are dispatched and
  * not yet released, which bounds the gradient buffers alive at once whatever the number of
  * tasks. Gradient and layer buffers travel as transferred ArrayBuffers and come back for reuse:
- * no full-size allocation per round in steady state.
+ * no full-size allocation per round in steady state. The workers come from `workers`
+ * (`workerUrl` or `createWorker`) when given, else from the package's own `worker.js`.
  * @internal
  */
 export async function threadedExecutor<D extends DType>(
@@ -54,6 +56,7 @@ export async function threadedExecutor<D extends DType>(
   ctx: TaskContext,
   shape: { m: number; d: number; tasks: number; trainBias: boolean },
   threads: number,
+  workers: PretrainWorkerOptions = {},
   env: WorkerEnv = 'auto',
 ): Promise<ThreadedExecutor<D>> {
   const { m, d, tasks: T, trainBias } = shape;
@@ -108,7 +111,7 @@ export async function threadedExecutor<D extends DType>(
     pump();
   };
 
-  const pool: WorkerPool = await createWorkerPool(threads, onMessage, fail, env);
+  const pool: WorkerPool = await createWorkerPool(threads, onMessage, fail, env, workers);
   for (let i = 0; i < threads; i++) {
     const init: ToWorker = { type: 'init', spec, backend: getBackend(), ctx, m, d, trainBias };
     pool.post(i, init);

@@ -17,3 +17,9 @@ export type { SuiteSourceSpec } from './suiteSourceSpec.js';
 export { suiteSourceFromSpec } from './suiteSourceSpec.js';
 export type { TaskStepOptions, TaskStepResult } from './taskStep.js';
 export { taskStep } from './taskStep.js';
+export type {
+  NodeWorkerLike,
+  PretrainWorker,
+  PretrainWorkerOptions,
+  WebWorkerLike,
+} from './workerOptions.js';

@@ -4,6 +4,7 @@ import { localExecutor } from './_executor.js';
 import { isPending, notify, runRounds, setupRun } from './_rounds.js';
 import type { PretrainConfig, ResolvedPretrainConfig } from './config.js';
 import type { TaskSource } from './source.js';
+import type { PretrainWorkerOptions } from './workerOptions.js';
 
 /** Emitted after every round (and once for round 0, the initialisation). */
 export interface RoundEvent {
@@ -33,8 +34,11 @@ export interface TaskEvent {
   readonly elapsedMs: number;
 }
 
-/** Callbacks and extras of a pretraining run. */
-export interface PretrainOptions<D extends DType = DType> {
+/**
+ * Callbacks and extras of a pretraining run. The worker options `workerUrl` and `createWorker`
+ * ({@link PretrainWorkerOptions}) say where `pretrainAsync`'s worker threads come from.
+ */
+export interface PretrainOptions<D extends DType = DType> extends PretrainWorkerOptions {
   /** Called after each round; return `'stop'` to end the run early (the result is kept). */
   // `unknown` so any callback fits (a plain `console.log` one too); only `'stop'` is acted on.
   onRound?: (event: RoundEvent) => unknown;
@@ -52,7 +56,8 @@ export interface PretrainOptions<D extends DType = DType> {
    * value (each task's gradient is computed into its own buffer and the buffers are summed in
    * task order). Needs a source with a `spec` (as from `suiteSource` without custom tasks);
    * other sources run on one thread, with a notice. The synchronous {@link pretrain} and
-   * {@link pretrainSteps} always use one thread.
+   * {@link pretrainSteps} always use one thread. After a bundler that does not emit the
+   * worker module (esbuild), also give `workerUrl` or `createWorker`.
    */
   threads?: number | 'auto';
   /** Receives one-line notices, such as a fallback to one thread; default `console.warn`. */
@@ -92,6 +97,8 @@ export interface PretrainResult<D extends DType = DType> {
  * for bit by its seed, whatever the order or thread the tasks run on.
  *
  * @throws {RangeError} for an invalid config, source or `options.threads`
+ * @throws {TypeError} for a malformed `options.workerUrl` or `options.createWorker` (checked
+ * here too, though only `pretrainAsync` starts workers)
  */
 export function* pretrainSteps<D extends DType>(
   source: TaskSource<D>,

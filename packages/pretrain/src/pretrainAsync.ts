@@ -14,15 +14,25 @@ import type { TaskSource } from './source.js';
  * (`node:worker_threads` in Node, module Web Workers in browsers). Each worker draws its tasks'
  * samples itself from the source's `spec`; the result is bit-for-bit that of one thread.
  *
+ * Each worker runs the `@mtrl/pretrain/worker` entry: by default the `worker.js` file next to
+ * the package's modules (found by Node, Vite and webpack 5); after a bundler that does not emit
+ * it (esbuild), pass the URL of your bundle of that entry as `options.workerUrl`, or a function
+ * starting a worker on it as `options.createWorker`.
+ *
  * @param source - the tasks; with threads > 1 it needs a `spec` (see `suiteSource`)
  * @param config - every knob; validated up front, all bad fields named in one error
- * @param options - callbacks, probes, `signal`, `threads` (default 1)
+ * @param options - callbacks, probes, `signal`, `threads` (default 1), `workerUrl` or
+ * `createWorker`
  * @returns a promise of the trained layer, final heads, per-round history and resolved config
- * @throws {RangeError} (as a rejection) for an invalid config, source or `threads`; an error
- * thrown in a worker rejects the promise with the worker's message, and the workers are
- * terminated in every case
+ * @throws {RangeError} (as a rejection) for an invalid config, source or `threads`
+ * @throws {TypeError} (as a rejection) for a malformed `workerUrl` or `createWorker`, both
+ * given, or a `createWorker` that returns no worker; an error thrown in a worker, or a worker
+ * that fails to load, rejects the promise with its message, and the workers are terminated in
+ * every case
  * @example
  * const res = await pretrainAsync(source, { m: 64, n1: 256, n2: 256, alpha: 1, eta: 1000, rounds: 1, seed: 0 }, { threads: 2 });
+ * // with esbuild, which does not emit the worker: bundle '@mtrl/pretrain/worker' as an entry too
+ * await pretrainAsync(source, config, { threads: 2, workerUrl: new URL('./pretrain-worker.js', import.meta.url) });
  */
 export async function pretrainAsync<D extends DType>(
   source: TaskSource<D>,
@@ -54,6 +64,7 @@ export async function pretrainAsync<D extends DType>(
     setup.ctx,
     { m: setup.cfg.m, d: setup.d, tasks: setup.T, trainBias: setup.cfg.trainBias },
     threads,
+    { workerUrl: options.workerUrl, createWorker: options.createWorker },
   );
   try {
     const it = runRounds(setup, options, exec);

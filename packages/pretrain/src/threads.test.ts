@@ -45,7 +45,7 @@ function expectIdentical(a: PretrainResult, b: PretrainResult) {
 }
 
 // Each run starts its workers from the TypeScript sources (about a second each here).
-describe('pretrainAsync on worker threads', { timeout: 90_000 }, () => {
+describe('pretrainAsync on worker threads', { timeout: 300_000 }, () => {
   it('gives bit-for-bit the single-threaded result with 2 and 3 threads, float32 and float64', async () => {
     const { source } = setup();
     for (const dtype of ['float32', 'float64'] as const) {
