@@ -45,6 +45,7 @@ export default defineConfig({
         items: [
           { text: 'Getting started', link: '/getting-started' },
           { text: 'Concepts', link: '/concepts' },
+          { text: 'Specification', link: '/specification' },
         ],
       },
       {

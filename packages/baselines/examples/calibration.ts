@@ -1,8 +1,9 @@
-// The SPEC 7 calibration case for every method of @mtrl/baselines: d = 256, r = 4, m = 256,
-// T = 64 halfspace tasks, n1 = n2 = 1024, one step with eta = 1000 and unit rows; downstream
-// halfspace and xor (parity of ground-truth coordinates 0 and 1) tasks read by a logistic
-// probe on relu(W' x + b') with unit rows and fresh N(0, 0.5^2) biases, n_train = 200,
-// n_test = 2000. Coverage is s_r / s_1 of W M^T with W's rows scaled to unit norm first.
+// The calibration case of the mtrl specification (docs: Specification, 'Calibration case') for
+// every method of @mtrl/baselines: d = 256, r = 4, m = 256, T = 64 halfspace tasks, n1 = n2 = 1024,
+// one step with eta = 1000 and unit rows; downstream halfspace and xor (parity of ground-truth
+// coordinates 0 and 1) tasks read by a logistic probe on relu(W' x + b') with unit rows and fresh
+// N(0, 0.5^2) biases, n_train = 200, n_test = 2000. Coverage is s_r / s_1 of W M^T with W's rows
+// scaled to unit norm first.
 //
 // Run from packages/baselines:
 //   npx tsx --conditions=@mtrl/source examples/calibration.ts [--seed 0] [--seeds 3] [--only a,b]

@@ -36,8 +36,8 @@ describe('fixedHeads', () => {
   });
 
   it('learns less of the subspace than adapted heads', () => {
-    // Measured with these seeds: 0.46 against 0.78 (SPEC 1: the head step supplies the
-    // pseudo-contrastive term).
+    // Measured with these seeds: 0.46 against 0.78 (the head step supplies the
+    // pseudo-contrastive term; docs: Specification, 'Why it works').
     const fixed = subspaceEnergy(fixedHeads(kb, setup).layer.w, gt);
     const adapted = subspaceEnergy(multiTask(kb, setup).layer.w, gt);
     expect(adapted).toBeGreaterThan(fixed + 0.15);

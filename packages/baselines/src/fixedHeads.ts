@@ -17,11 +17,11 @@ export interface FixedHeadsOptions {
 }
 
 /**
- * No head adaptation, random heads (SPEC 6): the multi-task algorithm with every head drawn
- * once from N(0, headStd^2) and never adapted (`head: { mode: 'fixed' }`), all other
- * hyperparameters of `setup.config` unchanged. The layer step then sums each task's gradient
- * weighted by a random head instead of one aligned with the task, which removes the
- * pseudo-contrastive term of SPEC 1.
+ * No head adaptation, random heads (docs: Specification, 'Baselines'): the multi-task algorithm
+ * with every head drawn once from N(0, headStd^2) and never adapted (`head: { mode: 'fixed' }`),
+ * all other hyperparameters of `setup.config` unchanged. The layer step then sums each task's
+ * gradient weighted by a random head instead of one aligned with the task, which removes the
+ * pseudo-contrastive term (docs: Specification, 'Why it works').
  * @param key - `[unused, features] = split(key)`; the heads come from `setup.config.seed`
  * @param setup - `{ gt, suite, config, inputs?, features? }`
  * @param opts - `{ headStd?, pretrain? }`

@@ -39,11 +39,11 @@ export interface JointSgdOptions {
 }
 
 /**
- * No head adaptation, end to end (SPEC 6): W, b and all T heads trained jointly by plain
- * minibatch SGD from random heads, with no inner head step. W and b start from the same
- * initial layer as multi-task pretraining (the config's seed and init); heads start at
- * N(0, headStd^2). Every step, each task draws `batchSize` fresh samples, its head moves along
- * its own loss gradient and (W, b) along the gradient of the mean loss over tasks, all
+ * No head adaptation, end to end (docs: Specification, 'Baselines'): W, b and all T heads
+ * trained jointly by plain minibatch SGD from random heads, with no inner head step. W and b
+ * start from the same initial layer as multi-task pretraining (the config's seed and init); heads
+ * start at N(0, headStd^2). Every step, each task draws `batchSize` fresh samples, its head moves
+ * along its own loss gradient and (W, b) along the gradient of the mean loss over tasks, all
  * evaluated at the same parameters (gradients from @mtrl/network, updates by `sgd` of
  * @mtrl/optim). Sample keys: `batchKey(data, step, t, 'sgd')` with
  * `[method, features] = split(key)` and `[data, heads] = split(method)`.

@@ -33,12 +33,12 @@ export interface MethodOfMomentsOptions {
 export const MOMENT_EDGE_MARGIN = 1.5;
 
 /**
- * The linear multi-task representation of SPEC 6, a method-of-moments estimator: for each task
- * t, `m_t = (1/n) sum_i y_i x_i` over n fresh samples; the subspace estimate V (`[k, d]`,
- * orthonormal rows) is the top-k eigenvectors of `sum_t m_t m_t^T`, computed as the top right
- * singular vectors of the `[T, d]` matrix of moments. For a halfspace task on Gaussian inputs
- * `E[y x] = sqrt(2/pi) M^T v_t`, so V recovers span(M^T) once T >= r; for xor or parity tasks
- * `E[y x] = 0` and it recovers nothing.
+ * The linear multi-task representation (docs: Specification, 'Baselines'), a method-of-moments
+ * estimator: for each task t, `m_t = (1/n) sum_i y_i x_i` over n fresh samples; the subspace
+ * estimate V (`[k, d]`, orthonormal rows) is the top-k eigenvectors of `sum_t m_t m_t^T`, computed
+ * as the top right singular vectors of the `[T, d]` matrix of moments. For a halfspace task on
+ * Gaussian inputs `E[y x] = sqrt(2/pi) M^T v_t`, so V recovers span(M^T) once T >= r; for xor or
+ * parity tasks `E[y x] = 0` and it recovers nothing.
  * Features, chosen to match the other methods: m neurons with rows `U V`, U `[m, k]` with
  * rows uniform on the unit sphere of R^k (so the rows of W are unit vectors in span(V^T)), zero
  * biases, read out by the same probe feature map with fresh biases.

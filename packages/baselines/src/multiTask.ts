@@ -4,9 +4,9 @@ import { checkSetup, represent, sourceOf } from './_setup.js';
 import type { BaselineSetup, Representation } from './types.js';
 
 /**
- * The main method, behind the same interface as the baselines: multi-task pretraining
- * (SPEC 4) on all T tasks of `setup.suite` with `setup.config`. The run is seeded by
- * `setup.config.seed` (so random features, single-task and fixed-head runs with the same
+ * The main method, behind the same interface as the baselines: multi-task pretraining (docs:
+ * Specification, 'Pretraining') on all T tasks of `setup.suite` with `setup.config`. The run is
+ * seeded by `setup.config.seed` (so random features, single-task and fixed-head runs with the same
  * config start from the same layer); the key draws the probe features' biases.
  * @param key - `[unused, features] = split(key)`
  * @param setup - `{ gt, suite, config, inputs?, features? }`

@@ -4,7 +4,8 @@ import { checkSetup, represent, sourceOf } from './_setup.js';
 import type { BaselineSetup, Representation } from './types.js';
 
 /**
- * Random features (SPEC 6): the same network frozen at initialisation, with no pretraining.
+ * Random features (docs: Specification, 'Baselines'): the same network frozen at
+ * initialisation, with no pretraining.
  * The layer is exactly the initial layer of the multi-task run with the same config (it is
  * `pretrain` with zero rounds), so the two differ only by the pretraining step.
  * @param key - `[unused, features] = split(key)`

@@ -19,7 +19,8 @@ export type BaselineName =
 
 /**
  * Every method behind one interface, `(key, setup) -> Representation`, with default options:
- * the main method (`multiTask`) and the baselines of SPEC 6. Swap one for another by name.
+ * the main method (`multiTask`) and the baselines (docs: Specification, 'Baselines'). Swap one
+ * for another by name.
  * @example
  * for (const name of BASELINE_NAMES) {
  *   const rep = BASELINES[name](key(2), setup);

@@ -13,10 +13,11 @@ export interface SingleTaskOptions {
 }
 
 /**
- * Single-task pretraining (SPEC 6): the multi-task algorithm with T = 1, on one task of the
- * suite, with every hyperparameter of `setup.config` unchanged (same seed, so same initial
- * layer). With one task the averaged update is rank one, so it typically learns one direction
- * of the subspace: coverage stays near 0 and downstream tasks off that direction stay unsolved.
+ * Single-task pretraining (docs: Specification, 'Baselines'): the multi-task algorithm with T = 1,
+ * on one task of the suite, with every hyperparameter of `setup.config` unchanged (same seed, so
+ * same initial layer). With one task the averaged update is rank one, so it typically learns one
+ * direction of the subspace: coverage stays near 0 and downstream tasks off that direction stay
+ * unsolved.
  * @param key - `[unused, features] = split(key)`
  * @param setup - `{ gt, suite, config, inputs?, features? }`
  * @param opts - `{ task?, pretrain? }`

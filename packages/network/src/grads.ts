@@ -199,7 +199,8 @@ function addBiasGrad<D extends DType>(
 }
 
 /**
- * The mean loss of task head `a` on a batch and its analytic gradients (SPEC 3):
+ * The mean loss of task head `a` on a batch and its analytic gradients (docs: Specification,
+ * 'Network, losses and gradients'):
  * d/da = H^T g / n, d/dW = (((X W^T + b) > 0) ⊙ (g a^T))^T X / n, d/db likewise with X = 1.
  * The ReLU derivative at 0 is taken as 0.
  *

@@ -45,7 +45,7 @@ export interface InitLayerOptions<D extends DType = DType> {
 }
 
 /**
- * A freshly initialised first layer (SPEC 3).
+ * A freshly initialised first layer (docs: Specification, 'Network, losses and gradients').
  *
  * @param k - key; the weights and biases use independent streams split from it
  * @returns `{ w: [m, d], b: [m] }`

@@ -1,4 +1,7 @@
-/** The losses of SPEC 3, each a function of a label y in {-1, +1} and an output f. */
+/**
+ * The losses (docs: Specification, 'Network, losses and gradients'), each a function of a
+ * label y in {-1, +1} and an output f.
+ */
 export type LossName = 'logistic' | 'hinge' | 'square' | 'correlation';
 
 /** A loss l(y, f) with its derivative in f. */

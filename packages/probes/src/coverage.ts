@@ -6,7 +6,7 @@ import { checkBoolean, checkOptions } from './_validate.js';
 export interface CoverageOptions {
   /**
    * Rescale every row of W to unit norm first, so each neuron counts once whatever its norm;
-   * default false (the singular values of W M^T as given, as in SPEC 5).
+   * default false (the singular values of W M^T as given; docs: Specification, 'Coverage').
    */
   normalizeRows?: boolean;
 }
@@ -27,9 +27,9 @@ export interface Coverage {
 }
 
 /**
- * The coverage probe of SPEC 5: the singular values of `W M^T` (`[m, r]`), their ratio
- * `s_r / s_1` and the effective rank. Multi-task pretraining drives the ratio towards 1;
- * single-task pretraining learns about one direction, so its ratio stays near 0.
+ * The coverage probe (docs: Specification, 'Coverage'): the singular values of `W M^T` (`[m, r]`),
+ * their ratio `s_r / s_1` and the effective rank. Multi-task pretraining drives the ratio towards
+ * 1; single-task pretraining learns about one direction, so its ratio stays near 0.
  * @param w - first-layer weights `[m, d]`, float32 or float64
  * @param subspace - `M: [r, d]` with orthonormal rows, or a `GroundTruth` `{ m }`
  * @param opts - `{ normalizeRows? }`

@@ -47,11 +47,11 @@ export function meanStderr(values: readonly number[]): { mean: number; stderr: n
 }
 
 /**
- * A curve of a noisy measurement against a parameter (SPEC 5: accuracy against n_train, m or
- * d): for every x in `xs`, `fn(key_s, x)` is run for `seeds` repetitions and summarised by its
- * mean and standard error. The measurement is any function of a key and x, so one helper serves
- * every curve: the function decides what x means (sample size, width, dimension) and draws all
- * its randomness from the key it is given.
+ * A curve of a noisy measurement against a parameter (such as accuracy against n_train, m or d;
+ * docs: Specification, 'Curves'): for every x in `xs`, `fn(key_s, x)` is run for `seeds`
+ * repetitions and summarised by its mean and standard error. The measurement is any function of a
+ * key and x, so one helper serves every curve: the function decides what x means (sample size,
+ * width, dimension) and draws all its randomness from the key it is given.
  * @param key - the root key of the curve
  * @param xs - the parameter values, in the order to run them
  * @param fn - the measurement, `(key, x) -> number`

@@ -43,8 +43,9 @@ export interface DownstreamResult {
 }
 
 /**
- * Downstream evaluation of SPEC 5: draws nTrain fresh samples of the task, fits a linear
- * probe on their frozen features, and reports its accuracy on nTest other fresh samples.
+ * Downstream evaluation (docs: Specification, 'Linear probe'): draws nTrain fresh samples of
+ * the task, fits a linear probe on their frozen features, and reports its accuracy on nTest
+ * other fresh samples.
  * With `[train, test] = split(key)`, the samples are
  * `sampleTask(train, task, gt, inputs, nTrain)` and `sampleTask(test, task, gt, inputs, nTest)`
  * (float64), so the same key gives the same result; both keys are returned.

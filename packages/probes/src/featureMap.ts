@@ -22,8 +22,8 @@ export interface FeatureMapOptions {
   normalizeRows?: boolean;
   /**
    * The biases b': fresh random ones drawn from the key (default `{ kind: 'normal', std: 0.5 }`,
-   * the 0.5-scaled Gaussian biases of the SPEC 7 calibration), or `'layer'` to keep the layer's
-   * own biases.
+   * the 0.5-scaled Gaussian biases of the calibration case; docs: Specification, 'Calibration
+   * case'), or `'layer'` to keep the layer's own biases.
    */
   bias?: BiasInit | 'layer';
 }
@@ -38,9 +38,10 @@ function makeMap(op: string, layer: Layer<'float64'>): FeatureMap {
 }
 
 /**
- * The probe features of SPEC 5: `phi(x) = relu(W' x + b')` with W' the rows of W scaled to
- * unit norm and b' fresh random biases, so that every representation (pretrained, random,
- * oracle) is read out the same way. The layer is copied: later changes to it do not leak in.
+ * The probe features (docs: Specification, 'Linear probe'): `phi(x) = relu(W' x + b')` with W' the
+ * rows of W scaled to unit norm and b' fresh random biases, so that every representation
+ * (pretrained, random, oracle) is read out the same way. The layer is copied: later changes to it
+ * do not leak in.
  * @param key - draws the fresh biases (unused with `bias: 'layer'` or a zero bias)
  * @param layer - `{ w: [m, d], b: [m] }`, float32 or float64
  * @param opts - `{ normalizeRows?, bias? }`

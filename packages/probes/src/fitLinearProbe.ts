@@ -62,8 +62,8 @@ export interface LinearProbe {
 }
 
 /**
- * Fits a linear probe on frozen features (SPEC 5), scikit-learn style: hyperparameters in
- * `opts`, data as arguments, a plain fitted object back.
+ * Fits a linear probe on frozen features (docs: Specification, 'Linear probe'), scikit-learn
+ * style: hyperparameters in `opts`, data as arguments, a plain fitted object back.
  *
  * Logistic (default) minimises `(1/n) sum_i log(1 + exp(-y_i (<x_i, w> + b))) + (l2/2) |w|^2`
  * by Newton's method with an Armijo backtracking line search, from w = 0, b = 0, until the

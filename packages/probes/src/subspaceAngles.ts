@@ -3,10 +3,10 @@ import { readBasis, type SubspaceBasis } from './_subspace.js';
 import { anglesBetweenBases, orthonormalBasis } from './principalAngles.js';
 
 /**
- * The principal angles between the ground-truth subspace span(M^T) and the top-r right
- * singular subspace of W (the r input directions W responds to most), as in SPEC 5. All r
- * angles near 0 mean the rows of W span the subspace; an angle near pi/2 means a direction of
- * it is missed. Costs one thin SVD of W (about half a second for a 256 x 256 W).
+ * The principal angles between the ground-truth subspace span(M^T) and the top-r right singular
+ * subspace of W (the r input directions W responds to most; docs: Specification, 'Principal
+ * angles'). All r angles near 0 mean the rows of W span the subspace; an angle near pi/2 means a
+ * direction of it is missed. Costs one thin SVD of W (about half a second for a 256 x 256 W).
  * @param w - first-layer weights `[m, d]` with m >= r, float32 or float64
  * @param subspace - `M: [r, d]` with orthonormal rows, or a `GroundTruth` `{ m }`
  * @returns r angles in radians, ascending, in [0, pi/2]

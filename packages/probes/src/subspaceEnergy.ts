@@ -9,7 +9,8 @@ import {
 import { readBasis, type SubspaceBasis } from './_subspace.js';
 
 /**
- * The subspace energy of SPEC 5, `E(W) = ||W M^T||_F^2 / ||W||_F^2`: the fraction of the
+ * The subspace energy `E(W) = ||W M^T||_F^2 / ||W||_F^2` (docs: Specification, 'Subspace
+ * energy'): the fraction of the
  * squared norm of the rows of W that lies in span(M^T). It is 1 when every row lies in the
  * subspace, 0 when every row is orthogonal to it, and about r/d for a random W (each
  * Gaussian row puts an r/d share of its expected energy in any fixed r-dimensional subspace).

@@ -11,7 +11,7 @@ import { checkInt } from './_validate.js';
  * sampled in parallel, skipped or added without changing the others' data. Use a distinct
  * purpose for each independent sample of a round (for example `'head'` for the n1 samples
  * that adapt a head and `'layer'` for the n2 samples of the layer step, so the two are
- * independent as SPEC 4 requires).
+ * independent, as pretraining requires; docs: Specification, 'Keys and reproducibility').
  *
  * @param runKey - the key of the run
  * @param round - round index, an integer >= 0

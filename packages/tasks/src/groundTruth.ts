@@ -18,7 +18,8 @@ import { checkIndices, checkInt, checkKind, checkNumber } from './_validate.js';
 export type GroundTruthKind = 'random' | 'coordinates' | 'given';
 
 /**
- * The ground-truth projection of SPEC 2: labels of every task depend on x only through `z = M x`.
+ * The ground-truth projection (docs: Specification, 'Ground truth'): labels of every task
+ * depend on x only through `z = M x`.
  */
 export interface GroundTruth<D extends DType = DType> {
   /** `m: [r, d]`, contiguous, with orthonormal rows (`M M^T = I_r`). */

@@ -29,7 +29,10 @@ export interface MixtureInputs {
   readonly noiseStd: number;
 }
 
-/** Where inputs x in R^d come from (SPEC 2). Discriminated on `kind`. */
+/**
+ * Where inputs x in R^d come from (docs: Specification, 'Input distributions'). Discriminated
+ * on `kind`.
+ */
 export type InputDistribution = GaussianInputs | SphereInputs | HypercubeInputs | MixtureInputs;
 
 /** The kinds of {@link InputDistribution}, in a stable order. */

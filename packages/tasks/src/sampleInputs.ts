@@ -26,7 +26,7 @@ export interface SampleOptions<D extends DType = 'float64'> {
 }
 
 /**
- * Draws n i.i.d. inputs x in R^d from `dist` (SPEC 2).
+ * Draws n i.i.d. inputs x in R^d from `dist` (docs: Specification, 'Input distributions').
  *
  * Every value is computed in float64 and rounded once to `dtype`, so float32 samples equal the
  * float64 samples of the same key rounded. The same key gives the same samples bit for bit.

@@ -66,7 +66,10 @@ export interface CustomFamily extends FamilyBase {
   readonly name?: string;
 }
 
-/** A family of tasks whose labels depend on x only through z = Mx (SPEC 2). Discriminated on `kind`. */
+/**
+ * A family of tasks whose labels depend on x only through z = Mx (docs: Specification, 'Task
+ * families'). Discriminated on `kind`.
+ */
 export type TaskFamily = HalfspaceFamily | TeacherFamily | ParityFamily | CustomFamily;
 
 /** The kinds of {@link TaskFamily}, in a stable order. */
