@@ -1,5 +1,5 @@
 /**
- * Where the time of a canonical pretraining round goes (SPEC 7: d = 1024, r = 4, m = 256,
+ * Where the time of a canonical pretraining round goes (the specification's workload size: d = 1024, r = 4, m = 256,
  * n1 = n2 = 1024, float32, halfspace tasks, correlation loss, one head step), on the wasm
  * backend. Run from packages/pretrain, under the benchmark lock:
  *

@@ -14,6 +14,8 @@ export interface TaskOutcome<D extends DType = DType> {
   readonly headLoss: number;
   readonly layerLoss: number;
   readonly headConverged?: boolean;
+  /** Mean of the task's raw labels in this round (S1 and S2). */
+  readonly labelMean: number;
 }
 
 /**
@@ -62,6 +64,7 @@ export function localExecutor<D extends DType>(
         head: res.head,
         headLoss: res.headLoss,
         layerLoss: res.layerLoss,
+        labelMean: res.labelMean,
         ...(res.headConverged === undefined ? {} : { headConverged: res.headConverged }),
       };
     },

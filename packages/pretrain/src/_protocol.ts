@@ -41,6 +41,7 @@ export type FromWorker =
       readonly head: FloatArray;
       readonly headLoss: number;
       readonly layerLoss: number;
+      readonly labelMean: number;
       readonly headConverged?: boolean;
     }
   | { readonly type: 'layer'; readonly w: FloatArray; readonly b: FloatArray }

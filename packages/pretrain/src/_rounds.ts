@@ -83,7 +83,13 @@ export function setupRun<D extends DType>(
     n1: cfg.n1,
     n2: cfg.n2,
     dataKey: keys.data,
-    step: { loss: cfg.loss, alpha: cfg.alpha, head: cfg.head, weight: 1 / T },
+    step: {
+      loss: cfg.loss,
+      alpha: cfg.alpha,
+      head: cfg.head,
+      weight: 1 / T,
+      centerLabels: cfg.centerLabels,
+    },
   };
   return { cfg, T, d, keys, ctx };
 }
@@ -91,6 +97,33 @@ export function setupRun<D extends DType>(
 /** Sends a one-line notice to `options.onNotice`, or `console.warn`. @internal */
 export const notify = (options: { onNotice?: (m: string) => void }, message: string): void =>
   options.onNotice ? options.onNotice(message) : console.warn(message);
+
+/** Mean |E y| over a suite's tasks above which the labels' constant part dominates the update. */
+export const UNBALANCED_LABELS = 0.3;
+
+/** The first non-finite entry of a tensor's data, as `[index, value]`, or undefined. */
+function firstNonFinite(data: ArrayLike<number>): [number, number] | undefined {
+  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) return [i, data[i]];
+  return undefined;
+}
+
+/** Why a finished round diverged (non-finite losses, weights or norm), or undefined. */
+function divergence(layer: Layer, headLoss: number, layerLoss: number, fixedHeads: boolean) {
+  if (!Number.isFinite(layerLoss)) return `the layer loss is ${layerLoss}`;
+  if (!fixedHeads && !Number.isFinite(headLoss)) return `the head loss is ${headLoss}`;
+  for (const [name, t] of [
+    ['W', layer.w],
+    ['b', layer.b],
+  ] as const) {
+    const bad = firstNonFinite(t.data);
+    if (bad !== undefined)
+      return `${name} has a non-finite entry (${bad[1]} at flat index ${bad[0]})`;
+  }
+  let sq = 0;
+  for (let i = 0; i < layer.w.data.length; i++) sq += layer.w.data[i] * layer.w.data[i];
+  if (!Number.isFinite(sq)) return `||W||_F overflows (${Math.sqrt(sq)})`;
+  return undefined;
+}
 
 /** Yielded by the round loop when a task's outcome is still on its way from a worker. */
 export interface Pending {
@@ -101,7 +134,7 @@ export const isPending = (v: unknown): v is Pending =>
   typeof v === 'object' && v !== null && 'pending' in v;
 
 /**
- * The rounds of SPEC 4 over an executor of tasks: yields every event, and a {@link Pending}
+ * The rounds of the pretraining algorithm (docs: Specification, 'Pretraining') over an executor of tasks: yields every event, and a {@link Pending}
  * whenever a task's outcome must be awaited (the driver resumes it with the value). @internal
  */
 export function* runRounds<D extends DType>(
@@ -116,6 +149,16 @@ export function* runRounds<D extends DType>(
     assertShape('pretrain', 'initialLayer.w', options.initialLayer.w, [cfg.m, d]);
     assertShape('pretrain', 'initialLayer.b', options.initialLayer.b, [cfg.m]);
     layer = { w: copy(options.initialLayer.w, dtype), b: copy(options.initialLayer.b, dtype) };
+    for (const [name, t] of [
+      ['initialLayer.w', layer.w],
+      ['initialLayer.b', layer.b],
+    ] as const) {
+      const bad = firstNonFinite(t.data);
+      if (bad !== undefined)
+        throw new RangeError(
+          `pretrain: ${name} has a non-finite entry (${bad[1]} at flat index ${bad[0]}): expected finite weights`,
+        );
+    }
   } else {
     layer = initLayer(keys.init, {
       d,
@@ -158,6 +201,8 @@ export function* runRounds<D extends DType>(
   const gradW = zeros([cfg.m, d] as const, { dtype });
   const gradB = cfg.trainBias ? zeros([cfg.m] as const, { dtype }) : undefined;
   let status: PretrainResult<D>['status'] = 'completed';
+  let diverged: PretrainResult<D>['divergence'];
+  let warnedBalance = false;
   const roundStart = now();
 
   for (let r = 1; r <= cfg.rounds; r++) {
@@ -165,6 +210,7 @@ export function* runRounds<D extends DType>(
     gradB?.data.fill(0);
     let headLoss = 0;
     let layerLoss = 0;
+    let labelBalance = 0;
     let converged = 0;
     exec.beginRound(r, layer, heads);
     for (let t = 0; t < T; t++) {
@@ -176,6 +222,7 @@ export function* runRounds<D extends DType>(
       copyInto(row(heads, t), res.head);
       headLoss += res.headLoss / T;
       layerLoss += res.layerLoss / T;
+      labelBalance += Math.abs(res.labelMean) / T;
       if (res.headConverged) converged++;
       exec.release(res);
       const te: TaskEvent = {
@@ -209,11 +256,26 @@ export function* runRounds<D extends DType>(
       probes: measure(),
       elapsedMs: elapsed,
       etaMs: perRound * (cfg.rounds - r),
+      labelBalance,
       ...(cfg.head.mode === 'fit' ? { headConvergedFraction: converged / T } : {}),
     };
     history.push(ev);
+    if (!warnedBalance && !cfg.centerLabels && labelBalance > UNBALANCED_LABELS) {
+      warnedBalance = true;
+      notify(
+        options,
+        `pretrain: the tasks' labels are unbalanced (mean |E y| = ${labelBalance.toFixed(3)} > ${UNBALANCED_LABELS} in round ${r}): the constant part of the label kernel dominates the layer update and the subspace is usually not recovered; set centerLabels: true`,
+      );
+    }
+    const reason = divergence(layer, headLoss, layerLoss, cfg.head.mode === 'fixed');
     const verdict = options.onRound?.(ev);
     yield ev;
+    if (reason !== undefined) {
+      status = 'diverged';
+      diverged = { round: r, reason };
+      notify(options, `pretrain: diverged in round ${r}: ${reason}; the run stops there`);
+      break;
+    }
     if (verdict === 'stop') {
       status = 'stopped';
       break;
@@ -223,5 +285,12 @@ export function* runRounds<D extends DType>(
       break;
     }
   }
-  return { layer, heads, history, config: cfg, status };
+  return {
+    layer,
+    heads,
+    history,
+    config: cfg,
+    status,
+    ...(diverged === undefined ? {} : { divergence: diverged }),
+  };
 }

@@ -2,7 +2,13 @@ import { type Batch, type Layer, type LayerGradWorkspace, layerGradWorkspace } f
 import { batchKey } from '@mtrl/tasks';
 import { type DType, type Key, type Matrix, sliceRows, type Vector, zeros } from '@mtrl/tensors';
 import type { TaskSource } from './source.js';
-import { adaptHead, layerStep, type TaskStepOptions, type TaskStepResult } from './taskStep.js';
+import {
+  adaptHead,
+  layerStep,
+  prepareLabels,
+  type TaskStepOptions,
+  type TaskStepResult,
+} from './taskStep.js';
 
 /** Everything a task of a round needs besides the layer and its head: plain data. @internal */
 export interface TaskContext {
@@ -75,11 +81,18 @@ export function runTask<D extends DType>(
   ws?: TaskWorkspace<D>,
 ): TaskStepResult<D> {
   const dtype = ctx.dtype as D;
+  const center = ctx.step.centerLabels === true;
+  const where = (set: string) => `pretrain: task ${t}'s ${set} samples in round ${round}`;
   const s1 =
     ctx.step.head.mode === 'fixed'
       ? undefined
       : draw(source, ws, t, batchKey(ctx.dataKey, round, t, 'head'), ctx.n1, dtype);
+  // The batches are this task's own (fresh or the workspace's), so labels are centred in place.
+  const m1 = s1 === undefined ? 0 : prepareLabels(where('S1'), s1, center);
   const adapted = adaptHead(layer, head, s1, ctx.step, ws?.h1);
   const s2 = draw(source, ws, t, batchKey(ctx.dataKey, round, t, 'layer'), ctx.n2, dtype);
-  return layerStep(layer, adapted, s2, ctx.step, out, ws?.grad);
+  const m2 = prepareLabels(where('S2'), s2, center);
+  const n1 = s1 === undefined ? 0 : ctx.n1;
+  const labelMean = (n1 * m1 + ctx.n2 * m2) / (n1 + ctx.n2);
+  return layerStep(layer, adapted, s2, ctx.step, out, ws?.grad, labelMean);
 }

@@ -94,6 +94,7 @@ function handle(msg: ToWorker, post: (m: FromWorker, transfer?: ArrayBuffer[]) =
           head: a,
           headLoss: res.headLoss,
           layerLoss: res.layerLoss,
+          labelMean: res.labelMean,
           ...(res.headConverged === undefined ? {} : { headConverged: res.headConverged }),
         },
         transfer,

@@ -100,6 +100,7 @@ export async function threadedExecutor<D extends DType>(
         head: fromTypedArray(msg.head as DataFor<D>, [m] as const),
         headLoss: msg.headLoss,
         layerLoss: msg.layerLoss,
+        labelMean: msg.labelMean,
         ...(msg.headConverged === undefined ? {} : { headConverged: msg.headConverged }),
       };
       if (waiter?.t === msg.t) {

@@ -1,7 +1,7 @@
 import type { BiasInit, LossName } from '@mtrl/network';
 import type { DType } from '@mtrl/tensors';
 
-/** How each task's head is adapted on its n1 samples before the layer step (SPEC 4). */
+/** How each task's head is adapted on its n1 samples before the layer step (docs: Specification, 'Head updates'). */
 export type HeadUpdate =
   /** `steps` gradient steps of size alpha from the current head (default one step). */
   | { mode: 'step'; steps?: number }
@@ -48,6 +48,14 @@ export interface PretrainConfig {
   trainBias?: boolean;
   /** Rescale every row of W to unit norm after each layer step; default false. */
   normalizeRows?: boolean;
+  /**
+   * Centre the labels within each sample set, y - mean(y) on S1 and on S2 separately (which
+   * keeps the two noises independent); default false. Unbalanced tasks (|E y| large, as with
+   * biased teacher tasks) otherwise let the constant part E[y]^2 of the label kernel dominate
+   * the update, and recovery fails. Needs a loss defined for real labels: 'correlation' or
+   * 'square'.
+   */
+  centerLabels?: boolean;
   /** First-layer initialisation; defaults: gaussian rows N(0, I/d), zero biases. */
   init?: { weights?: 'gaussian' | 'sphere'; bias?: BiasInit };
   /** Element type of all tensors; default `'float64'`. */
@@ -75,6 +83,7 @@ const KNOWN = new Set([
   'optimizer',
   'trainBias',
   'normalizeRows',
+  'centerLabels',
   'init',
   'dtype',
   'seed',
@@ -173,7 +182,11 @@ export function resolveConfig(config: PretrainConfig): ResolvedPretrainConfig {
   const dtype = c.dtype ?? 'float64';
   if (dtype !== 'float32' && dtype !== 'float64')
     errors.push(`dtype: expected 'float32' or 'float64', got ${JSON.stringify(dtype)}`);
-  for (const k of ['trainBias', 'normalizeRows'] as const) {
+  if (c.centerLabels === true && loss !== 'correlation' && loss !== 'square')
+    errors.push(
+      `centerLabels: centred labels are real numbers, so the loss must be 'correlation' or 'square', got loss ${JSON.stringify(loss)}`,
+    );
+  for (const k of ['trainBias', 'normalizeRows', 'centerLabels'] as const) {
     if (c[k] !== undefined && typeof c[k] !== 'boolean')
       errors.push(`${k}: expected a boolean, got ${JSON.stringify(c[k])}`);
   }
@@ -200,6 +213,7 @@ export function resolveConfig(config: PretrainConfig): ResolvedPretrainConfig {
     optimizer,
     trainBias: c.trainBias ?? false,
     normalizeRows: c.normalizeRows ?? false,
+    centerLabels: c.centerLabels ?? false,
     init: { weights, bias },
     dtype,
     seed: c.seed!,

@@ -23,6 +23,12 @@ export interface RoundEvent {
   readonly etaMs: number;
   /** For head mode 'fit': fraction of this round's head solves that converged. */
   readonly headConvergedFraction?: number;
+  /**
+   * Mean over tasks of |mean of the task's raw labels| in this round (S1 and S2; before any
+   * centring): 0 for balanced tasks. Above 0.3 without `centerLabels`, a notice warns that the
+   * labels' constant part dominates the update. Absent at round 0.
+   */
+  readonly labelBalance?: number;
 }
 
 /** Emitted after each task of a round, for fine-grained progress. */
@@ -74,12 +80,18 @@ export interface PretrainResult<D extends DType = DType> {
   readonly history: readonly RoundEvent[];
   /** The config with every default filled in. */
   readonly config: ResolvedPretrainConfig;
-  /** How the run ended. */
-  readonly status: 'completed' | 'stopped' | 'aborted';
+  /**
+   * How the run ended: `diverged` when a round produced a non-finite loss, weight or norm (the
+   * run stops after that round, whose event is the last in `history`; `layer` is then the
+   * non-finite one, and `divergence` says where and why).
+   */
+  readonly status: 'completed' | 'stopped' | 'aborted' | 'diverged';
+  /** Set when `status` is `diverged`: the round and the first non-finite quantity found. */
+  readonly divergence?: { readonly round: number; readonly reason: string };
 }
 
 /**
- * Multi-task pretraining as a generator (SPEC 4): yields after every task and every round so
+ * Multi-task pretraining as a generator (docs: Specification, 'Pretraining'): yields after every task and every round so
  * callers can interleave other work (progress bars, Ctrl-C, a browser's event loop), and
  * returns the result. {@link pretrain} and `pretrainAsync` drive it. It runs on the
  * calling thread; `options.threads` is honoured by `pretrainAsync` only.

@@ -21,6 +21,8 @@ export interface TaskStepResult<D extends DType = DType> {
   readonly layerLoss: number;
   /** For head mode 'fit': whether the head solve converged. */
   readonly headConverged?: boolean;
+  /** Mean of the task's raw labels over S1 and S2 (before any centring): its label balance. */
+  readonly labelMean: number;
 }
 
 /** Settings of {@link taskStep}. */
@@ -30,10 +32,44 @@ export interface TaskStepOptions {
   readonly head: HeadUpdate;
   /** The weight of this task's gradient in the round's sum (1 / T for the average). */
   readonly weight: number;
+  /** Centre the labels of S1 and of S2 separately (y - mean(y)); default false. */
+  readonly centerLabels?: boolean;
 }
 
 /**
- * One task's part of a pretraining round (SPEC 4): adapt the head on S1, then write the task's
+ * The mean of a batch's labels; with `center`, subtracts it from them in place. A batch of
+ * non-finite samples is refused here, before it can turn the layer into NaN silently.
+ * @internal
+ */
+export function prepareLabels(op: string, batch: Batch, center: boolean): number {
+  const y = batch.y;
+  const [n] = y.shape;
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += y.data[y.offset + i * y.stride[0]];
+  if (!Number.isFinite(sum))
+    throw new RangeError(`${op}: the labels y contain NaN or infinite values`);
+  const mean = n > 0 ? sum / n : 0;
+  if (center) for (let i = 0; i < n; i++) y.data[y.offset + i * y.stride[0]] -= mean;
+  const x = batch.x;
+  const [rows, cols] = x.shape;
+  for (let i = 0; i < rows; i++)
+    for (let j = 0; j < cols; j++) {
+      const v = x.data[x.offset + i * x.stride[0] + j * x.stride[1]];
+      if (!Number.isFinite(v))
+        throw new RangeError(
+          `${op}: the inputs x contain a non-finite value: x[${i}, ${j}] = ${v}`,
+        );
+    }
+  return mean;
+}
+
+/** A batch with its own copy of the labels (so centring leaves the caller's batch alone). */
+function ownLabels<D extends DType>(b: Batch<D>): Batch<D> {
+  return { x: b.x, y: copy(b.y) };
+}
+
+/**
+ * One task's part of a pretraining round (docs: Specification, 'Pretraining'): adapt the head on S1, then write the task's
  * weighted first-layer gradient on the fresh samples S2 into `out`, computed from zero. A round's
  * gradient is the sum of these per-task buffers in task order 0..T-1, on one thread or many, so
  * the result never depends on the number of threads.
@@ -53,8 +89,15 @@ export function taskStep<D extends DType>(
   opts: TaskStepOptions,
   out: { w: Matrix<D>; b?: Vector<D> },
 ): TaskStepResult<D> {
-  const adapted = adaptHead(layer, head, s1, opts);
-  return layerStep(layer, adapted, s2, opts, out);
+  const center = opts.centerLabels === true;
+  const b1 = s1 !== undefined && center ? ownLabels(s1) : s1;
+  const b2 = center ? ownLabels(s2) : s2;
+  const m1 = b1 === undefined ? 0 : prepareLabels('taskStep: s1', b1, center);
+  const m2 = prepareLabels('taskStep: s2', b2, center);
+  const adapted = adaptHead(layer, head, b1, opts);
+  const n1 = b1?.y.shape[0] ?? 0;
+  const n2 = b2.y.shape[0];
+  return layerStep(layer, adapted, b2, opts, out, undefined, (n1 * m1 + n2 * m2) / (n1 + n2));
 }
 
 /** The head part of {@link taskStep}: the adapted head (`head` itself when fixed). @internal */
@@ -110,15 +153,16 @@ export function layerStep<D extends DType>(
   s2: Batch<D>,
   opts: TaskStepOptions,
   out: { w: Matrix<D>; b?: Vector<D> },
-  workspace?: LayerGradWorkspace<D>,
+  workspace: LayerGradWorkspace<D> | undefined,
+  labelMean: number,
 ): TaskStepResult<D> {
   const { head: a, headLoss, headConverged } = adapted;
   fillZero(out.w);
   if (out.b !== undefined) fillZero(out.b);
   const layerLoss = addLayerGrads(layer, a, s2, opts.loss, out, opts.weight, workspace);
   return headConverged === undefined
-    ? { head: a, headLoss, layerLoss }
-    : { head: a, headLoss, layerLoss, headConverged };
+    ? { head: a, headLoss, layerLoss, labelMean }
+    : { head: a, headLoss, layerLoss, headConverged, labelMean };
 }
 
 function fillZero(t: Matrix | Vector): void {

@@ -186,7 +186,7 @@ export const FIGURES: readonly ({
 ];
 
 /**
- * Runs the experiments of SPEC 7 at one size for `seeds` seeds and writes results.json, one CSV
+ * Runs the experiments of the specification's 'What the bench reproduces' at one size for `seeds` seeds and writes results.json, one CSV
  * per experiment, the SVG figures and report.md into `outDir`.
  *
  * The work is split into independent units (see {@link Unit}); with `jobs` > 1 they run on that

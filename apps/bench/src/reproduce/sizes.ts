@@ -11,7 +11,7 @@ export interface ReproduceSize {
   /**
    * Experiment 2: downstream accuracy against d at fixed T, m and n_train. Pretraining gets
    * n1 = n2 = nPerD * d samples per task, so T n^2 / d^2 (the signal-to-noise of the one-step
-   * update, SPEC 4) is the same at every d, and a step eta = etaPerD * d, so the step amplifies
+   * update; docs: Specification, 'One big step') is the same at every d, and a step eta = etaPerD * d, so the step amplifies
    * the in-subspace part of each row (about r/d of it at initialisation) equally at every d.
    * Pretraining effort grows with d; the downstream samples and width do not.
    */
