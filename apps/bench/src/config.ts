@@ -95,6 +95,7 @@ const pretrainSchema = z.strictObject({
   eta: num.min(0),
   rounds: int(0).default(1),
   loss: z.enum(['logistic', 'hinge', 'square', 'correlation']).default('correlation'),
+  centerLabels: z.boolean().default(false),
   head: z
     .discriminatedUnion(
       'mode',

@@ -101,6 +101,7 @@ export function pretrainConfigOf(cfg: StudyConfig, seed: number): PretrainConfig
     ...(p.optimizer ? { optimizer: p.optimizer } : {}),
     trainBias: p.trainBias,
     normalizeRows: p.normalizeRows,
+    centerLabels: p.centerLabels,
     ...(p.init ? { init: p.init } : {}),
     dtype: p.dtype,
     seed,
@@ -137,15 +138,23 @@ export function probeLayer(layer: Layer, gt: GroundTruth): LayerProbes {
   };
 }
 
+/** A probe's accuracy on one downstream task, beside the majority-class rate of its test set. */
+export interface DownstreamScore {
+  readonly testAccuracy: number;
+  readonly trainAccuracy: number;
+  readonly converged: boolean;
+  /** The accuracy of always guessing the test set's commoner label: what accuracy must beat. */
+  readonly majorityRate: number;
+}
+
 /** Test accuracy of a linear probe on frozen features `phi`, for each downstream task (the same samples for every method). */
 export function downstreamAccuracy(
   phi: FeatureMap,
   ctx: SeedContext,
   cfg: StudyConfig,
   nTrain = cfg.downstream.nTrain,
-): Record<string, { testAccuracy: number; trainAccuracy: number; converged: boolean }> {
-  const out: Record<string, { testAccuracy: number; trainAccuracy: number; converged: boolean }> =
-    {};
+): Record<string, DownstreamScore> {
+  const out: Record<string, DownstreamScore> = {};
   ctx.downstream.forEach(({ name, task }, i) => {
     const res = evaluateDownstream(foldIn(ctx.downstreamKey, i), {
       features: phi,
@@ -160,6 +169,7 @@ export function downstreamAccuracy(
       testAccuracy: res.testAccuracy,
       trainAccuracy: res.trainAccuracy,
       converged: res.converged,
+      majorityRate: Math.max(res.testPositiveRate, 1 - res.testPositiveRate),
     };
   });
   return out;

@@ -21,6 +21,7 @@ import {
   type PretrainConfig,
   type ResolvedPretrainConfig,
   resolveConfig,
+  UNBALANCED_LABELS,
 } from './config.js';
 import { type RunKeys, runKeys } from './keys.js';
 import type { PretrainOptions, PretrainResult, RoundEvent, TaskEvent } from './pretrain.js';
@@ -97,9 +98,6 @@ export function setupRun<D extends DType>(
 /** Sends a one-line notice to `options.onNotice`, or `console.warn`. @internal */
 export const notify = (options: { onNotice?: (m: string) => void }, message: string): void =>
   options.onNotice ? options.onNotice(message) : console.warn(message);
-
-/** Mean |E y| over a suite's tasks above which the labels' constant part dominates the update. */
-export const UNBALANCED_LABELS = 0.3;
 
 /** The first non-finite entry of a tensor's data, as `[index, value]`, or undefined. */
 function firstNonFinite(data: ArrayLike<number>): [number, number] | undefined {

@@ -64,6 +64,12 @@ export interface PretrainConfig {
   seed: number;
 }
 
+/**
+ * Mean over a suite's tasks of |E y| above which the labels' constant part dominates the layer
+ * update and pretraining warns (unless `centerLabels` is set).
+ */
+export const UNBALANCED_LABELS = 0.3;
+
 /** A config with every default filled in. */
 export type ResolvedPretrainConfig = Required<Omit<PretrainConfig, 'init'>> & {
   init: { weights: 'gaussian' | 'sphere'; bias: BiasInit };

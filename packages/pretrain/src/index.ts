@@ -5,7 +5,7 @@ export type {
   PretrainConfig,
   ResolvedPretrainConfig,
 } from './config.js';
-export { resolveConfig } from './config.js';
+export { resolveConfig, UNBALANCED_LABELS } from './config.js';
 export type { RunKeys } from './keys.js';
 export { runKeys } from './keys.js';
 export type { PretrainOptions, PretrainResult, RoundEvent, TaskEvent } from './pretrain.js';
