@@ -6,31 +6,56 @@ import { join } from 'node:path';
 /** Figures in reading order, with captions; any other SVG in the folder is appended. */
 const FIGURES = [
   ['energy-vs-tasks.svg', 'Subspace energy after pretraining against the number of tasks T'],
+  [
+    'angles-vs-tasks.svg',
+    'Alignment cos θ_r of the top-r right singular subspace of W with span(M^T) against T (T = 0: initialisation)',
+  ],
   ['coverage-vs-tasks.svg', 'Coverage s_r / s_1 of the r directions against T'],
   ['accuracy-vs-d-halfspace.svg', 'Downstream halfspace task: test accuracy against d'],
   ['accuracy-vs-d-xor.svg', 'Downstream xor task: test accuracy against d'],
   ['accuracy-vs-samples.svg', 'Sample complexity: accuracy against n_train at fixed d'],
   ['accuracy-vs-width.svg', 'Neuron complexity: accuracy against the width m at fixed d'],
   ['collapse.svg', 'Many rounds with unit-normalised rows: coverage can collapse'],
+  [
+    'phase-energy.svg',
+    'Phase diagram: energy gain over initialisation after one round, per d, over T and n (cells labelled with T n²/d²)',
+  ],
+  [
+    'phase-angles.svg',
+    'Phase diagram: cos θ_r gain over initialisation after one round, per d, over T and n',
+  ],
+  [
+    'phase-vs-snr.svg',
+    'Phase diagram: every cell’s gain against T n²/d², with the measured threshold',
+  ],
 ];
 
 const escapeCell = (s) => String(s).replaceAll('|', '\\|').replaceAll('\n', ' ');
 
-/** The claims table: one row per claim with its measured values and verdict. */
+/** How a verdict reads: held, not held, or not measured (an interrupted run). */
+const verdictOf = (held) =>
+  held === null || held === undefined ? '**not measured**' : held ? '**✓ held**' : '**✗ not held**';
+
+/** The claims table: one row per check, grouped by claim, with its value, baseline and rule. */
 function claimsTable(claims) {
-  const rows = claims.map((c) => {
-    const measured = Object.entries(c.measured ?? {})
-      .map(
-        ([k, v]) =>
-          `${escapeCell(k)}: ${typeof v === 'number' ? v : escapeCell(JSON.stringify(v))}`,
-      )
-      .join('<br>');
-    const verdict = c.held ? '**✓ held**' : '**✗ not held**';
-    return `| **${escapeCell(c.id)}**: ${escapeCell(c.statement)} | ${verdict} | ${measured} | ${escapeCell(c.threshold)} |`;
-  });
-  return ['| claim | verdict | measured | threshold |', '| --- | --- | --- | --- |', ...rows].join(
-    '\n',
-  );
+  const rows = [];
+  for (const c of claims) {
+    rows.push(
+      `| **${escapeCell(c.id)}**: ${escapeCell(c.statement)} | ${verdictOf(c.held)} | | | |`,
+    );
+    for (const k of c.checks ?? []) {
+      const value =
+        k.value === null ? 'not measured' : k.se === null ? `${k.value}` : `${k.value} ± ${k.se}`;
+      rows.push(
+        `| ${escapeCell(k.name)} | ${verdictOf(k.held)} | ${value} | ${k.baseline ?? ''} | ${escapeCell(k.threshold)} |`,
+      );
+    }
+  }
+  return [
+    '| claim / check | verdict | value ± s.e. | baseline | threshold |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
 }
 
 /** Escapes braces outside inline code: VitePress reads `{...}` as attributes or Vue syntax. */
@@ -90,7 +115,7 @@ export function writeReproducedPage(figuresDir, pagePath) {
   ];
   const missing = FIGURES.filter(([f]) => !files.includes(f)).map(([f]) => f);
   const claims = results.claims ?? [];
-  const held = claims.filter((c) => c.held).length;
+  const held = claims.filter((c) => c.held === true).length;
   const size = results.size?.name ?? 'unknown';
   const seconds =
     typeof results.seconds === 'number' ? `${results.seconds.toFixed(1)} s` : 'unknown time';

@@ -169,18 +169,31 @@ describe('the built site', () => {
       'accuracy-vs-samples',
       'accuracy-vs-width',
       'collapse',
+      'angles-vs-tasks',
+      'phase-energy',
+      'phase-angles',
+      'phase-vs-snr',
     ]) {
       expect(names).toContain(`/figures/${svg}.svg`);
     }
     expect(figures.filter((f) => !f.loaded)).toEqual([]);
-    const verdicts = await page.$$eval('td', (tds) =>
-      tds.map((td) => td.textContent?.trim() ?? '').filter((t) => /^[✓✗] (held|not held)$/.test(t)),
+    // One row per claim (its id in bold) and one per check, each with its verdict.
+    const rows = await page.$$eval('tr', (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '')),
     );
     const results = (await (await fetch(`${server.url}/figures/results.json`)).json()) as {
-      claims: { held: boolean }[];
+      claims: { id: string; held: boolean | null; checks: { held: boolean | null }[] }[];
     };
+    const say = (held: boolean | null) =>
+      held === null ? 'not measured' : held ? '✓ held' : '✗ not held';
     expect(results.claims.length).toBeGreaterThanOrEqual(5);
-    expect(verdicts).toEqual(results.claims.map((c) => (c.held ? '✓ held' : '✗ not held')));
+    const claimRows = rows.filter((r) => results.claims.some((c) => r[0]?.startsWith(`${c.id}:`)));
+    expect(claimRows.map((r) => r[1])).toEqual(results.claims.map((c) => say(c.held)));
+    const checks = results.claims.flatMap((c) => c.checks);
+    expect(checks.length).toBeGreaterThan(results.claims.length);
+    expect(rows.filter((r) => /^(✓ held|✗ not held|not measured)$/.test(r[1] ?? '')).length).toBe(
+      results.claims.length + checks.length,
+    );
     expect(problems).toEqual([]);
     await page.close();
   }, 60_000);
