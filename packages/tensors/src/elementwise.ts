@@ -1,16 +1,21 @@
-import ops from 'ndarray-ops';
-import { nd } from './_nd.js';
+import {
+  addScalarStrided,
+  addStrided,
+  axpyStrided,
+  mulStrided,
+  reluStrided,
+  scaleStrided,
+  stepStrided,
+  subStrided,
+} from './_kernels/elementwise.js';
+import { loopNest } from './_loopNest.js';
 import { checkFinite, fmtShape } from './_validate.js';
 import type { DType } from './dtype.js';
-import {
-  assertSameDType,
-  assertTensor,
-  isContiguous,
-  loop2d,
-  type Shape,
-  type Tensor,
-  zeros,
-} from './tensor.js';
+import { viaNdarrayOps } from './elementwisePath.js';
+import { assertSameDType, assertTensor, type Shape, type Tensor, zeros } from './tensor.js';
+
+// Each op validates, allocates its output, then runs ndarray-ops when an operand is strided and
+// ndarray-ops is loaded (see elementwisePath), else the plain strided loops of _kernels/.
 
 function like<S extends Shape, D extends DType>(t: Tensor<S, D>): Tensor<S, D> {
   return zeros(t.shape, { dtype: t.dtype });
@@ -26,16 +31,50 @@ function assertSameShape(op: string, names: [string, string], a: Tensor, b: Tens
   }
 }
 
+type BinaryKernel = typeof addStrided;
+type ScalarKernel = typeof scaleStrided;
+type UnaryKernel = typeof reluStrided;
+
+function binaryLoops(kernel: BinaryKernel, out: Tensor, a: Tensor, b: Tensor): void {
+  const [rows, cols, so0, so1, sa0, sa1, sb0, sb1] = loopNest(out, a, b);
+  kernel(
+    rows,
+    cols,
+    out.data,
+    so0,
+    so1,
+    out.offset,
+    a.data,
+    sa0,
+    sa1,
+    a.offset,
+    b.data,
+    sb0,
+    sb1,
+    b.offset,
+  );
+}
+
+function scalarLoops(kernel: ScalarKernel, out: Tensor, x: Tensor, s: number): void {
+  const [rows, cols, so0, so1, sx0, sx1] = loopNest(out, x);
+  kernel(rows, cols, out.data, so0, so1, out.offset, x.data, sx0, sx1, x.offset, s);
+}
+
+function unaryLoops(kernel: UnaryKernel, out: Tensor, x: Tensor): void {
+  const [rows, cols, so0, so1, sx0, sx1] = loopNest(out, x);
+  kernel(rows, cols, out.data, so0, so1, out.offset, x.data, sx0, sx1, x.offset);
+}
+
 function binary<S extends Shape, D extends DType>(
-  op: string,
+  op: 'add' | 'sub' | 'mul',
   a: Tensor<S, D>,
   b: Tensor<S, D>,
-  kernel: (out: ReturnType<typeof nd>, x: ReturnType<typeof nd>, y: ReturnType<typeof nd>) => void,
+  kernel: BinaryKernel,
 ): Tensor<S, D> {
   assertSameShape(op, ['a', 'b'], a, b);
   assertSameDType(op, { a, b });
   const out = like(a);
-  kernel(nd(out), nd(a), nd(b));
+  if (!viaNdarrayOps([a, b], (nd) => nd[op](out, a, b))) binaryLoops(kernel, out, a, b);
   return out;
 }
 
@@ -50,7 +89,7 @@ export function add<S extends Shape, D extends DType>(
   a: Tensor<S, D>,
   b: Tensor<S, D>,
 ): Tensor<S, D> {
-  return binary('add', a, b, ops.add);
+  return binary('add', a, b, addStrided);
 }
 
 /** Elementwise difference `a - b`. */
@@ -58,7 +97,7 @@ export function sub<S extends Shape, D extends DType>(
   a: Tensor<S, D>,
   b: Tensor<S, D>,
 ): Tensor<S, D> {
-  return binary('sub', a, b, ops.sub);
+  return binary('sub', a, b, subStrided);
 }
 
 /** Elementwise (Hadamard) product `a * b`. */
@@ -66,7 +105,7 @@ export function mul<S extends Shape, D extends DType>(
   a: Tensor<S, D>,
   b: Tensor<S, D>,
 ): Tensor<S, D> {
-  return binary('mul', a, b, ops.mul);
+  return binary('mul', a, b, mulStrided);
 }
 
 /**
@@ -79,7 +118,7 @@ export function scale<S extends Shape, D extends DType>(x: Tensor<S, D>, s: numb
   assertTensor('scale', 'x', x);
   checkFinite('scale', 's', s);
   const out = like(x);
-  ops.muls(nd(out), nd(x), s);
+  if (!viaNdarrayOps([x], (nd) => nd.scale(out, x, s))) scalarLoops(scaleStrided, out, x, s);
   return out;
 }
 
@@ -87,7 +126,7 @@ export function scale<S extends Shape, D extends DType>(x: Tensor<S, D>, s: numb
 export function scaleInto(x: Tensor, s: number): void {
   assertTensor('scaleInto', 'x', x);
   checkFinite('scaleInto', 's', s);
-  ops.mulseq(nd(x), s);
+  if (!viaNdarrayOps([x], (nd) => nd.scale(x, x, s))) scalarLoops(scaleStrided, x, x, s);
 }
 
 /** `x + s` elementwise, as a new tensor. */
@@ -98,34 +137,29 @@ export function addScalar<S extends Shape, D extends DType>(
   assertTensor('addScalar', 'x', x);
   checkFinite('addScalar', 's', s);
   const out = like(x);
-  ops.adds(nd(out), nd(x), s);
+  if (!viaNdarrayOps([x], (nd) => nd.addScalar(out, x, s)))
+    scalarLoops(addScalarStrided, out, x, s);
   return out;
 }
 
 /**
- * `y += alpha * x` in place (BLAS axpy).
+ * `y += alpha * x` in place (BLAS axpy), fused: `alpha * x` is not rounded to the dtype first.
  *
  * @throws {RangeError} when shapes differ
  */
 export function axpyInto(y: Tensor, alpha: number, x: Tensor): void {
   assertSameShape('axpyInto', ['y', 'x'], y, x);
   checkFinite('axpyInto', 'alpha', alpha);
-  // ndarray-ops has no fused axpy; one strided loop avoids a temporary.
-  const [rows, cols, ys0, ys1, xs0, xs1] = loop2d(y, x);
-  const yd = y.data;
-  const xd = x.data;
-  for (let i = 0; i < rows; i++) {
-    let yo = y.offset + i * ys0;
-    let xo = x.offset + i * xs0;
-    for (let j = 0; j < cols; j++, yo += ys1, xo += xs1) yd[yo] += alpha * xd[xo];
-  }
+  // ndarray-ops has no fused axpy, so this is the loops on every path.
+  const [rows, cols, sy0, sy1, sx0, sx1] = loopNest(y, x);
+  axpyStrided(rows, cols, y.data, sy0, sy1, y.offset, alpha, x.data, sx0, sx1, x.offset);
 }
 
 /** `out = a + b` into an existing tensor. */
 export function addInto(out: Tensor, a: Tensor, b: Tensor): void {
   assertSameShape('addInto', ['out', 'a'], out, a);
   assertSameShape('addInto', ['a', 'b'], a, b);
-  ops.add(nd(out), nd(a), nd(b));
+  if (!viaNdarrayOps([out, a, b], (nd) => nd.add(out, a, b))) binaryLoops(addStrided, out, a, b);
 }
 
 /**
@@ -137,36 +171,14 @@ export function addInto(out: Tensor, a: Tensor, b: Tensor): void {
 export function relu<S extends Shape, D extends DType>(x: Tensor<S, D>): Tensor<S, D> {
   assertTensor('relu', 'x', x);
   const out = like(x);
-  ops.maxs(nd(out), nd(x), 0);
+  if (!viaNdarrayOps([x], (nd) => nd.relu(out, x))) unaryLoops(reluStrided, out, x);
   return out;
 }
 
 /** `x = max(x, 0)` in place (`Math.max` semantics: NaN stays NaN, -0 becomes 0). */
 export function reluInto(x: Tensor): void {
   assertTensor('reluInto', 'x', x);
-  const n = x.shape.reduce((a, b) => a * b, 1);
-  if (n > 0 && isContiguous(x)) {
-    // One tight loop per array type keeps V8's element access monomorphic.
-    if (x.data instanceof Float32Array) relu32(x.data, x.offset, n);
-    else relu64(x.data, x.offset, n);
-    return;
-  }
-  ops.maxseq(nd(x), 0);
-}
-
-function relu32(d: Float32Array, o: number, n: number): void {
-  for (let i = o, end = o + n; i < end; i++) {
-    const v = d[i];
-    // `<=`, not `v > 0 ? v : 0`: NaN stays NaN and -0 becomes 0, as with Math.max.
-    if (v <= 0) d[i] = 0;
-  }
-}
-
-function relu64(d: Float64Array, o: number, n: number): void {
-  for (let i = o, end = o + n; i < end; i++) {
-    const v = d[i];
-    if (v <= 0) d[i] = 0;
-  }
+  if (!viaNdarrayOps([x], (nd) => nd.relu(x, x))) unaryLoops(reluStrided, x, x);
 }
 
 /**
@@ -178,7 +190,7 @@ function relu64(d: Float64Array, o: number, n: number): void {
 export function reluMask<S extends Shape, D extends DType>(x: Tensor<S, D>): Tensor<S, D> {
   assertTensor('reluMask', 'x', x);
   const out = like(x);
-  ops.gts(nd(out), nd(x), 0);
+  if (!viaNdarrayOps([x], (nd) => nd.step(out, x))) unaryLoops(stepStrided, out, x);
   return out;
 }
 

@@ -30,6 +30,8 @@ export {
   scaleInto,
   sub,
 } from './elementwise.js';
+export type { ElementwisePath } from './elementwisePath.js';
+export { elementwisePath } from './elementwisePath.js';
 export type { GemmOptions } from './gemm.js';
 export { gemmInto, matmul, matvec } from './gemm.js';
 export type { CholeskyOptions } from './linalg/cholesky.js';

@@ -1,5 +1,5 @@
-import ops from 'ndarray-ops';
-import { nd } from './_nd.js';
+import { maxStrided, minStrided, sumSquaresStrided, sumStrided } from './_kernels/reductions.js';
+import { loopNest } from './_loopNest.js';
 import { fmtShape } from './_validate.js';
 import type { DType } from './dtype.js';
 import {
@@ -23,7 +23,7 @@ export function sum(x: Tensor): number;
 export function sum<D extends DType>(x: Matrix<D>, axis: 0 | 1): Vector<D>;
 export function sum(x: Tensor, axis?: 0 | 1): number | Vector {
   assertTensor('sum', 'x', x);
-  if (axis === undefined) return ops.sum(nd(x));
+  if (axis === undefined) return whole(sumStrided, x);
   return reduceAxis('sum', x, axis, 1);
 }
 
@@ -39,12 +39,19 @@ export function mean(x: Tensor, axis?: 0 | 1): number | Vector {
   if (axis === undefined) {
     const n = x.data.length === 0 ? 0 : x.shape.reduce((p, s) => p * s, 1);
     if (n === 0) throw new RangeError('mean: cannot take the mean of an empty tensor');
-    return ops.sum(nd(x)) / n;
+    return whole(sumStrided, x) / n;
   }
   const count = x.shape[axis] ?? 0;
   if (count === 0)
     throw new RangeError(`mean: axis ${axis} of shape ${fmtShape(x.shape)} is empty`);
   return reduceAxis('mean', x, axis, 1 / count);
+}
+
+// The whole-tensor reductions run the loops of _kernels/ on every path: they visit elements in
+// ndarray-ops' order with ndarray-ops' arithmetic, so they return what ndarray-ops returned.
+function whole(kernel: typeof sumStrided, x: Tensor): number {
+  const [rows, cols, s0, s1] = loopNest(x);
+  return kernel(rows, cols, x.data, s0, s1, x.offset);
 }
 
 function reduceAxis(op: string, x: Tensor, axis: 0 | 1, factor: number): Vector {
@@ -72,7 +79,7 @@ function reduceAxis(op: string, x: Tensor, axis: 0 | 1, factor: number): Vector 
  */
 export function frobeniusNorm(x: Tensor): number {
   assertTensor('frobeniusNorm', 'x', x);
-  return ops.norm2(nd(x));
+  return Math.sqrt(whole(sumSquaresStrided, x));
 }
 
 /** The Euclidean norm of each row of a matrix, as a float64 vector of length `rows`. */
@@ -108,13 +115,13 @@ export function dot(a: Vector, b: Vector): number {
 /** The largest element (`-Infinity` for an empty tensor). */
 export function max(x: Tensor): number {
   assertTensor('max', 'x', x);
-  return ops.sup(nd(x));
+  return whole(maxStrided, x);
 }
 
 /** The smallest element (`Infinity` for an empty tensor). */
 export function min(x: Tensor): number {
   assertTensor('min', 'x', x);
-  return ops.inf(nd(x));
+  return whole(minStrided, x);
 }
 
 /**
