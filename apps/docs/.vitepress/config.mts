@@ -19,6 +19,11 @@ export default defineConfig({
   // The bench's report.md in public/figures is a download, not a page.
   srcExclude: ['public/**'],
   cleanUrls: false,
+  // The pages' metadata (hash map, site data) goes to a script file instead of an inline script
+  // that changes with every build, so a strict Content-Security-Policy can allow the two inline
+  // scripts that remain (the theme's dark-mode and macOS checks) by their sha256 hashes. See
+  // README.md, "Content-Security-Policy", and test/csp.test.ts.
+  metaChunk: true,
   lastUpdated: false,
   head: [['link', { rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }]],
   markdown: {

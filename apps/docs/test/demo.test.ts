@@ -1,4 +1,5 @@
 /** The demo's form validation and its computation (the code the Web Worker runs), in Node. */
+import { elementwisePath } from '@mtrl/tensors';
 import { describe, expect, it } from 'vitest';
 import {
   DEMO_BASELINES,
@@ -86,6 +87,7 @@ describe('runDemo', () => {
     const progress = messages.filter((m) => m.type === 'progress');
     expect(progress[progress.length - 1]).toMatchObject({ fraction: 1 });
     expect(r.threads).toBe(1);
+    expect(r.elementwisePath).toBe(elementwisePath());
     // Two worker threads give the same numbers.
     const threaded: DemoMessage[] = [];
     await runDemo({ ...defaultParams(), ...params }, (m) => threaded.push(m), { threads: 2 });

@@ -24,11 +24,26 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
+/** Options of {@link serveStatic}. */
+export interface ServeOptions {
+  /** Headers sent with every response, pages, scripts and 404s alike (a Content-Security-Policy). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Receives the parsed JSON body of every POST to {@link REPORT_PATH}: the violation reports a
+   * policy with `report-uri /csp-report` makes the browser send, from the page and its workers.
+   */
+  readonly onReport?: (report: unknown) => void;
+}
+
+/** Where the server takes violation reports (POST, JSON) when `onReport` is set. */
+export const REPORT_PATH = '/csp-report';
+
 /**
  * Serves a built static site from `root` on a free localhost port, resolving `/a` to `a`,
  * `a.html` or `a/index.html` as static hosts do, and answering 404 with the site's 404.html.
  */
-export async function serveStatic(root: string): Promise<StaticServer> {
+export async function serveStatic(root: string, options: ServeOptions = {}): Promise<StaticServer> {
+  const headers = options.headers ?? {};
   const resolve = (pathname: string): string | undefined => {
     const rel = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
     const base = join(root, rel);
@@ -40,15 +55,35 @@ export async function serveStatic(root: string): Promise<StaticServer> {
   };
   const server: Server = createServer((req, res) => {
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+    if (req.method === 'POST' && pathname === REPORT_PATH && options.onReport !== undefined) {
+      const onReport = options.onReport;
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let report: unknown;
+        try {
+          report = JSON.parse(text);
+        } catch {
+          report = text; // not JSON: passed on as it came, for the test to show
+        }
+        onReport(report);
+        res.writeHead(204).end();
+      });
+      return;
+    }
     const file = resolve(pathname);
     if (file === undefined) {
       const notFound = join(root, '404.html');
-      res.writeHead(404, { 'content-type': TYPES['.html'] });
+      res.writeHead(404, { ...headers, 'content-type': TYPES['.html'] });
       if (existsSync(notFound)) createReadStream(notFound).pipe(res);
       else res.end('not found');
       return;
     }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.writeHead(200, {
+      ...headers,
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+    });
     if (req.method === 'HEAD') res.end();
     else createReadStream(file).pipe(res);
   });

@@ -2,76 +2,39 @@
  * Browser test of the built site (.vitepress/dist) with playwright-core and Debian's Chromium:
  * every page reachable from the home page loads with no console errors or failed requests, every
  * internal link and anchor resolves, the demo refuses bad values and runs a small configuration
- * to an energy above r/d. A screenshot of the demo is saved to test-results/demo.png.
+ * to an energy above r/d. A screenshot of the demo is saved to test-results/demo.png. The same
+ * site under a strict Content-Security-Policy: csp.test.ts. Shared helpers: browser.ts.
  *
  * Needs /usr/bin/chromium (`apt-get install -y chromium`; MTRL_CHROMIUM overrides the path). It
  * fails, rather than skips, without it. When the site is not built, it builds it with the tiny
  * reproduce size first.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  artifacts,
+  demoError,
+  demoField,
+  dist,
+  ensureSite,
+  launchChromium,
+  runSmallDemo,
+  watch,
+} from './browser.js';
 import { type StaticServer, serveStatic } from './serve.js';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dist = join(root, '.vitepress/dist');
-const artifacts = join(root, 'test-results');
-const chromiumPath = process.env.MTRL_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 let server: StaticServer;
 let browser: Browser;
-
-/** Collects console errors, uncaught exceptions and failed or 4xx/5xx requests of a page. */
-function watch(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
-  page.on('requestfailed', (r) => {
-    const reason = r.failure()?.errorText ?? '';
-    // Prefetches of linked pages are cancelled when the test navigates on: not a failure.
-    if (reason !== 'net::ERR_ABORTED') problems.push(`request failed: ${r.url()} (${reason})`);
-  });
-  page.on('response', (r) => {
-    if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
-  });
-  return problems;
-}
 
 const isPage = (pathname: string) =>
   pathname.endsWith('/') || pathname.endsWith('.html') || !/\.[a-z0-9]+$/i.test(pathname);
 
 beforeAll(async () => {
-  if (!existsSync(chromiumPath)) {
-    throw new Error(
-      `Chromium not found at ${chromiumPath}: the docs browser test needs Debian's Chromium ` +
-        '(apt-get update && apt-get install -y chromium; CI installs it in .ci/run). ' +
-        'Set MTRL_CHROMIUM to use another Chromium binary.',
-    );
-  }
-  if (!existsSync(join(dist, 'index.html'))) {
-    execFileSync(process.execPath, ['scripts/build.mjs'], {
-      cwd: root,
-      stdio: 'inherit',
-      env: { ...process.env, MTRL_DOCS_REPRO_SIZE: process.env.MTRL_DOCS_REPRO_SIZE ?? 'tiny' },
-    });
-  }
+  await ensureSite();
   server = await serveStatic(dist);
-  browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 }, 600_000);
 
 afterAll(async () => {
@@ -179,7 +142,7 @@ describe('the built site', () => {
     expect(figures.filter((f) => !f.loaded)).toEqual([]);
     // One row per claim (its id in bold) and one per check, each with its verdict.
     const rows = await page.$$eval('tr', (trs) =>
-      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '')),
+      trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent?.trim() ?? '')),
     );
     const results = (await (await fetch(`${server.url}/figures/results.json`)).json()) as {
       claims: { id: string; held: boolean | null; checks: { held: boolean | null }[] }[];
@@ -203,8 +166,8 @@ describe('the built site', () => {
     const problems = watch(page);
     await page.goto(`${server.url}/demo.html`, { waitUntil: 'networkidle' });
     await page.waitForSelector('.mtrl-demo input[name="d"]');
-    const field = (name: string) => page.locator(`.mtrl-demo input[name="${name}"]`);
-    const error = (name: string) => page.locator(`.mtrl-demo-error[data-field="${name}"]`);
+    const field = (name: string) => demoField(page, name);
+    const error = (name: string) => demoError(page, name);
 
     // Bad values are refused with a message next to the field, and nothing runs.
     await field('d').fill('8');
@@ -232,44 +195,12 @@ describe('the built site', () => {
     await expect.poll(() => error('form').textContent()).toContain('above the demo');
     expect(await page.locator('.mtrl-demo-output').count()).toBe(0);
 
-    // A small configuration runs to completion.
-    const tiny = {
-      d: '16',
-      r: '2',
-      T: '8',
-      m: '16',
-      n1: '128',
-      n2: '128',
-      eta: '1000',
-      rounds: '3',
-      nTrain: '100',
-      seed: '0',
-    };
-    for (const [name, value] of Object.entries(tiny)) await field(name).fill(value);
-    await expect.poll(() => error('form').textContent()).toBe('');
-    await page.locator('.mtrl-demo-run').click();
-    await page.waitForSelector('[data-testid="demo-result"]', { timeout: 120_000 });
-    const energy = Number(await page.getAttribute('[data-testid="final-energy"]', 'data-value'));
-    const randomEnergy = Number(
-      await page.getAttribute('[data-testid="random-energy"]', 'data-value'),
-    );
-    expect(randomEnergy).toBeCloseTo(2 / 16, 10);
-    expect(energy).toBeGreaterThan(randomEnergy);
-    expect(energy).toBeGreaterThan(3 * randomEnergy);
-    // Pretraining ran on nested module workers, one per core the browser reports (T = 8 caps
-    // it), on the WebAssembly SIMD backend that Chromium has.
-    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
-    const threads = Number(await page.getAttribute('[data-testid="demo-threads"]', 'data-value'));
-    expect(threads).toBe(Math.min(cores, 8));
-    expect(await page.locator('[data-testid="demo-backend"]').textContent()).toBe('wasm');
-    // The live plot got round 0 and one point per round, for energy and coverage.
-    expect(await page.locator('.mtrl-demo-plot circle.energy').count()).toBe(4);
-    expect(await page.locator('.mtrl-demo-plot circle.coverage').count()).toBe(4);
-    expect(await page.locator('.mtrl-demo-progress progress').getAttribute('value')).toBe('1');
-    const accuracies = await page.$$eval('[data-testid="demo-result"] tbody td', (tds) =>
-      tds.map((td) => td.textContent ?? '').filter((t) => t.endsWith('%')),
-    );
-    expect(accuracies).toHaveLength(4);
+    // A small configuration runs to completion, on the WebAssembly SIMD backend that Chromium
+    // has; without a Content-Security-Policy, strided elementwise operations may use
+    // ndarray-ops' compiled loops.
+    const run = await runSmallDemo(page);
+    expect(run.backend).toBe('wasm');
+    expect(run.elementwisePath).toBe('ndarray-ops');
     mkdirSync(artifacts, { recursive: true });
     // Without the fixed navigation bar, which would cover the top of the form in the shot.
     await page.addStyleTag({ content: '.VPNav, .VPLocalNav { display: none !important; }' });

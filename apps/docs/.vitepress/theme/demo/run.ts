@@ -7,7 +7,7 @@ import { BASELINES, multiTaskAsync } from '@mtrl/baselines';
 import type { PretrainConfig } from '@mtrl/pretrain';
 import { coverage, evaluateDownstream, subspaceEnergy } from '@mtrl/probes';
 import { drawTask, groundTruth, type TaskFamily, taskSuite } from '@mtrl/tasks';
-import { getBackend, key, split } from '@mtrl/tensors';
+import { type ElementwisePath, elementwisePath, getBackend, key, split } from '@mtrl/tensors';
 import { DEMO_BASELINES, type DemoParams, N_TEST, validateParams } from './params.js';
 
 /** One downstream accuracy row: a task and the accuracy of each method on it. */
@@ -35,6 +35,13 @@ export interface DemoResult {
   readonly threads: number;
   /** The tensors backend of the computation (`wasm` or `js`). */
   readonly backend: string;
+  /**
+   * How strided elementwise operations run where the computation runs: `'ndarray-ops'` where
+   * code generation from strings is allowed, `'loops'` where it is not (a page whose
+   * Content-Security-Policy lacks `'unsafe-eval'`). Asking probes `new Function` once per
+   * realm, which such a policy refuses and reports; the numbers are the same on both paths.
+   */
+  readonly elementwisePath: ElementwisePath;
 }
 
 /** Where the demo runs: its worker threads for pretraining (default 1). */
@@ -181,6 +188,7 @@ export async function runDemo(
       seconds: (now() - start) / 1000,
       threads,
       backend: getBackend(),
+      elementwisePath: elementwisePath(),
     };
     post({ type: 'progress', fraction: 1, label: 'done' });
     post({ type: 'done', result });
