@@ -1,11 +1,14 @@
 import type { Layer } from '@mtrl/network';
 import { type DType, type Matrix, row, type Vector, zeros } from '@mtrl/tensors';
-import { runTask, type TaskContext, taskWorkspace } from './_runTask.js';
+import { runTask, type TaskContext, taskShapes, taskWorkspace } from './_runTask.js';
 import type { TaskSource } from './source.js';
 
 /** One task's contribution to a round, as the reduction sees it. @internal */
 export interface TaskOutcome<D extends DType = DType> {
-  /** weight * dL_t/dW, computed from zero: `[m, d]`. */
+  /**
+   * weight * dL_t/dW, computed from zero: `[m, d]`; under the projected sampler the task's
+   * `[C'^T U | C'^T C']` (`[m, gradCols]`, see `taskShapes`).
+   */
   readonly gradW: Matrix<D>;
   /** weight * dL_t/db when biases are trained: `[m]`. */
   readonly gradB?: Vector<D>;
@@ -23,7 +26,10 @@ export interface TaskOutcome<D extends DType = DType> {
  * @internal
  */
 export interface TaskExecutor<D extends DType = DType> {
-  /** Starts round `round`; `layer` and `heads` stay unchanged until every task has been taken. */
+  /**
+   * Starts round `round`; `layer` (the tasks' layer: W, or `[W B^T; M B^T]` under the projected
+   * sampler) and `heads` stay unchanged until every task has been taken.
+   */
   beginRound(round: number, layer: Layer<D>, heads: Matrix<D>): void;
   /** Task t's outcome (t = 0, 1, ... in order): a value, or a promise of one. */
   take(t: number): TaskOutcome<D> | Promise<TaskOutcome<D>>;
@@ -42,7 +48,8 @@ export function localExecutor<D extends DType>(
   trainBias: boolean,
 ): TaskExecutor<D> {
   const dtype = ctx.dtype as D;
-  const out: { w: Matrix<D>; b?: Vector<D> } = { w: zeros([m, source.d] as const, { dtype }) };
+  const { gradCols } = taskShapes(ctx, m, source.d);
+  const out: { w: Matrix<D>; b?: Vector<D> } = { w: zeros([m, gradCols] as const, { dtype }) };
   if (trainBias) out.b = zeros([m] as const, { dtype });
   const ws = taskWorkspace<D>(ctx, m, source.d);
   let round = 0;

@@ -14,7 +14,10 @@ export type ToWorker =
       readonly d: number;
       readonly trainBias: boolean;
     }
-  /** The round's layer: the worker keeps these buffers until `release`. */
+  /**
+   * The round's layer as its tasks see it (W and b; `[W B^T; M B^T]` and b under the projected
+   * sampler): the worker keeps these buffers until `release`.
+   */
   | { readonly type: 'layer'; readonly w: FloatArray; readonly b: FloatArray }
   | {
       readonly type: 'task';
@@ -22,7 +25,10 @@ export type ToWorker =
       readonly t: number;
       /** Task t's current head, `[m]`. */
       readonly head: FloatArray;
-      /** Buffers to reuse for the result (`[m, d]`, `[m]`), when the caller has spare ones. */
+      /**
+       * Buffers to reuse for the result (`[m, gradCols]`, `[m]`; gradCols is d for the explicit
+       * sampler), when the caller has spare ones.
+       */
       readonly gradW?: FloatArray;
       readonly gradB?: FloatArray;
     }

@@ -6,6 +6,7 @@ import {
   copy,
   copyInto,
   type DType,
+  type Key,
   key,
   normal,
   normalizeRows,
@@ -14,6 +15,7 @@ import {
   zeros,
 } from '@mtrl/tensors';
 import type { TaskExecutor, TaskOutcome } from './_executor.js';
+import { explicitRounds, type ProjectedRun, projectedRounds } from './_projectedRound.js';
 import type { TaskContext } from './_runTask.js';
 import { checkThreads } from './_threads.js';
 import {
@@ -51,6 +53,8 @@ export interface RunSetup {
   readonly d: number;
   readonly keys: RunKeys;
   readonly ctx: TaskContext;
+  /** Set with `sampler: 'projected'`. */
+  readonly projection?: ProjectedRun;
 }
 
 /**
@@ -79,6 +83,8 @@ export function setupRun<D extends DType>(
     );
   }
   const keys = runKeys(key(cfg.seed));
+  const projection =
+    cfg.sampler === 'projected' ? checkProjected(source, cfg, keys.data) : undefined;
   const ctx: TaskContext = {
     dtype: cfg.dtype,
     n1: cfg.n1,
@@ -91,8 +97,48 @@ export function setupRun<D extends DType>(
       weight: 1 / T,
       centerLabels: cfg.centerLabels,
     },
+    ...(projection === undefined
+      ? {}
+      : { projected: { k: projection.k, r: projection.gt.r, noise: projection.noise } }),
   };
-  return { cfg, T, d, keys, ctx };
+  return { cfg, T, d, keys, ctx, ...(projection === undefined ? {} : { projection }) };
+}
+
+/**
+ * What `sampler: 'projected'` needs from the source (its `projected` capability, with gaussian
+ * or mixture inputs and a ground truth of the source's d), or a RangeError saying what is
+ * missing.
+ */
+function checkProjected<D extends DType>(
+  source: TaskSource<D>,
+  cfg: ResolvedPretrainConfig,
+  dataKey: Key,
+): ProjectedRun {
+  const p = source.projected;
+  if (p === undefined || typeof p.sampleInto !== 'function' || p.gt?.m === undefined)
+    throw new RangeError(
+      "pretrain: sampler 'projected' needs a source with the projected capability (source.projected: the ground truth M, the input distribution and a sampler of each task in the coordinates of a basis, as suiteSource provides), and this source has none; use sampler 'explicit' or build the source with suiteSource",
+    );
+  const kind = p.inputs?.kind;
+  if (kind !== 'gaussian' && kind !== 'mixture')
+    throw new RangeError(
+      `pretrain: sampler 'projected' is exact only for gaussian and mixture inputs, and this source's inputs are ${JSON.stringify(kind)}; use sampler 'explicit'`,
+    );
+  if (p.gt.d !== source.d)
+    throw new RangeError(
+      `pretrain: source.projected.gt has d=${p.gt.d} but the source has d=${source.d}`,
+    );
+  const noiseStd = p.inputs.kind === 'mixture' ? p.inputs.noiseStd : 1;
+  const k = Math.min(cfg.m + p.gt.r, source.d);
+  return {
+    gt: p.gt,
+    noiseStd,
+    m: cfg.m,
+    k,
+    noise: k < source.d && noiseStd > 0,
+    dtype: cfg.dtype,
+    dataKey,
+  };
 }
 
 /** Sends a one-line notice to `options.onNotice`, or `console.warn`. @internal */
@@ -196,7 +242,10 @@ export function* runRounds<D extends DType>(
   const optimizer = layerOptimizer(cfg.optimizer, cfg.eta);
   const params = (): Params => (cfg.trainBias ? { w: layer.w, b: layer.b } : { w: layer.w });
   let optState = optimizer.init(params());
-  const gradW = zeros([cfg.m, d] as const, { dtype });
+  const sampler =
+    setup.projection === undefined ? explicitRounds<D>(d) : projectedRounds<D>(setup.projection);
+  // The task-order sum of the tasks' buffers: the layer gradient itself for the explicit sampler.
+  const acc = zeros([cfg.m, sampler.gradCols] as const, { dtype });
   const gradB = cfg.trainBias ? zeros([cfg.m] as const, { dtype }) : undefined;
   let status: PretrainResult<D>['status'] = 'completed';
   let diverged: PretrainResult<D>['divergence'];
@@ -204,18 +253,18 @@ export function* runRounds<D extends DType>(
   const roundStart = now();
 
   for (let r = 1; r <= cfg.rounds; r++) {
-    gradW.data.fill(0);
+    acc.data.fill(0);
     gradB?.data.fill(0);
     let headLoss = 0;
     let layerLoss = 0;
     let labelBalance = 0;
     let converged = 0;
-    exec.beginRound(r, layer, heads);
+    exec.beginRound(r, sampler.taskLayer(r, layer), heads);
     for (let t = 0; t < T; t++) {
       const got = exec.take(t);
       const res = (got instanceof Promise ? yield { pending: got } : got) as TaskOutcome<D>;
       // G = ((0 + G_0) + G_1) + ... in task order, whichever thread computed each G_t.
-      addInto(gradW, gradW, res.gradW);
+      addInto(acc, acc, res.gradW);
       if (gradB && res.gradB) addInto(gradB, gradB, res.gradB);
       copyInto(row(heads, t), res.head);
       headLoss += res.headLoss / T;
@@ -239,6 +288,7 @@ export function* runRounds<D extends DType>(
       status = 'aborted';
       break;
     }
+    const gradW = sampler.layerGradient(r, acc);
     const grads: Params = gradB ? { w: gradW, b: gradB } : { w: gradW };
     const [updates, nextState] = optimizer.update(grads, optState, params());
     optState = nextState;

@@ -1,6 +1,7 @@
 import { type Batch, type Layer, type LayerGradWorkspace, layerGradWorkspace } from '@mtrl/network';
 import { batchKey } from '@mtrl/tasks';
 import { type DType, type Key, type Matrix, sliceRows, type Vector, zeros } from '@mtrl/tensors';
+import { type ProjectedContext, projectedGradCols, runProjectedTask } from './_projectedTask.js';
 import type { TaskSource } from './source.js';
 import {
   adaptHead,
@@ -18,13 +19,31 @@ export interface TaskContext {
   /** The run's data key (`runKeys(...).data`); batches are `batchKey(data, round, t, ...)`. */
   readonly dataKey: Key;
   readonly step: TaskStepOptions;
+  /** Set with `sampler: 'projected'`: tasks run in the coordinates of the round's basis. */
+  readonly projected?: ProjectedContext;
+}
+
+/**
+ * The shapes that cross between the round and its tasks: the layer a task is given
+ * (`[layerRows, layerCols]`: W itself, `[m, d]`, or under the projected sampler
+ * `[W B^T; M B^T]`, `[m + r, k]`) and the gradient buffer it fills (`[m, gradCols]`). @internal
+ */
+export function taskShapes(
+  ctx: TaskContext,
+  m: number,
+  d: number,
+): { layerRows: number; layerCols: number; gradCols: number } {
+  const p = ctx.projected;
+  if (p === undefined) return { layerRows: m, layerCols: d, gradCols: d };
+  return { layerRows: m + p.r, layerCols: p.k, gradCols: projectedGradCols(p, m) };
 }
 
 /**
  * The buffers one thread reuses for every task of every round, so that a task allocates
  * nothing of size n x d or n x m: one sample buffer `[max(n1, n2), d]` (S1 is drawn, used for
- * the head and dropped before S2 is drawn into the same memory), the features of S1
- * `[n1, m]`, and the forward buffers of the layer gradient on S2. @internal
+ * the head and dropped before S2 is drawn into the same memory; `[max(n1, n2), k]` under the
+ * projected sampler), the features of S1 `[n1, m]`, and the forward buffers of the layer
+ * gradient on S2. @internal
  */
 export interface TaskWorkspace<D extends DType = DType> {
   readonly x: Matrix<D>;
@@ -33,7 +52,10 @@ export interface TaskWorkspace<D extends DType = DType> {
   readonly grad: LayerGradWorkspace<D>;
 }
 
-/** The workspace for tasks of `ctx` with m hidden units and inputs of dimension d. @internal */
+/**
+ * The workspace for tasks of `ctx` with m hidden units and inputs of dimension d (of dimension
+ * k under the projected sampler). @internal
+ */
 export function taskWorkspace<D extends DType>(
   ctx: TaskContext,
   m: number,
@@ -41,8 +63,9 @@ export function taskWorkspace<D extends DType>(
 ): TaskWorkspace<D> {
   const dtype = ctx.dtype as D;
   const n = Math.max(ctx.step.head.mode === 'fixed' ? 0 : ctx.n1, ctx.n2);
+  const cols = ctx.projected === undefined ? d : ctx.projected.k;
   return {
-    x: zeros([n, d] as const, { dtype }),
+    x: zeros([n, cols] as const, { dtype }),
     y: zeros([n] as const, { dtype }),
     h1: zeros([ctx.step.head.mode === 'fixed' ? 0 : ctx.n1, m] as const, { dtype }),
     grad: layerGradWorkspace(ctx.n2, m, dtype),
@@ -68,7 +91,9 @@ function draw<D extends DType>(
 /**
  * Task t of round `round`: draws S1 and S2 from their keys and runs the steps of
  * {@link taskStep} into `out`, reusing `ws` when given (the result is the same bit for bit).
- * The single-threaded path and the workers both call exactly this. @internal
+ * The single-threaded path and the workers both call exactly this. Under the projected sampler
+ * (`ctx.projected`) `layer` is the round's `[W B^T; M B^T]` and the task is
+ * `runProjectedTask`'s. @internal
  */
 export function runTask<D extends DType>(
   source: TaskSource<D>,
@@ -81,6 +106,17 @@ export function runTask<D extends DType>(
   ws?: TaskWorkspace<D>,
 ): TaskStepResult<D> {
   const dtype = ctx.dtype as D;
+  if (ctx.projected !== undefined)
+    return runProjectedTask(
+      source,
+      ctx,
+      layer,
+      head,
+      round,
+      t,
+      out,
+      ws ?? taskWorkspace<D>(ctx, layer.b.shape[0], ctx.projected.k),
+    );
   const center = ctx.step.centerLabels === true;
   const where = (set: string) => `pretrain: task ${t}'s ${set} samples in round ${round}`;
   const s1 =

@@ -15,7 +15,7 @@ import {
   zeros,
 } from '@mtrl/tensors';
 import type { FromWorker, ToWorker } from './_protocol.js';
-import { runTask, type TaskWorkspace, taskWorkspace } from './_runTask.js';
+import { runTask, type TaskWorkspace, taskShapes, taskWorkspace } from './_runTask.js';
 import type { TaskSource } from './source.js';
 import { suiteSourceFromSpec } from './suiteSourceSpec.js';
 
@@ -39,8 +39,9 @@ function handle(msg: ToWorker, post: (m: FromWorker, transfer?: ArrayBuffer[]) =
     }
     case 'layer': {
       const s = need(state);
+      const { layerRows, layerCols } = taskShapes(s.init.ctx, s.init.m, s.init.d);
       s.layer = {
-        w: fromTypedArray(msg.w, [s.init.m, s.init.d] as const),
+        w: fromTypedArray(msg.w, [layerRows, layerCols] as const),
         b: fromTypedArray(msg.b, [s.init.m] as const),
       };
       return;
@@ -62,9 +63,10 @@ function handle(msg: ToWorker, post: (m: FromWorker, transfer?: ArrayBuffer[]) =
         throw new Error('pretrain worker: a task arrived before its layer');
       const { m, d, trainBias, ctx } = s.init;
       const dtype = ctx.dtype;
+      const { gradCols } = taskShapes(ctx, m, d);
       const w: Matrix = msg.gradW
-        ? fromTypedArray(msg.gradW, [m, d] as const)
-        : zeros([m, d] as const, { dtype });
+        ? fromTypedArray(msg.gradW, [m, gradCols] as const)
+        : zeros([m, gradCols] as const, { dtype });
       const b: Vector | undefined = trainBias
         ? msg.gradB
           ? fromTypedArray(msg.gradB, [m] as const)

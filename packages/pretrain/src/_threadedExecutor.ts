@@ -12,7 +12,7 @@ import {
 import type { TaskExecutor, TaskOutcome } from './_executor.js';
 import { createWorkerPool, type WorkerEnv, type WorkerPool } from './_pool.js';
 import type { FromWorker, ToWorker } from './_protocol.js';
-import type { TaskContext } from './_runTask.js';
+import { type TaskContext, taskShapes } from './_runTask.js';
 import type { SuiteSourceSpec } from './suiteSourceSpec.js';
 import type { PretrainWorkerOptions } from './workerOptions.js';
 
@@ -61,6 +61,8 @@ export async function threadedExecutor<D extends DType>(
 ): Promise<ThreadedExecutor<D>> {
   const { m, d, tasks: T, trainBias } = shape;
   const dtype = ctx.dtype as D;
+  // The tasks' layer and gradient buffers: [m, d] each for the explicit sampler.
+  const { layerRows, layerCols, gradCols } = taskShapes(ctx, m, d);
   const window = (DEPTH + 1) * threads;
   const slots: Slot<D>[] = Array.from({ length: threads }, () => ({
     inflight: 0,
@@ -95,7 +97,7 @@ export async function threadedExecutor<D extends DType>(
     } else if (msg.type === 'result') {
       slot.inflight--;
       const outcome: TaskOutcome<D> = {
-        gradW: fromTypedArray(msg.gradW as DataFor<D>, [m, d] as const),
+        gradW: fromTypedArray(msg.gradW as DataFor<D>, [m, gradCols] as const),
         ...(msg.gradB ? { gradB: fromTypedArray(msg.gradB as DataFor<D>, [m] as const) } : {}),
         head: fromTypedArray(msg.head as DataFor<D>, [m] as const),
         headLoss: msg.headLoss,
@@ -119,9 +121,9 @@ export async function threadedExecutor<D extends DType>(
   }
 
   function sendLayer(i: number, slot: Slot<D>, l: Layer<D>) {
-    const w = slot.w ?? allocate(dtype, m * d);
+    const w = slot.w ?? allocate(dtype, layerRows * layerCols);
     const b = slot.b ?? allocate(dtype, m);
-    copyInto(fromTypedArray(w, [m, d] as const), l.w);
+    copyInto(fromTypedArray(w, [layerRows, layerCols] as const), l.w);
     copyInto(fromTypedArray(b, [m] as const), l.b);
     slot.w = undefined;
     slot.b = undefined;

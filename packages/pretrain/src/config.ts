@@ -22,6 +22,19 @@ export type LayerOptimizer =
   /** Adam with learning rate eta. */
   | { kind: 'adam'; b1?: number; b2?: number; eps?: number };
 
+/**
+ * How a round draws its samples (docs: Specification, 'The projected sampler'):
+ * - `'explicit'`: every task's n1 + n2 inputs x in R^d, as the algorithm is written.
+ * - `'projected'`: the same algorithm, exact in law, at a cost per task independent of d. Each
+ *   round takes an orthonormal basis B (`[k, d]`, k = m + r) of the rows of W and M; every
+ *   task draws u = B x (n x k normals), which is all that its features and labels depend on,
+ *   and the part of the layer gradient orthogonal to B, which given the tasks' samples is a
+ *   Gaussian matrix, is drawn once per round. Exact for `gaussian` and `mixture` inputs only;
+ *   needs a source with `projected` (as `suiteSource` has). Its random numbers differ from the
+ *   explicit sampler's: the two agree in distribution, not bit for bit.
+ */
+export type Sampler = 'explicit' | 'projected';
+
 /** Every knob of multi-task pretraining, in one typed, JSON-serialisable record. */
 export interface PretrainConfig {
   /** Hidden width m. */
@@ -60,6 +73,11 @@ export interface PretrainConfig {
   init?: { weights?: 'gaussian' | 'sphere'; bias?: BiasInit };
   /** Element type of all tensors; default `'float64'`. */
   dtype?: DType;
+  /**
+   * How samples are drawn: `'explicit'` (default) or `'projected'` (the same algorithm in law,
+   * at a cost per task independent of d; Gaussian and mixture inputs only). See {@link Sampler}.
+   */
+  sampler?: Sampler;
   /** The run's seed: one seed reproduces a run bit for bit. */
   seed: number;
 }
@@ -92,6 +110,7 @@ const KNOWN = new Set([
   'centerLabels',
   'init',
   'dtype',
+  'sampler',
   'seed',
 ]);
 
@@ -188,6 +207,9 @@ export function resolveConfig(config: PretrainConfig): ResolvedPretrainConfig {
   const dtype = c.dtype ?? 'float64';
   if (dtype !== 'float32' && dtype !== 'float64')
     errors.push(`dtype: expected 'float32' or 'float64', got ${JSON.stringify(dtype)}`);
+  const sampler = c.sampler ?? 'explicit';
+  if (sampler !== 'explicit' && sampler !== 'projected')
+    errors.push(`sampler: expected 'explicit' or 'projected', got ${JSON.stringify(sampler)}`);
   if (c.centerLabels === true && loss !== 'correlation' && loss !== 'square')
     errors.push(
       `centerLabels: centred labels are real numbers, so the loss must be 'correlation' or 'square', got loss ${JSON.stringify(loss)}`,
@@ -222,6 +244,7 @@ export function resolveConfig(config: PretrainConfig): ResolvedPretrainConfig {
     centerLabels: c.centerLabels ?? false,
     init: { weights, bias },
     dtype,
+    sampler,
     seed: c.seed!,
   };
 }

@@ -4,6 +4,7 @@ export type {
   LayerOptimizer,
   PretrainConfig,
   ResolvedPretrainConfig,
+  Sampler,
 } from './config.js';
 export { resolveConfig, UNBALANCED_LABELS } from './config.js';
 export type { RunKeys } from './keys.js';
@@ -11,7 +12,7 @@ export { runKeys } from './keys.js';
 export type { PretrainOptions, PretrainResult, RoundEvent, TaskEvent } from './pretrain.js';
 export { pretrain, pretrainSteps } from './pretrain.js';
 export { pretrainAsync } from './pretrainAsync.js';
-export type { TaskSource } from './source.js';
+export type { ProjectedSampling, TaskSource } from './source.js';
 export { suiteSource } from './source.js';
 export type { SuiteSourceSpec } from './suiteSourceSpec.js';
 export { suiteSourceFromSpec } from './suiteSourceSpec.js';

@@ -108,7 +108,9 @@ export interface PretrainResult<D extends DType = DType> {
  * is computed from zero into its own buffer before the ordered sum, so a run is reproduced bit
  * for bit by its seed, whatever the order or thread the tasks run on.
  *
- * @throws {RangeError} for an invalid config, source or `options.threads`
+ * @throws {RangeError} for an invalid config, source or `options.threads`, or
+ * `sampler: 'projected'` with a source that cannot serve it (no `projected` capability, or
+ * inputs other than gaussian or mixture)
  * @throws {TypeError} for a malformed `options.workerUrl` or `options.createWorker` (checked
  * here too, though only `pretrainAsync` starts workers)
  */

@@ -2,11 +2,13 @@ import type { Batch } from '@mtrl/network';
 import {
   type GroundTruth,
   type InputDistribution,
+  type ProjectedTaskSampleBuffers,
   sampleTask,
   sampleTaskInto,
+  sampleTaskProjectedInto,
   type TaskSuite,
 } from '@mtrl/tasks';
-import { copy, type DType, type Key } from '@mtrl/tensors';
+import { copy, type DType, type Key, type Matrix } from '@mtrl/tensors';
 import type { SuiteSourceSpec } from './suiteSourceSpec.js';
 
 /**
@@ -34,17 +36,48 @@ export interface TaskSource<D extends DType = DType> {
    * ({@link suiteSourceFromSpec}). Sources without one always run on the calling thread.
    */
   readonly spec?: SuiteSourceSpec;
+  /**
+   * Optional: what the projected sampler (`sampler: 'projected'` in the config) needs to know
+   * about the data, which `sample` hides: the ground truth M and the input distribution, and a
+   * sampler of each task's batches in the coordinates of a basis. `suiteSource` provides it;
+   * a source of your own can too, when its tasks' labels are functions of z = M x and its
+   * inputs are Gaussian or a Gaussian mixture centred in span(M^T).
+   */
+  readonly projected?: ProjectedSampling<D>;
+}
+
+/**
+ * The capability of a {@link TaskSource} that the projected sampler needs (docs:
+ * Specification, 'The projected sampler'). Each round, pretraining takes an orthonormal basis
+ * B (`[k, d]`) of the rows of the layer W and of M, and asks for every task's samples directly
+ * in the coordinates u = B x: n k normals instead of n d. This is exact in law when the labels
+ * depend on x only through z = M x and the inputs are `gaussian` or `mixture`; pretraining
+ * refuses the projected sampler for other input kinds.
+ */
+export interface ProjectedSampling<D extends DType = DType> {
+  /** The ground truth: every task's labels are a function of z = M x (`gt.m: [r, d]`). */
+  readonly gt: GroundTruth;
+  /** The input distribution of every task (the projected sampler needs `gaussian` or `mixture`). */
+  readonly inputs: InputDistribution;
+  /**
+   * Writes a fresh batch of task t, of `out.u.shape[0]` samples, in the coordinates u = B x of
+   * an orthonormal basis B whose span contains the rows of M, given `mInBasis = M B^T`
+   * (`[r, k]`): `out.u: [n, k]` and the labels `out.y: [n]`, as `sampleTaskProjectedInto` of
+   * @mtrl/tasks does. A pure function of its arguments, like `sample`.
+   */
+  sampleInto(t: number, key: Key, mInBasis: Matrix, out: ProjectedTaskSampleBuffers<D>): void;
 }
 
 /**
  * The samplers of a suite source, shared by {@link suiteSource} and `suiteSourceFromSpec`:
- * `sample` and `sampleInto` (into given buffers, with M converted to their dtype once).
+ * `sample` and `sampleInto` (into given buffers, with M converted to their dtype once), and the
+ * `projected` capability.
  */
 export function sampleSuite<D extends DType>(
   gt: GroundTruth,
   tasks: TaskSuite['tasks'],
   inputs: InputDistribution,
-): Pick<TaskSource<D>, 'sample'> & Required<Pick<TaskSource<D>, 'sampleInto'>> {
+): Pick<TaskSource<D>, 'sample'> & Required<Pick<TaskSource<D>, 'sampleInto' | 'projected'>> {
   const task = (t: number) => {
     const found = tasks[t];
     if (found === undefined)
@@ -68,13 +101,21 @@ export function sampleSuite<D extends DType>(
       return { x, y };
     },
     sampleInto: (t, k, out) => sampleTaskInto(k, task(t), gtIn(out.x.dtype), inputs, out),
+    projected: {
+      gt,
+      inputs,
+      sampleInto: (t, k, mInBasis, out) =>
+        sampleTaskProjectedInto(k, task(t), mInBasis, inputs, out),
+    },
   };
 }
 
 /**
  * A {@link TaskSource} over a task suite of @mtrl/tasks: task t's batches are
  * `sampleTask(key, suite.tasks[t], gt, inputs, n)`. Unless a task is `custom` (a function),
- * the source carries a `spec`, so `pretrainAsync` can sample its tasks on worker threads.
+ * the source carries a `spec`, so `pretrainAsync` can sample its tasks on worker threads. It
+ * always carries `projected` (M, the inputs and `sampleTaskProjectedInto`), so it can run with
+ * `sampler: 'projected'` when its inputs are `gaussian` or `mixture`.
  *
  * @param gt - the ground truth (M: [r, d])
  * @param suite - the T tasks

@@ -25,10 +25,14 @@ export type {
 } from './inputDistribution.js';
 export { INPUT_KINDS, mixtureDistribution } from './inputDistribution.js';
 export { labelTask } from './labelTask.js';
+export type { ProjectionBasis } from './projectionBasis.js';
+export { projectionBasis } from './projectionBasis.js';
 export type { SampleOptions } from './sampleInputs.js';
 export { sampleInputs, sampleInputsInto } from './sampleInputs.js';
 export type { TaskSample, TaskSampleBuffers } from './sampleTask.js';
 export { sampleTask, sampleTaskInto } from './sampleTask.js';
+export type { ProjectedTaskSample, ProjectedTaskSampleBuffers } from './sampleTaskProjected.js';
+export { sampleTaskProjected, sampleTaskProjectedInto } from './sampleTaskProjected.js';
 export { sign } from './sign.js';
 export type {
   CustomFamily,
