@@ -1,11 +1,20 @@
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { getBackend, setBackend } from '@mtrl/tensors';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { ConfigError, loadStudy, readConfigFile, type StudyConfig } from './config.js';
+import {
+  checkBudget,
+  DEFAULT_MAX_TFLOP,
+  limitsOf,
+  reproduceEstimate,
+  studyEstimate,
+  sweepEstimate,
+} from './budget.js';
+import { ConfigError, loadStudy, readConfigFile } from './config.js';
 import type { RunMeta } from './meta.js';
-import { methodNames } from './methods.js';
+import { checkMethods } from './methods.js';
+import { checkOutDir, checkOutFile } from './outPath.js';
 import { parseGridAxis } from './overrides.js';
 import {
   checkPeerScript,
@@ -22,6 +31,7 @@ import { checkQueueName } from './queue/sweepIdentity.js';
 import { formatStudy, runStudy } from './study.js';
 import { planSweep, runSweep, runSweepPoint, type SweepPoint } from './sweep.js';
 import { writeSweepSummary } from './sweepLog.js';
+import { UsageError } from './usageError.js';
 
 const int = (name: string) => (v: string) => {
   const n = Number(v);
@@ -29,6 +39,36 @@ const int = (name: string) => (v: string) => {
     throw new InvalidArgumentError(`${name} must be an integer >= 1, got ${JSON.stringify(v)}`);
   return n;
 };
+
+const positive = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new InvalidArgumentError(`${name} must be a number > 0, got ${JSON.stringify(v)}`);
+  return n;
+};
+
+/** The size limits of the commands that compute: `--max-memory` and `--max-work`. */
+interface BudgetCliOptions {
+  maxMemory?: number;
+  maxWork?: number;
+}
+
+/** `--max-memory <GiB>`: the memory limit of the commands that compute. */
+const maxMemoryOption = () =>
+  new Option(
+    '--max-memory <GiB>',
+    "refuse work whose estimated memory exceeds this (default: this machine's free memory)",
+  ).argParser(positive('--max-memory'));
+
+/** `--max-work <TFLOP>`: the work limit of the commands that compute. */
+const maxWorkOption = () =>
+  new Option(
+    '--max-work <TFLOP>',
+    `refuse work whose estimated floating-point operations exceed this many TFLOP (default ${DEFAULT_MAX_TFLOP}, about 6 h at 50 GFLOP/s)`,
+  ).argParser(positive('--max-work'));
+
+/** Warnings reach stderr even with --quiet: a record set aside or a failed point must be seen. */
+const warn = (line: string) => process.stderr.write(`mtrl-bench: ${line}\n`);
 
 /** Builds the `mtrl-bench` command line. Exported for tests, which run it in-process. */
 export function buildCli(): Command {
@@ -102,6 +142,7 @@ export function buildCli(): Command {
         json?: boolean | string;
         quiet?: boolean;
       }) => {
+        if (typeof opts.json === 'string') checkOutFile(opts.json, '--json');
         const rounds = opts.rounds === 'none' ? [] : opts.rounds.split(',').map((s) => s.trim());
         for (const r of rounds) {
           if (!['quick', 'canonical', 'tiny'].includes(r))
@@ -196,21 +237,30 @@ export function buildCli(): Command {
       '--resume',
       'continue an interrupted run in the same --out: the units in its units.jsonl (same size and software) are not run again',
     )
+    .option(
+      '--fresh',
+      'start anew in an --out that holds an earlier journal: units.jsonl is moved aside (renamed to units.jsonl.<time>.bak), never deleted; wins over --resume',
+    )
     .option('--json', 'print results.json on stdout instead of the summary')
     .option('--quiet', 'no progress output')
+    .addOption(maxMemoryOption())
+    .addOption(maxWorkOption())
     .action(
-      async (opts: {
-        size: 'tiny' | 'quick' | 'paper';
-        out?: string;
-        control?: 'untrained' | 'shuffled-labels';
-        seeds?: number;
-        jobs: number | 'auto';
-        resume?: boolean;
-        json?: boolean;
-        quiet?: boolean;
-      }) => {
+      async (
+        opts: BudgetCliOptions & {
+          size: 'tiny' | 'quick' | 'paper';
+          out?: string;
+          control?: 'untrained' | 'shuffled-labels';
+          seeds?: number;
+          jobs: number | 'auto';
+          resume?: boolean;
+          fresh?: boolean;
+          json?: boolean;
+          quiet?: boolean;
+        },
+      ) => {
         const { SIZES } = await import('./reproduce/sizes.js');
-        const { reproduce } = await import('./reproduce/run.js');
+        const { reproduce, reproduceFiles } = await import('./reproduce/run.js');
         const { runMeta } = await import('./meta.js');
         const { softwareVersions } = await import('./queue/sweepIdentity.js');
         const size =
@@ -219,18 +269,35 @@ export function buildCli(): Command {
             : { ...SIZES[opts.size], control: opts.control };
         const outDir =
           opts.out ?? join('out', `${size.name}${opts.control ? `-${opts.control}` : ''}`);
+        const seeds = opts.seeds ?? size.seeds;
+        const jobs = opts.jobs === 'auto' ? availableParallelism() : opts.jobs;
+        checkBudget(
+          `reproduce --size ${size.name}`,
+          reproduceEstimate(size, seeds, jobs),
+          limitsOf(opts),
+        );
+        checkOutDir(outDir, reproduceFiles());
         const meta = runMeta();
         const res = await withInterrupt((signal) =>
           reproduce(size, {
             outDir,
-            seeds: opts.seeds ?? size.seeds,
+            seeds,
             progress: createProgress(!!opts.quiet),
             signal,
             meta,
-            jobs: opts.jobs === 'auto' ? availableParallelism() : opts.jobs,
-            resume: !!opts.resume,
-            // The kernel too: relaxed-SIMD multiply-adds round differently from the plain ones.
-            software: { ...softwareVersions(meta), 'gemm kernel': meta.gemmKernel },
+            jobs,
+            // --fresh wins over --resume, so `npm run reproduce -- --fresh` starts anew.
+            resume: !!opts.resume && !opts.fresh,
+            fresh: !!opts.fresh,
+            warn,
+            // The kernel too: relaxed-SIMD multiply-adds round differently from the plain ones;
+            // and the built code, which can change without a version.
+            software: {
+              ...softwareVersions(meta),
+              'gemm kernel': meta.gemmKernel,
+              'elementwise path': meta.software.elementwisePath,
+              'built code': meta.software.code.slice(0, 16),
+            },
           }),
         );
         if (opts.json) process.stdout.write(`${JSON.stringify(res, null, 2)}\n`);
@@ -259,20 +326,30 @@ export function buildCli(): Command {
     )
     .option('--out <file>', 'also write the JSON result to this file')
     .option('--quiet', 'no progress output')
-    .action(async (path: string, opts: { json?: boolean; out?: string; quiet?: boolean }) => {
-      const cfg = loadStudy(path, checkMethods);
-      const { runMeta } = await import('./meta.js');
-      const meta = runMeta();
-      const res = await withInterrupt((signal) =>
-        runStudy(cfg, createProgress(!!opts.quiet), signal),
-      );
-      const doc = { command: 'run', config: cfg, meta, ...res };
-      if (opts.out) writeFileSync(opts.out, `${JSON.stringify(doc, null, 2)}\n`);
-      process.stdout.write(
-        opts.json ? `${JSON.stringify(doc, null, 2)}\n` : `${formatStudy(res, cfg)}\n`,
-      );
-      if (!res.completed) throw new Interrupted();
-    });
+    .addOption(maxMemoryOption())
+    .addOption(maxWorkOption())
+    .action(
+      async (
+        path: string,
+        opts: BudgetCliOptions & { json?: boolean; out?: string; quiet?: boolean },
+      ) => {
+        const cfg = loadStudy(path, checkMethods);
+        checkBudget(`run ${path}`, studyEstimate(cfg), limitsOf(opts));
+        if (opts.out !== undefined) checkOutFile(opts.out);
+        const { runMeta } = await import('./meta.js');
+        const meta = runMeta();
+        const res = await withInterrupt((signal) =>
+          runStudy(cfg, createProgress(!!opts.quiet), signal),
+        );
+        const doc = { command: 'run', config: cfg, meta, ...res };
+        // Printed first: should writing --out still fail (a full disk), the result is not lost.
+        process.stdout.write(
+          opts.json ? `${JSON.stringify(doc, null, 2)}\n` : `${formatStudy(res, cfg)}\n`,
+        );
+        if (opts.out) writeFileSync(opts.out, `${JSON.stringify(doc, null, 2)}\n`);
+        if (!res.completed) throw new Interrupted();
+      },
+    );
 
   program
     .command('sweep')
@@ -307,6 +384,8 @@ export function buildCli(): Command {
       'with --queue: how often to look for jobs of dead workers (default 30000)',
       int('--stalled-interval'),
     )
+    .addOption(maxMemoryOption())
+    .addOption(maxWorkOption())
     .action(async (path: string, opts: SweepCliOptions, cmd: Command) => {
       if (opts.queue === undefined) {
         const stray = [
@@ -324,30 +403,48 @@ export function buildCli(): Command {
             },
           );
       }
-      const points = planSweep(
-        readConfigFile(path),
-        path,
-        opts.grid.map(parseGridAxis),
-        checkMethods,
-      );
+      const base = readConfigFile(path);
+      const points = planSweep(base, path, opts.grid.map(parseGridAxis), checkMethods);
+      const limits = limitsOf(opts);
+      if (opts.queue === undefined)
+        checkBudget(`sweep ${path}`, sweepEstimate(points.map((p) => p.config)), limits);
+      // Each queued point runs on its own: the largest one must fit (each worker checks it too).
+      else
+        for (const p of points)
+          checkBudget(
+            `sweep ${path} point ${JSON.stringify(p.point)}`,
+            studyEstimate(p.config),
+            limits,
+          );
+      checkOutDir(opts.out, SWEEP_FILES);
       const { runMeta } = await import('./meta.js');
       const meta = runMeta();
       const progress = createProgress(!!opts.quiet);
-      if (opts.queue !== undefined) return sweepOnQueue(opts.queue, points, opts, meta, progress);
-      const { records, completed } = await withInterrupt((signal) =>
+      if (opts.queue !== undefined)
+        return sweepOnQueue(opts.queue, points, base, opts, meta, progress);
+      const { records, completed, failed } = await withInterrupt((signal) =>
         runSweep({
           points,
           outDir: opts.out,
           progress,
           signal,
+          base,
+          software: meta.software,
+          warn,
           runPoint: (cfg, sig) => runSweepPoint(cfg, meta, sig),
         }),
       );
       writeSweepSummary(opts.out, records);
       process.stdout.write(
-        `${records.length} point(s) recorded in ${join(opts.out, 'results.jsonl')}\n`,
+        `${records.length} of ${points.length} point(s) recorded in ${join(opts.out, 'results.jsonl')}${failed.length > 0 ? `; ${failed.length} failed (${join(opts.out, 'failed.jsonl')})` : ''}\n`,
       );
       if (!completed) throw new Interrupted();
+      if (failed.length > 0)
+        throw new Error(
+          `${failed.length} of ${points.length} point(s) failed; the others were recorded; rerun the command to retry them:\n${failed
+            .map((f) => `  ${JSON.stringify(f.point)}: ${f.error}`)
+            .join('\n')}`,
+        );
     });
 
   program
@@ -385,7 +482,12 @@ export function buildCli(): Command {
       int('--exit-after-idle'),
     )
     .option('--quiet', 'no log lines')
+    .addOption(maxMemoryOption())
+    .addOption(maxWorkOption())
     .action(async (opts: WorkerCliOptions) => {
+      // The job threads validate every job as the CLI does, against these limits.
+      if (opts.maxMemory !== undefined) process.env.MTRL_MAX_MEMORY_GIB = String(opts.maxMemory);
+      if (opts.maxWork !== undefined) process.env.MTRL_MAX_WORK_TFLOP = String(opts.maxWork);
       const { runMeta } = await import('./meta.js');
       const { runWorker } = await import('./queue/worker.js');
       const { processName } = await import('./queue/sweepRegistry.js');
@@ -416,7 +518,16 @@ export function buildCli(): Command {
   return program;
 }
 
-interface SweepCliOptions {
+/** What a sweep folder holds: results, failures, the summary, its identity and records set aside. */
+const SWEEP_FILES = [
+  'results.jsonl',
+  'failed.jsonl',
+  'summary.csv',
+  'sweep.json',
+  'results.quarantine.jsonl',
+];
+
+interface SweepCliOptions extends BudgetCliOptions {
   grid: string[];
   out: string;
   quiet?: boolean;
@@ -427,7 +538,7 @@ interface SweepCliOptions {
   stalledInterval?: number;
 }
 
-interface WorkerCliOptions {
+interface WorkerCliOptions extends BudgetCliOptions {
   queue: string;
   queueName?: string;
   concurrency: number;
@@ -467,6 +578,7 @@ const queueNameArg = (v: string) => {
 async function sweepOnQueue(
   url: string,
   points: SweepPoint[],
+  base: unknown,
   opts: SweepCliOptions,
   meta: RunMeta,
   progress: Progress,
@@ -477,10 +589,12 @@ async function sweepOnQueue(
       url,
       queueName: opts.queueName,
       points,
+      base,
       outDir: opts.out,
       meta,
       progress,
       signal,
+      warn,
       wait: opts.wait,
       clearQueue: opts.clearQueue,
       stalledIntervalMs: opts.stalledInterval,
@@ -497,12 +611,21 @@ async function sweepOnQueue(
   process.stdout.write(
     `${res.records.length} point(s) recorded in ${join(opts.out, 'results.jsonl')} (queue ${res.queueName}: ${res.enqueued} enqueued by this run, ${res.recovered} recovered after a worker stopped)\n`,
   );
-  if (res.failed.length > 0)
+  if (res.failed.length > 0) {
+    // As a local sweep does: the failures beside the results, each with its error.
+    const at = new Date().toISOString();
+    appendFileSync(
+      join(opts.out, 'failed.jsonl'),
+      res.failed
+        .map((f) => `${JSON.stringify({ id: f.id, point: f.point, error: f.reason, at })}\n`)
+        .join(''),
+    );
     throw new Error(
       `${res.failed.length} point(s) failed; rerun the command to retry them:\n${res.failed
         .map((f) => `  ${JSON.stringify(f.point)}: ${f.reason}`)
         .join('\n')}`,
     );
+  }
   if (!res.completed) throw new Interrupted();
 }
 
@@ -511,13 +634,6 @@ class Interrupted extends Error {
   constructor(what = 'finished results were written') {
     super(`interrupted: ${what}`);
   }
-}
-
-function checkMethods(cfg: StudyConfig): string[] {
-  const known = methodNames();
-  return cfg.methods
-    .filter((m) => !known.includes(m))
-    .map((m) => `methods: unknown method ${JSON.stringify(m)}; available: ${known.join(', ')}`);
 }
 
 /**
@@ -565,7 +681,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`mtrl-bench: ${e.message}\n`);
       return 130;
     }
-    if (e instanceof ConfigError) {
+    if (e instanceof ConfigError || e instanceof UsageError) {
       process.stderr.write(`mtrl-bench: ${e.message}\n`);
       return 2;
     }

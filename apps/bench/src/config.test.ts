@@ -80,10 +80,10 @@ describe('grid overrides', () => {
   });
 
   it('builds the cartesian product in a stable order with stable ids', () => {
-    const pts = gridPoints([parseGridAxis('a=1,2'), parseGridAxis('b=x,y,z')]);
+    const pts = gridPoints([parseGridAxis('seeds=1,2'), parseGridAxis('name=x,y,z')]);
     expect(pts).toHaveLength(6);
-    expect(pts[0]).toEqual({ a: 1, b: 'x' });
-    expect(pointId({ b: 'x', a: 1 })).toBe(pointId({ a: 1, b: 'x' }));
+    expect(pts[0]).toEqual({ seeds: 1, name: 'x' });
+    expect(pointId({ name: 'x', seeds: 1 })).toBe(pointId({ seeds: 1, name: 'x' }));
   });
 
   it('sets dotted paths without touching the original', () => {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { describeBackend, getBackend } from '@mtrl/tensors';
+import { currentSoftware, type Software } from './fingerprint.js';
 
 const require = createRequire(import.meta.url);
 
@@ -35,6 +36,11 @@ export interface RunMeta {
   readonly backend: string;
   /** The GEMM kernel variant of that backend (`typescript`, `simd128` or `relaxed-madd`). */
   readonly gemmKernel: string;
+  /**
+   * The software fingerprint (built code, backend, GEMM kernel, elementwise path): what the
+   * numbers depend on. Queued sweeps and resumed reproductions compare it, not versions.
+   */
+  readonly software: Software;
   readonly startedAt: string;
 }
 
@@ -87,6 +93,7 @@ export function runMeta(): RunMeta {
     node: process.version,
     backend: getBackend(),
     gemmKernel: describeBackend().gemmKernel,
+    software: currentSoftware(PACKAGES),
     startedAt: new Date().toISOString(),
   };
 }

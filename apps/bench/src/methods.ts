@@ -8,6 +8,18 @@ export function methodNames(): string[] {
 }
 
 /**
+ * The config check the CLI adds to the schema: every method must be one of {@link methodNames}.
+ *
+ * @returns one problem per unknown method, naming the known ones
+ */
+export function checkMethods(cfg: StudyConfig): string[] {
+  const known = methodNames();
+  return cfg.methods
+    .filter((m) => !known.includes(m))
+    .map((m) => `methods: unknown method ${JSON.stringify(m)}; available: ${known.join(', ')}`);
+}
+
+/**
  * Trains one method on one seed's context, through the common interface of @mtrl/baselines:
  * every method gets the same key, ground truth, tasks, pretraining config and probe-feature
  * options, so they differ only in how they learn the first layer. Runs to its end

@@ -127,7 +127,8 @@ function unmeasuredDownstream(cfg: StudyConfig): Record<string, DownstreamScore>
   );
 }
 
-function summarizeRuns(runs: readonly MethodRun[], cfg: StudyConfig): MethodSummary[] {
+/** The summary of `runs`: per method, mean and standard error over seeds (also checks recorded results). */
+export function summarizeRuns(runs: readonly MethodRun[], cfg: StudyConfig): MethodSummary[] {
   return cfg.methods
     .filter((method) => runs.some((r) => r.method === method))
     .map((method) => {

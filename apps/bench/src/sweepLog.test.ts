@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openRecordLog, readRecords } from './sweepLog.js';
+import { openRecordLog, quarantineFileOf, readRecords } from './sweepLog.js';
 
 interface Rec {
   readonly id: string;
@@ -41,9 +41,32 @@ describe('openRecordLog', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'mtrl-log-')), 'log.jsonl');
     openRecordLog<Rec>(file).record({ id: 'a', values: [1] });
     writeFileSync(file, `${readFileSync(file, 'utf8')}{"id":"b","val`);
-    const log = openRecordLog<Rec>(file);
+    const warnings: string[] = [];
+    const log = openRecordLog<Rec>(file, {}, { warn: (m) => warnings.push(m) });
     expect([log.size, log.has('a'), log.has('b')]).toEqual([1, true, false]);
     log.record({ id: 'b', values: [2] });
     expect(readRecords<Rec>(file).map((r) => r.id)).toEqual(['a', 'b']);
+    // The torn line was set aside, with a warning naming it, not dropped.
+    expect(warnings.join('\n')).toMatch(/set aside 1 bad record\(s\) .* line 2: not valid JSON/);
+    const [aside] = readRecords<{ line: number; text: string }>(quarantineFileOf(file));
+    expect(aside).toMatchObject({ line: 2, text: '{"id":"b","val' });
+  });
+
+  it('sets aside records the check refuses and keeps the others', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'mtrl-log-')), 'log.jsonl');
+    writeFileSync(file, '{"id":"a","values":[1]}\n{"id":"b","values":"x"}\n{"values":[]}\n');
+    const warnings: string[] = [];
+    const log = openRecordLog<Rec>(
+      file,
+      {},
+      {
+        validate: (r) => (Array.isArray((r as Rec).values) ? [] : ['values: expected an array']),
+        warn: (m) => warnings.push(m),
+      },
+    );
+    expect(log.records().map((r) => r.id)).toEqual(['a']);
+    expect(warnings[0]).toMatch(/line 2: values: expected an array; line 3: id: expected a string/);
+    expect(readFileSync(file, 'utf8')).toBe('{"id":"a","values":[1]}\n');
+    expect(readRecords(quarantineFileOf(file))).toHaveLength(2);
   });
 });

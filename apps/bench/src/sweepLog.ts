@@ -1,7 +1,15 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { StudyConfig } from './config.js';
 import type { MethodSummary } from './study.js';
+import { sweepRecordProblems } from './sweepRecord.js';
 
 /** One finished grid point, as one line of `results.jsonl`. */
 export interface SweepRecord<R> {
@@ -83,21 +91,81 @@ export function readRecords<Rec>(file: string, format: LogFormat = {}): Rec[] {
   return out;
 }
 
+/** How {@link openRecordLog} checks what it reads. */
+export interface RecordCheck {
+  /** The problems of one parsed line (empty or undefined: the record is sound). */
+  readonly validate?: (record: unknown) => readonly string[] | undefined;
+  /** Receives the warning naming the lines set aside; default: stderr. */
+  readonly warn?: (message: string) => void;
+}
+
+/** The file beside `file` where its bad lines are set aside: `results.jsonl` -> `results.quarantine.jsonl`. */
+export function quarantineFileOf(file: string): string {
+  const name = basename(file).replace(/\.jsonl$/, '');
+  return join(dirname(file), `${name}.quarantine.jsonl`);
+}
+
 /**
- * Opens (creating it if needed) the journal `file` and loads what it already holds. A crash
- * mid-write leaves a torn last line; it is ended so the next record starts on its own line,
- * and the torn record does not count as done.
+ * Opens (creating it if needed) the journal `file` and loads what it already holds. Lines that
+ * are not JSON (a write cut short by a crash, a stray edit) or that `check.validate` refuses
+ * are set aside, never fatal: each is appended to {@link quarantineFileOf} with its line
+ * number and reason, the journal is rewritten without them (atomically: a new file renamed
+ * over the old), and one warning names them. Their pieces count as not done.
  */
 export function openRecordLog<Rec extends { readonly id: string }>(
   file: string,
   format: LogFormat = {},
+  check: RecordCheck = {},
 ): RecordLog<Rec> {
   mkdirSync(dirname(file), { recursive: true });
+  const reviver = format.exactNumbers ? decodeSpecial : undefined;
+  const done = new Map<string, Rec>();
   if (existsSync(file)) {
-    const text = readFileSync(file, 'utf8');
-    if (text.length > 0 && !text.endsWith('\n')) appendFileSync(file, '\n');
+    const good: string[] = [];
+    const bad: { line: number; reason: string; text: string }[] = [];
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .forEach((text, i) => {
+        if (text.trim() === '') return;
+        let rec: unknown;
+        try {
+          rec = JSON.parse(text, reviver);
+        } catch (e) {
+          bad.push({ line: i + 1, reason: `not valid JSON (${(e as Error).message})`, text });
+          return;
+        }
+        const id = (rec as { id?: unknown } | null)?.id;
+        const problems =
+          typeof id !== 'string' ? ['id: expected a string'] : (check.validate?.(rec) ?? []);
+        if (problems.length > 0) bad.push({ line: i + 1, reason: problems.join('; '), text });
+        else {
+          good.push(text);
+          if (!done.has(id as string)) done.set(id as string, rec as Rec);
+        }
+      });
+    if (bad.length > 0) {
+      const aside = quarantineFileOf(file);
+      const at = new Date().toISOString();
+      appendFileSync(
+        aside,
+        bad
+          .map(
+            (b) =>
+              `${JSON.stringify({ file, line: b.line, reason: b.reason, at, text: b.text })}\n`,
+          )
+          .join(''),
+      );
+      const tmp = `${file}.${process.pid}.tmp`;
+      writeFileSync(tmp, good.map((l) => `${l}\n`).join(''));
+      renameSync(tmp, file);
+      (check.warn ?? ((m: string) => process.stderr.write(`mtrl-bench: ${m}\n`)))(
+        `set aside ${bad.length} bad record(s) of ${file} into ${aside} (their points run again): ${bad
+          .slice(0, 5)
+          .map((b) => `line ${b.line}: ${b.reason.slice(0, 300)}`)
+          .join('; ')}${bad.length > 5 ? `; and ${bad.length - 5} more` : ''}`,
+      );
+    }
   }
-  const done = new Map(readRecords<Rec>(file, format).map((r) => [r.id, r]));
   const replacer = format.exactNumbers ? encodeSpecial : undefined;
   return {
     file,
@@ -131,9 +199,17 @@ export function readSweepRecords<R>(outDir: string): SweepRecord<R>[] {
   return readRecords<SweepRecord<R>>(join(outDir, 'results.jsonl'));
 }
 
-/** Opens (creating it if needed) the results file of `outDir` (see {@link openRecordLog}). */
-export function openSweepLog<R>(outDir: string): SweepLog<R> {
-  const log = openRecordLog<SweepRecord<R>>(join(outDir, 'results.jsonl'));
+/**
+ * Opens (creating it if needed) the results file of `outDir` (see {@link openRecordLog}); every
+ * record is checked against the schema the local path writes ({@link sweepRecordProblems}),
+ * and bad ones are set aside into `results.quarantine.jsonl`.
+ */
+export function openSweepLog<R>(outDir: string, warn?: (message: string) => void): SweepLog<R> {
+  const log = openRecordLog<SweepRecord<R>>(
+    join(outDir, 'results.jsonl'),
+    {},
+    { validate: sweepRecordProblems, ...(warn ? { warn } : {}) },
+  );
   return Object.assign(log, {
     recordsOf: (points: readonly SweepPoint[]) =>
       points.map((p) => log.get(p.id)).filter((r): r is SweepRecord<R> => r !== undefined),

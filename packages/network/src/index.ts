@@ -14,6 +14,6 @@ export type { BiasInit, InitLayerOptions, Layer } from './layer.js';
 export { assertLayer, initBias, initLayer } from './layer.js';
 export type { Loss, LossName } from './losses.js';
 export { getLoss, LOSSES } from './losses.js';
-export type { NetworkJSON, SavedNetwork } from './serialize.js';
+export type { NetworkJSON, SavedNetwork, StoredNumber } from './serialize.js';
 export { loadNetwork, NETWORK_FORMAT, NETWORK_FORMAT_VERSION, saveNetwork } from './serialize.js';
 export { VERSION } from './version.js';

@@ -1,4 +1,5 @@
 import { assertTensor, copy, type DType, type Matrix } from '@mtrl/tensors';
+import { assertFinite } from './_validate.js';
 
 /**
  * An r-dimensional subspace of R^d given by a matrix `[r, d]` with orthonormal rows, or by any
@@ -27,6 +28,7 @@ export function readBasis(
     );
   }
   assertTensor(op, label, m, 2);
+  assertFinite(op, label, m);
   const [r, dm] = m.shape;
   if (dm !== d || r < 1 || r > d) {
     throw new RangeError(

@@ -88,6 +88,41 @@ export function finiteMatrix(op: string, name: string, x: unknown): Matrix<'floa
   return out;
 }
 
+/**
+ * The message refusing a matrix or vector with a NaN or infinite entry, naming the function, the
+ * argument and the first bad entry; undefined when every entry is finite. Reads `x` in place
+ * (any strides), copies nothing.
+ */
+export function nonFinite(op: string, name: string, x: Matrix | Vector): string | undefined {
+  const { data, offset } = x;
+  const bad = (v: number, at: string) =>
+    `${op}: ${name} must have finite entries, got ${String(v)} at [${at}]`;
+  if (x.shape.length === 1) {
+    const [n] = x.shape as readonly [number];
+    const [s] = x.stride as readonly [number];
+    for (let i = 0; i < n; i++) {
+      const v = data[offset + i * s];
+      if (!Number.isFinite(v)) return bad(v, `${i}`);
+    }
+    return undefined;
+  }
+  const [rows, cols] = x.shape as readonly [number, number];
+  const [s0, s1] = x.stride as readonly [number, number];
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) {
+      const v = data[offset + i * s0 + j * s1];
+      if (!Number.isFinite(v)) return bad(v, `${i}, ${j}`);
+    }
+  }
+  return undefined;
+}
+
+/** Refuses a matrix or vector with a NaN or infinite entry (see {@link nonFinite}). */
+export function assertFinite(op: string, name: string, x: Matrix | Vector): void {
+  const problem = nonFinite(op, name, x);
+  if (problem !== undefined) throw new RangeError(problem);
+}
+
 /** A float64 copy of a label vector of length n whose entries are all -1 or +1. */
 export function labelVector(op: string, name: string, y: unknown, n: number): Float64Array {
   assertTensor(op, name, y, 1);

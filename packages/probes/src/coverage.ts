@@ -1,6 +1,6 @@
 import { assertTensor, type Matrix, matmul, normalizeRows, singularValues } from '@mtrl/tensors';
 import { readBasis, type SubspaceBasis } from './_subspace.js';
-import { checkBoolean, checkOptions } from './_validate.js';
+import { assertFinite, checkBoolean, checkOptions } from './_validate.js';
 
 /** Options for {@link coverage}. */
 export interface CoverageOptions {
@@ -45,6 +45,7 @@ export interface Coverage {
 export function coverage(w: Matrix, subspace: SubspaceBasis, opts?: CoverageOptions): Coverage {
   const op = 'coverage';
   assertTensor(op, 'w', w, 2);
+  assertFinite(op, 'w', w);
   const o = checkOptions(op, opts);
   const unit = checkBoolean(op, 'opts.normalizeRows', o.normalizeRows ?? false);
   const m = readBasis(op, subspace, w.shape[1], w.dtype);

@@ -1,5 +1,13 @@
-import { type GroundTruth, type InputDistribution, sampleTask, type Task } from '@mtrl/tasks';
-import { assertKey, type Key, type Matrix, split } from '@mtrl/tensors';
+import { assertLayer, hidden, type Layer } from '@mtrl/network';
+import {
+  type GroundTruth,
+  type InputDistribution,
+  projectionBasis,
+  sampleTask,
+  sampleTaskProjected,
+  type Task,
+} from '@mtrl/tasks';
+import { assertKey, copy, type Key, type Matrix, split, type Vector } from '@mtrl/tensors';
 import { checkInt, show } from './_validate.js';
 import { fitLinearProbe, type LinearProbe, type LinearProbeOptions } from './fitLinearProbe.js';
 import { score } from './score.js';
@@ -20,6 +28,15 @@ export interface DownstreamSetup {
   readonly nTest: number;
   /** Probe hyperparameters (see `fitLinearProbe`). */
   readonly probe?: LinearProbeOptions;
+  /**
+   * How the train and test samples are drawn: `'explicit'` (default), x in R^d, or
+   * `'projected'`, the same law at a cost independent of d (docs: Specification, 'The
+   * projected sampler'): the features relu(W' x + b') and the labels depend on x only through
+   * u = B x for an orthonormal basis B of the rows of W' and M (k = m + r of them), so u is
+   * drawn instead. Needs `features` to be a `FeatureMap` (it carries its layer) and `gaussian`
+   * or `mixture` inputs; pays off when nTrain + nTest is well above 4 (m + r).
+   */
+  readonly sampler?: 'explicit' | 'projected';
 }
 
 /** How a representation did on a downstream task. */
@@ -48,13 +65,18 @@ export interface DownstreamResult {
  * other fresh samples.
  * With `[train, test] = split(key)`, the samples are
  * `sampleTask(train, task, gt, inputs, nTrain)` and `sampleTask(test, task, gt, inputs, nTest)`
- * (float64), so the same key gives the same result; both keys are returned.
+ * (float64), so the same key gives the same result; both keys are returned. With
+ * `sampler: 'projected'` they are `sampleTaskProjected(train, task, B_M, inputs, nTrain)` (and
+ * likewise for test) in the basis `projectionBasis(gt, features.layer.w)`: the same law, other
+ * numbers.
  * @param key - the key for the two samples
- * @param setup - `{ features, task, gt, inputs?, nTrain, nTest, probe? }`
+ * @param setup - `{ features, task, gt, inputs?, nTrain, nTest, probe?, sampler? }`
  * @returns test and train accuracy, the solver's convergence, sizes and keys
- * @throws {TypeError} when features is not a function, or for a bad key, task or option
+ * @throws {TypeError} when features is not a function, or for a bad key, task or option, or
+ *   when `sampler: 'projected'` is given features that are not a `FeatureMap`
  * @throws {RangeError} when nTrain or nTest is not an integer >= 1, or the features do not
- *   return one row per sample
+ *   return one row per sample, or `sampler: 'projected'` meets inputs other than gaussian or
+ *   mixture
  * @example
  * const gt = groundTruth(key(0), { d: 64, r: 4 });
  * const task = drawTask(key(1), { kind: 'xor', subset: [0, 1] }, gt);
@@ -77,10 +99,17 @@ export function evaluateDownstream(key: Key, setup: DownstreamSetup): Downstream
   const nTest = checkInt(op, 'setup.nTest', setup.nTest, 1);
   const inputs = setup.inputs ?? { kind: 'gaussian' };
   const [train, test] = split(key, 2);
-  const trainSample = sampleTask(train, setup.task, setup.gt, inputs, nTrain);
-  const testSample = sampleTask(test, setup.task, setup.gt, inputs, nTest);
-  const hTrain = checkFeatures(op, setup.features(trainSample.x), nTrain);
-  const hTest = checkFeatures(op, setup.features(testSample.x), nTest);
+  const draw =
+    setup.sampler === undefined || setup.sampler === 'explicit'
+      ? (k: Key, n: number) => {
+          const s = sampleTask(k, setup.task, setup.gt, inputs, n);
+          return { h: checkFeatures(op, setup.features(s.x), n), y: s.y };
+        }
+      : projectedDraw(op, setup, inputs);
+  const trainSample = draw(train, nTrain);
+  const testSample = draw(test, nTest);
+  const hTrain = trainSample.h;
+  const hTest = testSample.h;
   const probe = fitLinearProbe(hTrain, trainSample.y, setup.probe);
   let positive = 0;
   for (let i = 0; i < nTest; i++) if (testSample.y.data[i] > 0) positive++;
@@ -95,6 +124,34 @@ export function evaluateDownstream(key: Key, setup: DownstreamSetup): Downstream
     testPositiveRate: positive / nTest,
     keys: { train, test },
     probe,
+  };
+}
+
+// The projected sampler: samples drawn as u = B x, features relu(u (W' B^T)^T + b').
+function projectedDraw(
+  op: string,
+  setup: DownstreamSetup,
+  inputs: InputDistribution,
+): (k: Key, n: number) => { h: Matrix; y: Vector } {
+  if (setup.sampler !== 'projected')
+    throw new TypeError(
+      `${op}: setup.sampler must be 'explicit' or 'projected', got ${show(setup.sampler)}`,
+    );
+  const layer = (setup.features as { layer?: Layer }).layer;
+  if (layer === undefined)
+    throw new TypeError(
+      `${op}: setup.sampler 'projected' needs setup.features to be a FeatureMap (from featureMap or layerFeatures), which carries the layer it applies; a plain function of x works with the explicit sampler only`,
+    );
+  assertLayer(op, layer);
+  if (inputs.kind !== 'gaussian' && inputs.kind !== 'mixture')
+    throw new RangeError(
+      `${op}: setup.sampler 'projected' is exact only for gaussian and mixture inputs, got ${show(inputs.kind)} inputs; use the explicit sampler`,
+    );
+  const basis = projectionBasis(setup.gt, layer.w);
+  const reduced = { w: basis.wInBasis, b: copy(layer.b, 'float64') };
+  return (k, n) => {
+    const s = sampleTaskProjected(k, setup.task, basis.mInBasis, inputs, n);
+    return { h: hidden(reduced, s.u), y: s.y };
   };
 }
 

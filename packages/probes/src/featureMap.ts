@@ -1,6 +1,13 @@
 import { assertLayer, type BiasInit, hidden, initBias, type Layer } from '@mtrl/network';
 import { assertKey, assertShape, copy, type Key, type Matrix, normalizeRows } from '@mtrl/tensors';
-import { checkBoolean, checkNumber, checkOptions, show } from './_validate.js';
+import {
+  assertFinite,
+  checkBoolean,
+  checkNumber,
+  checkOptions,
+  nonFinite,
+  show,
+} from './_validate.js';
 
 /**
  * Frozen features `phi(x) = relu(x W'^T + b')`, callable as `phi(x)`: `x: [n, d]` (float32
@@ -28,10 +35,15 @@ export interface FeatureMapOptions {
   bias?: BiasInit | 'layer';
 }
 
-function makeMap(op: string, layer: Layer<'float64'>): FeatureMap {
+// A map of a layer with a NaN or infinite entry can be made (a diverged method's representation
+// carries one) but refuses to be applied, naming the entry of the layer as given.
+function makeMap(op: string, layer: Layer<'float64'>, given: Layer): FeatureMap {
   const [m, d] = layer.w.shape;
+  const problem = nonFinite(op, 'layer.w', given.w) ?? nonFinite(op, 'layer.b', given.b);
   const phi = (x: Matrix): Matrix<'float64'> => {
+    if (problem !== undefined) throw new RangeError(problem);
     assertShape(op, 'x', x, [-1, d]);
+    assertFinite(op, 'x', x);
     return hidden(layer, x.dtype === 'float64' ? (x as Matrix<'float64'>) : copy(x, 'float64'));
   };
   return Object.assign(phi, { d, m, layer });
@@ -47,7 +59,8 @@ function makeMap(op: string, layer: Layer<'float64'>): FeatureMap {
  * @param opts - `{ normalizeRows?, bias? }`
  * @returns the feature map, `phi(x: [n, d]) -> [n, m]`
  * @throws {TypeError} for a bad key, layer, option type or bias kind
- * @throws {RangeError} for bad bias parameters
+ * @throws {RangeError} for bad bias parameters; the map throws when called on a layer or an x
+ *   with a NaN or infinite entry
  * @example
  * const phi = featureMap(key(2), initLayer(key(1), { d: 64, m: 128 }));
  * phi(normal(key(3), [10, 64])).shape; // returns [10, 128]
@@ -62,7 +75,7 @@ export function featureMap(key: Key, layer: Layer, opts?: FeatureMapOptions): Fe
   const w64 = copy(layer.w, 'float64');
   const w = unit ? normalizeRows(w64) : w64;
   const b = bias === 'layer' ? copy(layer.b, 'float64') : initBias(key, m, bias, 'float64');
-  return makeMap(op, { w, b });
+  return makeMap(op, { w, b }, layer);
 }
 
 /**
@@ -71,6 +84,7 @@ export function featureMap(key: Key, layer: Layer, opts?: FeatureMapOptions): Fe
  * @param layer - `{ w: [m, d], b: [m] }`, float32 or float64
  * @returns the feature map, `phi(x: [n, d]) -> [n, m]`
  * @throws {TypeError} for a malformed layer
+ * @throws {RangeError} from the map, when called on a layer or an x with a NaN or infinite entry
  * @example
  * const phi = layerFeatures({ w: fromArray([[1, 0], [0, -1]]), b: fromArray([0, 1]) });
  * toArray(phi(fromArray([[2, 3]]))); // returns [[2, 0]]
@@ -78,7 +92,7 @@ export function featureMap(key: Key, layer: Layer, opts?: FeatureMapOptions): Fe
 export function layerFeatures(layer: Layer): FeatureMap {
   const op = 'layerFeatures';
   assertLayer(op, layer);
-  return makeMap(op, { w: copy(layer.w, 'float64'), b: copy(layer.b, 'float64') });
+  return makeMap(op, { w: copy(layer.w, 'float64'), b: copy(layer.b, 'float64') }, layer);
 }
 
 function checkBias(op: string, bias: unknown): BiasInit | 'layer' {

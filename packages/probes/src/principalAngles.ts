@@ -1,4 +1,5 @@
 import { assertTensor, type Matrix, matmul, singularValues, sub, svdThin } from '@mtrl/tensors';
+import { assertFinite } from './_validate.js';
 
 // Singular values below this fraction of the largest mark a rank-deficient basis.
 const RANK_TOL = 1e-10;
@@ -42,6 +43,8 @@ export function principalAngles(a: Matrix, b: Matrix): number[] {
   const op = 'principalAngles';
   assertTensor(op, 'a', a, 2);
   assertTensor(op, 'b', b, 2);
+  assertFinite(op, 'a', a);
+  assertFinite(op, 'b', b);
   if (a.shape[0] !== b.shape[0]) {
     throw new RangeError(
       `${op}: a and b must have the same number of rows d, got a [${a.shape.join(', ')}] and b [${b.shape.join(', ')}]`,

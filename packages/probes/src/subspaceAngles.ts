@@ -1,5 +1,6 @@
 import { assertTensor, type Matrix, sliceCols, svdThin, transpose } from '@mtrl/tensors';
 import { readBasis, type SubspaceBasis } from './_subspace.js';
+import { assertFinite } from './_validate.js';
 import { anglesBetweenBases, orthonormalBasis } from './principalAngles.js';
 
 /**
@@ -20,6 +21,7 @@ import { anglesBetweenBases, orthonormalBasis } from './principalAngles.js';
 export function subspaceAngles(w: Matrix, subspace: SubspaceBasis): number[] {
   const op = 'subspaceAngles';
   assertTensor(op, 'w', w, 2);
+  assertFinite(op, 'w', w);
   const [m, d] = w.shape;
   const basis = readBasis(op, subspace, d, 'float64');
   const r = basis.shape[0];

@@ -7,6 +7,7 @@ import {
   zeros,
 } from '@mtrl/tensors';
 import { readBasis, type SubspaceBasis } from './_subspace.js';
+import { assertFinite } from './_validate.js';
 
 /**
  * The subspace energy `E(W) = ||W M^T||_F^2 / ||W||_F^2` (docs: Specification, 'Subspace
@@ -18,7 +19,8 @@ import { readBasis, type SubspaceBasis } from './_subspace.js';
  * @param subspace - `M: [r, d]` with orthonormal rows, or a `GroundTruth` `{ m }`
  * @returns E(W) in [0, 1]; NaN when W is all zero (the ratio is undefined)
  * @throws {TypeError} when w is not a Matrix or subspace is neither a Matrix nor `{ m }`
- * @throws {RangeError} when M is not `[r, d]` with 1 <= r <= d or its rows are not orthonormal
+ * @throws {RangeError} when M is not `[r, d]` with 1 <= r <= d or its rows are not orthonormal,
+ *   or w or M has a NaN or infinite entry
  * @example
  * const gt = groundTruth(key(0), { d: 64, r: 4 });
  * subspaceEnergy(initLayer(key(1), { d: 64, m: 256 }).w, gt); // returns about 0.0625 (r / d)
@@ -27,6 +29,7 @@ import { readBasis, type SubspaceBasis } from './_subspace.js';
 export function subspaceEnergy(w: Matrix, subspace: SubspaceBasis): number {
   const op = 'subspaceEnergy';
   assertTensor(op, 'w', w, 2);
+  assertFinite(op, 'w', w);
   const m = readBasis(op, subspace, w.shape[1], w.dtype);
   const total = frobeniusNorm(w);
   if (total === 0) return Number.NaN;
@@ -42,7 +45,8 @@ export function subspaceEnergy(w: Matrix, subspace: SubspaceBasis): number {
  * @param subspace - `M: [r, d]` with orthonormal rows, or a `GroundTruth` `{ m }`
  * @returns `[m]` float64, each in [0, 1]; NaN for a zero row
  * @throws {TypeError} when w is not a Matrix or subspace is neither a Matrix nor `{ m }`
- * @throws {RangeError} when M is not `[r, d]` with 1 <= r <= d or its rows are not orthonormal
+ * @throws {RangeError} when M is not `[r, d]` with 1 <= r <= d or its rows are not orthonormal,
+ *   or w or M has a NaN or infinite entry
  * @example
  * const gt = groundTruth(key(0), { d: 3, r: 1, kind: 'coordinates', coordinates: [0] });
  * toArray(rowEnergy(fromArray([[1, 0, 0], [1, 1, 0], [0, 0, 2]]), gt)); // returns [1, 0.5, 0]
@@ -50,6 +54,7 @@ export function subspaceEnergy(w: Matrix, subspace: SubspaceBasis): number {
 export function rowEnergy(w: Matrix, subspace: SubspaceBasis): Vector<'float64'> {
   const op = 'rowEnergy';
   assertTensor(op, 'w', w, 2);
+  assertFinite(op, 'w', w);
   const m = readBasis(op, subspace, w.shape[1], w.dtype);
   const inside = rowSquares(matmul(w, m, { transB: true }));
   const total = rowSquares(w);

@@ -12,7 +12,11 @@ export class RedisUnreachableError extends Error {
  * with a capped backoff, as BullMQ expects of a long-lived connection
  * (`maxRetriesPerRequest: null`).
  *
- * @throws {RedisUnreachableError} naming the URL and the reason (refused, no answer, bad password)
+ * The database of the URL (`/DB`) is selected explicitly and checked: ioredis alone would fall
+ * back to database 0 without a word when the server has no such database.
+ *
+ * @throws {RedisUnreachableError} naming the URL and the reason (refused, no answer, bad
+ *   password, no such database)
  */
 export async function connectRedis(url: string, timeoutMs = 5000): Promise<Redis> {
   let connected = false;
@@ -35,13 +39,23 @@ export async function connectRedis(url: string, timeoutMs = 5000): Promise<Redis
   });
   try {
     await Promise.race([client.connect().then(() => client.ping()), timeout]);
+  } catch (e) {
+    client.disconnect();
+    const reason = lastError !== '' ? lastError : (e as Error).message;
+    clearTimeout(timer);
+    throw new RedisUnreachableError(
+      `cannot reach Redis at ${redactUrl(url)}: ${reason}. Check that redis-server runs there and that this machine can reach it (--queue redis://HOST:PORT[/DB]).`,
+    );
+  }
+  const db = Number(new URL(url).pathname.replace(/^\//, '') || '0');
+  try {
+    await Promise.race([client.select(db), timeout]);
     connected = true;
     return client;
   } catch (e) {
     client.disconnect();
-    const reason = lastError !== '' ? lastError : (e as Error).message;
     throw new RedisUnreachableError(
-      `cannot reach Redis at ${redactUrl(url)}: ${reason}. Check that redis-server runs there and that this machine can reach it (--queue redis://HOST:PORT[/DB]).`,
+      `Redis at ${redactUrl(url)} refuses database ${db}: ${(e as Error).message} (a server has databases 0 to its \`databases\` setting - 1, 16 by default); choose another /DB in --queue`,
     );
   } finally {
     clearTimeout(timer);

@@ -1,8 +1,10 @@
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { softwareDifferences } from '../fingerprint.js';
 import type { RunMeta } from '../meta.js';
 import type { Progress } from '../progress.js';
 import type { SweepResult } from '../sweep.js';
+import { claimSweepDir } from '../sweepDir.js';
 import { openSweepLog, type SweepPoint, type SweepRecord } from '../sweepLog.js';
 import { connectRedis } from './connectRedis.js';
 import { type FailedPoint, SweepCollector } from './sweepCollector.js';
@@ -30,11 +32,15 @@ export interface QueuedSweepOptions {
   /** Defaults to `mtrl-sweep-<fingerprint>`. */
   readonly queueName?: string;
   readonly points: readonly SweepPoint[];
+  /** The base config before the grid: the identity of the folder (see `claimSweepDir`). */
+  readonly base?: unknown;
   readonly outDir: string;
   /** This coordinator's versions go into every job; workers with others refuse them. */
   readonly meta: RunMeta;
   readonly progress: Progress;
   readonly signal: AbortSignal;
+  /** Warnings (records and keys set aside), shown even when progress is silent; default: progress.log. */
+  readonly warn?: (line: string) => void;
   /** False: enqueue and return; a later run (with wait) collects the results. Default true. */
   readonly wait?: boolean;
   /** Delete the queue's jobs and sweep record before enqueuing. */
@@ -73,7 +79,10 @@ export interface QueuedSweepOutcome {
  * @throws {Error} when the queue belongs to another sweep or was started with other versions
  */
 export async function runQueuedSweep(opts: QueuedSweepOptions): Promise<QueuedSweepOutcome> {
-  const log = openSweepLog<SweepResult>(opts.outDir);
+  const warn = opts.warn ?? ((l: string) => opts.progress.log(l));
+  const log = openSweepLog<SweepResult>(opts.outDir, warn);
+  if (opts.base !== undefined)
+    claimSweepDir(opts.outDir, opts.base, log, opts.points, opts.meta.software, warn);
   const fingerprint = sweepFingerprint(opts.points);
   const queueName = opts.queueName ?? defaultQueueName(fingerprint);
   const redis = await connectRedis(opts.url, opts.connectTimeoutMs);
@@ -89,9 +98,10 @@ export async function runQueuedSweep(opts: QueuedSweepOptions): Promise<QueuedSw
       await forgetSweep(redis, queueName);
       opts.progress.log(`cleared queue ${queueName}`);
     }
-    const sweep = await claimQueue(redis, queue, {
+    const sweep = await claimQueue(redis, queue, warn, {
       fingerprint,
       packages: softwareVersions(opts.meta),
+      software: opts.meta.software,
       points: opts.points.length,
       createdAt: new Date().toISOString(),
       createdBy: processName,
@@ -144,10 +154,15 @@ export async function runQueuedSweep(opts: QueuedSweepOptions): Promise<QueuedSw
  * @throws {Error} for a queue of another sweep, one started with other versions, or one holding
  *   jobs no sweep registered
  */
-async function claimQueue(redis: Redis, queue: Queue, mine: SweepMeta): Promise<SweepMeta> {
+async function claimQueue(
+  redis: Redis,
+  queue: Queue,
+  warn: (line: string) => void,
+  mine: SweepMeta,
+): Promise<SweepMeta> {
   const name = queue.name;
   const fix = 'use another --queue-name, or --clear-queue to delete its jobs';
-  const existing = await readSweepMeta(redis, name);
+  const existing = await readSweepMeta(redis, name, warn);
   if (existing !== undefined) {
     if (existing.fingerprint !== mine.fingerprint)
       throw new Error(
@@ -157,6 +172,11 @@ async function claimQueue(redis: Redis, queue: Queue, mine: SweepMeta): Promise<
     if (diffs.length > 0)
       throw new Error(
         `queue ${name} was started with other package versions than this coordinator has (${diffs.join('; ')}): finish it with those versions, or --clear-queue to start its points again`,
+      );
+    const other = softwareDifferences(existing.software, mine.software, ['in the queue', 'here']);
+    if (other.length > 0)
+      throw new Error(
+        `queue ${name} was started with other software than this coordinator runs (${other.join('; ')}): finish it with that build, or --clear-queue to start its points again`,
       );
     await registerSweep(redis, name, existing);
     return existing;

@@ -1,17 +1,22 @@
 import { setBackend } from '@mtrl/tensors';
 import { type Job, UnrecoverableError } from 'bullmq';
+import { limitsFromEnv } from '../budget.js';
 import { runMeta } from '../meta.js';
 import { runSweepPoint, type SweepResult } from '../sweep.js';
-import { type SweepJobData, softwareVersions, versionDifferences } from './sweepIdentity.js';
+import { checkJob } from './checkJob.js';
+import { type SweepJobData, softwareVersions } from './sweepIdentity.js';
 
 /**
  * The sandboxed processor of `mtrl-bench worker`: BullMQ runs it in a worker thread per
  * concurrent job, so a synchronous, CPU-bound study neither blocks the worker's main thread
- * (which renews job locks) nor the other jobs. Runs the point with the exact config (seed
- * included) the job carries and returns what a local sweep records for it.
+ * (which renews job locks) nor the other jobs. Validates the job exactly as the CLI validates a
+ * point (see `checkJob`: shape, software fingerprint, config, point, memory and work), runs the
+ * point with the exact config (seed included) and returns what a local sweep records for it,
+ * with the job's id.
  *
- * @throws {UnrecoverableError} when this machine runs other package versions than the
- *   coordinator: the job is failed at once, without running, and not retried
+ * @throws {UnrecoverableError} when the job is malformed, comes from a coordinator with other
+ *   software or package versions, or is invalid or too large here: the job is failed at once,
+ *   without running, and not retried
  * @throws {Error} when cancelled
  */
 export default async function processSweepJob(
@@ -22,12 +27,14 @@ export default async function processSweepJob(
   // Worker threads start with the default backend; use the one the worker command resolved.
   if (process.env.MTRL_BACKEND) setBackend(process.env.MTRL_BACKEND);
   const meta = runMeta();
-  const diffs = versionDifferences(job.data.packages, softwareVersions(meta));
-  if (diffs.length > 0)
-    throw new UnrecoverableError(
-      `refused point ${JSON.stringify(job.data.point)} (job ${job.id}): this worker runs other package versions than the coordinator: ${diffs.join('; ')}`,
-    );
-  const result = await runSweepPoint(job.data.config, meta, signal ?? new AbortController().signal);
+  const what = `point ${JSON.stringify(job.data?.point ?? null)} (job ${job.id})`;
+  let config: SweepJobData['config'];
+  try {
+    config = checkJob(job.data, softwareVersions(meta), meta.software, limitsFromEnv());
+  } catch (e) {
+    throw new UnrecoverableError(`refused ${what}: ${(e as Error).message}`);
+  }
+  const result = await runSweepPoint(config, meta, signal ?? new AbortController().signal);
   if (result === undefined) throw new Error(`point ${JSON.stringify(job.data.point)} cancelled`);
-  return result;
+  return { ...result, job: String(job.id) };
 }

@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describeBackend, setBackend } from '@mtrl/tensors';
 import { Queue } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { main } from '../cli.js';
@@ -52,8 +53,23 @@ interface BenchProcess {
 
 const children: ChildProcess[] = [];
 
+/**
+ * The environment of the child processes. The built CLI turns on relaxed SIMD on Node 20 and this
+ * test process (which runs coordinators through main()) may not have it: the children then keep
+ * the plain SIMD kernel too, since a sweep refuses workers of another GEMM kernel.
+ */
+function childEnv(): NodeJS.ProcessEnv {
+  setBackend('auto');
+  return describeBackend().gemmKernel === 'simd128'
+    ? { ...process.env, MTRL_NO_RELAXED_SIMD: '1' }
+    : process.env;
+}
+
 function spawnBench(args: string[]): BenchProcess {
-  const proc = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [bin, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: childEnv(),
+  });
   children.push(proc);
   const lines: string[] = [];
   const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
@@ -125,15 +141,19 @@ function assertFreshBuild() {
     );
 }
 
-/** Results without what legitimately differs between runs: timings and the machine. */
+/** Results without what legitimately differs between runs: timings, the machine, the job id. */
 function comparable(dir: string) {
-  return readSweepRecords<{ runs: { seconds: number }[]; meta: { packages: unknown } }>(dir)
-    .map((r) => ({
+  return readSweepRecords<{
+    runs: { seconds: number }[];
+    meta: { packages: unknown; software: unknown };
+    job?: string;
+  }>(dir)
+    .map(({ result: { job: _job, ...result }, ...r }) => ({
       ...r,
       result: {
-        ...r.result,
-        runs: r.result.runs.map((x) => ({ ...x, seconds: 0 })),
-        meta: r.result.meta.packages,
+        ...result,
+        runs: result.runs.map((x) => ({ ...x, seconds: 0 })),
+        meta: [result.meta.packages, result.meta.software],
       },
     }))
     .sort((a, b) => (a.id < b.id ? -1 : 1));
@@ -214,7 +234,14 @@ describe('queued sweeps: refused input without Redis', () => {
     const packages = { '@mtrl/bench': '0.1.0', '@mtrl/tensors': '0.0.0-other' };
     const job = {
       id: 'j1',
-      data: { sweep: 'f', id: p.id, point: p.point, config: p.config, packages },
+      data: {
+        sweep: 'f'.repeat(64),
+        id: p.id,
+        point: p.point,
+        config: p.config,
+        packages,
+        software: runMeta().software,
+      },
     };
     const err = await processSweepJob(job).catch((e: Error) => e);
     expect(err).toBeInstanceOf(Error);
@@ -355,24 +382,25 @@ describe.skipIf(REDIS === undefined)(
       const io = capture();
       try {
         const { out, args, redis, queue, job } = await enqueueOnePoint(url, name);
-        // The job's config now asks for a negative dimension: the study throws on the worker.
+        // The job's config now asks for a task on coordinate 5 of r = 2: it passes validation,
+        // and the study throws on the worker.
         const good = job.data;
         await job.updateData({
           ...good,
-          config: { ...good.config, groundTruth: { ...good.config.groundTruth, d: -32 } },
+          config: { ...good.config, family: { kind: 'xor', subset: [0, 5] } },
         });
         const worker = spawnBench(['worker', '--queue', url, '--queue-name', name]);
         expect(await main([...args, '--queue-name', name, '--quiet'])).toBe(1);
         // JOB_ATTEMPTS attempts, then one report naming the point and the error.
         expect(io.err()).toMatch(
-          /1 point\(s\) failed; rerun the command to retry them:\n.*"pretrain\.T":1.*groundTruth: d must be an integer >= 1, got -32/,
+          /1 point\(s\) failed; rerun the command to retry them:\n.*"pretrain\.T":1.*family\.subset\[1\] must be an integer in \[0, 1\], got 5/,
         );
         await worker.waitFor(new RegExp(`started \\{"pretrain\\.T":1\\}.*run ${JOB_ATTEMPTS}\\)`));
         // One failure line per attempt; the last may still be in the pipe.
         await vi.waitFor(() =>
           expect(
             worker.lines.filter((l) =>
-              /failed \{"pretrain\.T":1\}.*: groundTruth: d must be/.test(l),
+              /failed \{"pretrain\.T":1\}.*: .*family\.subset\[1\] must be/.test(l),
             ),
           ).toHaveLength(JOB_ATTEMPTS),
         );

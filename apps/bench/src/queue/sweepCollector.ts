@@ -1,9 +1,16 @@
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { SweepResult } from '../sweep.js';
 import type { SweepLog, SweepPoint } from '../sweepLog.js';
+import { sweepResultProblems } from '../sweepRecord.js';
 import type { QueuedSweepOptions } from './coordinator.js';
 import { JOB_ATTEMPTS, jobIdOf, type SweepJobData, softwareVersions } from './sweepIdentity.js';
+
+/** Where results refused by the coordinator are set aside, in the sweep's folder. */
+export const REFUSED_RESULTS_FILE = 'results.quarantine.jsonl';
+
 import {
   type CoordinatorLock,
   countWorkers,
@@ -23,6 +30,9 @@ export interface FailedPoint {
 export class SweepCollector {
   readonly failed = new Map<string, FailedPoint>();
   recovered = 0;
+  /** Results set aside, per point id: a point whose results are refused JOB_ATTEMPTS times fails. */
+  private readonly refused = new Map<string, number>();
+  private readonly warn: (line: string) => void;
   /** Whether the progress display has started (it does once enqueuing is done). */
   private showing = false;
   private readonly byId: Map<string, SweepPoint>;
@@ -35,6 +45,39 @@ export class SweepCollector {
     private readonly sweep: SweepMeta,
   ) {
     this.byId = new Map(opts.points.map((p) => [p.id, p]));
+    this.warn = opts.warn ?? ((l) => opts.progress.log(l));
+  }
+
+  /**
+   * Sets aside a completed job's result that is not a sound result of its point, of this
+   * sweep's software and of this job: appended to `results.quarantine.jsonl` with the problems
+   * and named in a warning; the job is removed, so the point is enqueued again (and failed after
+   * JOB_ATTEMPTS refusals).
+   */
+  private refuse(job: Job<SweepJobData, SweepResult>, p: SweepPoint, problems: string[]): void {
+    appendFileSync(
+      join(this.opts.outDir, REFUSED_RESULTS_FILE),
+      `${JSON.stringify({
+        queue: this.queue.name,
+        job: job.id,
+        point: p.point,
+        problems,
+        processedBy: job.processedBy ?? null,
+        at: new Date().toISOString(),
+        returnvalue: job.returnvalue ?? null,
+      })}\n`,
+    );
+    const n = (this.refused.get(p.id) ?? 0) + 1;
+    this.refused.set(p.id, n);
+    this.warn(
+      `set aside the result of job ${job.id} for ${JSON.stringify(p.point)}${job.processedBy ? ` from ${job.processedBy}` : ''} into ${join(this.opts.outDir, REFUSED_RESULTS_FILE)}: ${problems.slice(0, 3).join('; ')}${n < JOB_ATTEMPTS ? '; the point runs again' : ''}`,
+    );
+    if (n >= JOB_ATTEMPTS)
+      this.failed.set(p.id, {
+        id: p.id,
+        point: p.point,
+        reason: `its result was refused ${n} times: ${problems.slice(0, 3).join('; ')}`,
+      });
   }
 
   private ours(job: Job<SweepJobData> | undefined): SweepPoint | undefined {
@@ -57,12 +100,20 @@ export class SweepCollector {
    * whose point is already recorded: the next pass deletes it without recording it again.
    */
   async collect(): Promise<void> {
+    let refused = false;
     for (const job of await this.queue.getJobs(['completed'])) {
       const p = this.ours(job);
       if (p === undefined) continue;
       const result = job.returnvalue;
-      if (result === null || typeof result !== 'object' || !Array.isArray(result.summary)) {
-        this.opts.progress.log(`job ${job.id} returned no study result; it will run again`);
+      const problems = this.log.has(p.id)
+        ? []
+        : sweepResultProblems(result, p.config, {
+            fingerprint: this.sweep.software.fingerprint,
+            job: job.id,
+          });
+      if (problems.length > 0) {
+        this.refuse(job, p, problems);
+        refused = true;
       } else if (this.log.record({ id: p.id, point: p.point, config: p.config, result })) {
         if (job.attemptsStarted > 1 || job.stalledCounter > 0) this.recovered++;
         if (this.showing)
@@ -70,6 +121,7 @@ export class SweepCollector {
       }
       await job.remove();
     }
+    if (refused) await this.enqueueMissing();
     for (const job of await this.queue.getJobs(['failed'])) {
       const p = this.ours(job);
       if (p === undefined || this.log.has(p.id) || this.failed.has(p.id)) continue;
@@ -96,6 +148,7 @@ export class SweepCollector {
           point: p.point,
           config: p.config,
           packages,
+          software: this.sweep.software,
         },
         opts: {
           jobId: jobIdOf(p.id),
@@ -126,7 +179,7 @@ export class SweepCollector {
         // Jobs can vanish (a Redis restarted without persistence, a queue cleared by hand).
         if (Date.now() - lastCheck > 10_000) {
           lastCheck = Date.now();
-          if ((await readSweepMeta(this.redis, this.queue.name)) === undefined) {
+          if ((await readSweepMeta(this.redis, this.queue.name, this.warn)) === undefined) {
             await registerSweep(this.redis, this.queue.name, this.sweep);
             progress.log(`registered the sweep again on ${this.queue.name} (Redis lost it)`);
           }

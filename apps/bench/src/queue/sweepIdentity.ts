@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Software } from '../fingerprint.js';
 import type { RunMeta } from '../meta.js';
 import type { SweepPoint } from '../sweepLog.js';
 
@@ -95,4 +96,6 @@ export interface SweepJobData {
   readonly config: SweepPoint['config'];
   /** The coordinator's {@link softwareVersions}; a worker with others refuses the job. */
   readonly packages: Readonly<Record<string, string>>;
+  /** The sweep's software (fingerprint of the built code and kernels); a worker with another refuses the job. */
+  readonly software: Software;
 }

@@ -1,5 +1,9 @@
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import type { Software } from '../fingerprint.js';
+import { softwareSchema } from '../sweepRecord.js';
+import { checkQueueName } from './sweepIdentity.js';
 
 /**
  * Redis keys of mtrl-bench beside BullMQ's own (`bull:<queue>:*`): a sorted set of the queues
@@ -11,28 +15,82 @@ const REGISTRY_KEY = 'mtrl-bench:sweeps';
 const metaKey = (queue: string) => `mtrl-bench:sweep:${queue}`;
 const lockKey = (queue: string) => `mtrl-bench:sweep:${queue}:coordinator`;
 const workersKey = (queue: string) => `mtrl-bench:sweep:${queue}:workers`;
+/** Where malformed keys are set aside: renamed under this prefix, with the reason beside them. */
+const QUARANTINE_PREFIX = 'mtrl-bench:quarantine:';
 
 /** What a queue's sweep is, as the coordinator that created it wrote it. */
 export interface SweepMeta {
   readonly fingerprint: string;
   /** The coordinator's software versions; workers with others refuse the sweep. */
   readonly packages: Readonly<Record<string, string>>;
+  /** The coordinator's software fingerprint; workers and results of another are refused. */
+  readonly software: Software;
   readonly points: number;
   readonly createdAt: string;
   readonly createdBy: string;
 }
 
-/** The sweep registered on `queue`, if any. */
-export async function readSweepMeta(redis: Redis, queue: string): Promise<SweepMeta | undefined> {
-  const h = await redis.hgetall(metaKey(queue));
-  if (h.fingerprint === undefined) return undefined;
-  return {
-    fingerprint: h.fingerprint,
-    packages: JSON.parse(h.packages ?? '{}') as Record<string, string>,
-    points: Number(h.points),
-    createdAt: h.createdAt ?? '',
-    createdBy: h.createdBy ?? '',
-  };
+const json = z.string().transform((text, ctx) => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'not valid JSON' });
+    return z.NEVER;
+  }
+});
+
+const sweepMetaSchema = z.strictObject({
+  fingerprint: z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 hex digits'),
+  packages: json.pipe(z.record(z.string(), z.string())),
+  software: json.pipe(softwareSchema),
+  points: z.string().regex(/^\d+$/, 'expected a count').transform(Number),
+  createdAt: z.string(),
+  createdBy: z.string(),
+});
+
+/**
+ * Moves a malformed key aside (renamed to `mtrl-bench:quarantine:<key>:<time>`, its reason in
+ * `<that>:reason`), drops `queue` from the registry and warns naming both keys, so one bad key
+ * never stops a worker or coordinator. @returns the new name
+ */
+async function quarantineKey(
+  redis: Redis,
+  key: string,
+  problem: string,
+  warn: (line: string) => void,
+  queue?: string,
+): Promise<string> {
+  const aside = `${QUARANTINE_PREFIX}${key}:${new Date().toISOString()}`;
+  const tx = redis.multi().rename(key, aside).set(`${aside}:reason`, problem);
+  if (queue !== undefined) tx.zrem(REGISTRY_KEY, queue);
+  await tx.exec();
+  warn(`set aside the malformed Redis key ${key} as ${aside}: ${problem}`);
+  return aside;
+}
+
+/**
+ * The sweep registered on `queue`, if any. A malformed record (another type of key, a missing or
+ * ill-typed field, bad JSON) is set aside with a warning naming the key, and reads as none.
+ */
+export async function readSweepMeta(
+  redis: Redis,
+  queue: string,
+  warn: (line: string) => void = () => {},
+): Promise<SweepMeta | undefined> {
+  const key = metaKey(queue);
+  const type = await redis.type(key);
+  if (type === 'none') return undefined;
+  if (type !== 'hash') {
+    await quarantineKey(redis, key, `a ${type}, not a hash`, warn, queue);
+    return undefined;
+  }
+  const parsed = sweepMetaSchema.safeParse(await redis.hgetall(key));
+  if (parsed.success) return parsed.data as SweepMeta;
+  const problem = parsed.error.issues
+    .map((i) => `${i.path.join('.') || '(fields)'}: ${i.message}`)
+    .join('; ');
+  await quarantineKey(redis, key, problem, warn, queue);
+  return undefined;
 }
 
 /** Records the sweep of `queue` and lists it for workers. */
@@ -42,6 +100,7 @@ export async function registerSweep(redis: Redis, queue: string, meta: SweepMeta
     .hset(metaKey(queue), {
       fingerprint: meta.fingerprint,
       packages: JSON.stringify(meta.packages),
+      software: JSON.stringify(meta.software),
       points: String(meta.points),
       createdAt: meta.createdAt,
       createdBy: meta.createdBy,
@@ -55,9 +114,36 @@ export async function forgetSweep(redis: Redis, queue: string): Promise<void> {
   await redis.multi().del(metaKey(queue), workersKey(queue)).zrem(REGISTRY_KEY, queue).exec();
 }
 
-/** The queues of registered sweeps, oldest first. */
-export async function registeredSweeps(redis: Redis): Promise<string[]> {
-  return redis.zrange(REGISTRY_KEY, 0, -1);
+/**
+ * The queues of registered sweeps, oldest first. A registry that is not a sorted set, and
+ * members that are no queue name, are set aside with a warning.
+ */
+export async function registeredSweeps(
+  redis: Redis,
+  warn: (line: string) => void = () => {},
+): Promise<string[]> {
+  const type = await redis.type(REGISTRY_KEY);
+  if (type === 'none') return [];
+  if (type !== 'zset') {
+    await quarantineKey(redis, REGISTRY_KEY, `a ${type}, not a sorted set`, warn);
+    return [];
+  }
+  const names: string[] = [];
+  for (const name of await redis.zrange(REGISTRY_KEY, 0, -1)) {
+    try {
+      names.push(checkQueueName(name));
+    } catch (e) {
+      await redis
+        .multi()
+        .zrem(REGISTRY_KEY, name)
+        .zadd(`${QUARANTINE_PREFIX}${REGISTRY_KEY}`, Date.now(), name)
+        .exec();
+      warn(
+        `set aside the malformed member ${JSON.stringify(name)} of the Redis key ${REGISTRY_KEY} into ${QUARANTINE_PREFIX}${REGISTRY_KEY}: ${(e as Error).message}`,
+      );
+    }
+  }
+  return names;
 }
 
 /** This process, as named in locks and job records. */

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { type Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { softwareDifferences } from '../fingerprint.js';
 import type { RunMeta } from '../meta.js';
 import type { SweepResult } from '../sweep.js';
 import { connectRedis } from './connectRedis.js';
@@ -137,14 +138,18 @@ class SweepServer {
   /** The next sweep to serve: the pinned one, or the oldest registered one with waiting jobs. */
   private async pickSweep(): Promise<string | undefined> {
     const { opts } = this;
-    const names = opts.queueName ? [opts.queueName] : await registeredSweeps(this.redis);
+    const names = opts.queueName ? [opts.queueName] : await registeredSweeps(this.redis, opts.log);
     for (const name of names) {
       if (this.refused.has(name)) continue;
-      const meta = await readSweepMeta(this.redis, name);
+      const meta = await readSweepMeta(this.redis, name, opts.log);
       if (meta === undefined) continue;
       const diffs = versionDifferences(meta.packages, softwareVersions(opts.meta));
-      if (diffs.length > 0) {
-        const msg = `refusing the sweep on queue ${name}: this worker runs other package versions than its coordinator (${diffs.join('; ')}); install the coordinator's versions here`;
+      const other = softwareDifferences(meta.software, opts.meta.software);
+      if (diffs.length > 0 || other.length > 0) {
+        const msg =
+          diffs.length > 0
+            ? `refusing the sweep on queue ${name}: this worker runs other package versions than its coordinator (${diffs.join('; ')}); install the coordinator's versions here`
+            : `refusing the sweep on queue ${name}: this worker runs other software than its coordinator (${other.join('; ')}); run the coordinator's build, backend and kernels here`;
         if (opts.queueName) throw new Error(msg);
         opts.log(msg);
         this.refused.add(name);
@@ -201,7 +206,7 @@ class SweepServer {
         if (this.active.size > 0) continue;
         if (this.idleTooLong()) break;
         // The sweep is complete (its coordinator deleted it) or, unpinned, has nothing waiting.
-        if ((await readSweepMeta(this.redis, name)) === undefined) break;
+        if ((await readSweepMeta(this.redis, name, opts.log)) === undefined) break;
         if (opts.queueName === undefined && !(await this.hasWaitingJobs(name))) break;
       }
     } finally {

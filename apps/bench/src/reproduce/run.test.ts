@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -162,6 +162,8 @@ describe('reproduce on worker threads', () => {
           signal: never,
           meta: {},
           jobs,
+          // The second pass starts anew beside the first one's journal.
+          fresh: jobs === 2,
         }),
       ).rejects.toThrow(/unit \{"kind":"collapse","seed":0\} failed/);
       const written = readResults(dir) as {
@@ -247,10 +249,20 @@ describe('reproduce on worker threads', () => {
     expect([again.completed, again.resumed, ran.length]).toEqual([true, total, total]);
     expect(ran.every((l) => l.startsWith('seed 1 '))).toBe(true);
 
-    // Without resume the journal is started anew.
+    // Without resume an earlier journal is refused, never deleted; fresh moves it aside.
     ran.length = 0;
-    await reproduce(tiny, { outDir: dir, seeds: 1, progress, signal: never, meta: {}, software });
+    const again1 = { outDir: dir, seeds: 1, progress, signal: never, meta: {}, software };
+    await expect(reproduce(tiny, again1)).rejects.toThrow(
+      /units\.jsonl holds \d+ finished unit\(s\) of an earlier run; pass --resume to continue it, or --fresh/,
+    );
+    expect(ran).toHaveLength(0);
+    const before = readFileSync(join(dir, UNITS_FILE), 'utf8');
+    await reproduce(tiny, { ...again1, fresh: true, resume: true });
     expect(ran).toHaveLength(total);
+    const aside = readdirSync(dir).filter((f) => /^units\.jsonl\..*\.bak$/.test(f));
+    expect(aside).toHaveLength(1);
+    expect(readFileSync(join(dir, aside[0]), 'utf8')).toBe(before);
+    expect(logged.join('\n')).toMatch(/--fresh: moved the earlier journal .* aside to .*\.bak/);
   });
 
   it('refuses to resume from units of another size or software, naming the difference', async () => {
@@ -273,7 +285,7 @@ describe('reproduce on worker threads', () => {
     };
     const other: ReproduceSize = { ...tiny, n: 128 };
     await expect(reproduce(other, { ...base, software })).rejects.toThrow(
-      /holds units of another run \(size\.n 256 there, 128 here\); rerun without --resume/,
+      /holds units of another run \(size\.n 256 there, 128 here\); pass --fresh to move that journal aside/,
     );
     await expect(
       reproduce(tiny, { ...base, software: { '@mtrl/tensors': '1.1.0' } }),

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getBackend } from '@mtrl/tensors';
 import { heatmapSvg, type LineChartOptions, lineChartSvg } from '../plot.js';
@@ -6,6 +6,7 @@ import type { Progress } from '../progress.js';
 import { canonicalJson, versionDifferences } from '../queue/sweepIdentity.js';
 import { type Measurement, type SummaryPoint, summarize, toCsv } from '../summary.js';
 import { openRecordLog, type RecordLog } from '../sweepLog.js';
+import { UsageError } from '../usageError.js';
 import { type Claim, judgeClaims } from './claims.js';
 import {
   assembleSeed,
@@ -60,22 +61,59 @@ const unitId = (u: Unit): string => JSON.stringify(u);
 // Resumed measurements must equal fresh ones exactly, NaN included.
 const JOURNAL_FORMAT = { exactNumbers: true } as const;
 
+// A journal line must be a unit record whose id is its unit's.
+function unitRecordProblems(rec: unknown): string[] {
+  const r = rec as Partial<UnitRecord> | null;
+  if (r === null || typeof r !== 'object') return ['expected an object'];
+  const problems: string[] = [];
+  if (r.unit === null || typeof r.unit !== 'object') problems.push('unit: expected an object');
+  else if (r.id !== unitId(r.unit)) problems.push('id: not the id of its unit');
+  if (!Array.isArray(r.result?.main) || !Array.isArray(r.result?.complexity))
+    problems.push('result: expected { main: [...], complexity: [...] }');
+  if (r.size === null || typeof r.size !== 'object') problems.push('size: expected an object');
+  if (r.software === null || typeof r.software !== 'object')
+    problems.push('software: expected an object');
+  return problems;
+}
+
 /**
- * Opens the journal of `outDir`. Without `resume` an earlier journal is removed (the run starts
- * anew); with it, every record must come from the same size settings and software, or this
- * throws naming the difference, so one results.json never mixes two runs.
+ * Opens the journal of `outDir`. A journal this run did not write is never deleted: without
+ * `resume` an earlier journal holding units is refused, unless `fresh` asks to move it aside
+ * (renamed to `units.jsonl.<time>.bak`, said in a log line); `fresh` wins over `resume`. With `resume`, every record must
+ * come from the same size settings and software, or this throws naming the difference, so one
+ * results.json never mixes two runs. Malformed lines are set aside (see `openRecordLog`).
  */
 function openJournal(
   outDir: string,
   size: ReproduceSize,
   software: Readonly<Record<string, string>>,
   resume: boolean,
+  fresh: boolean,
+  log: (line: string) => void,
 ): RecordLog<UnitRecord> {
   const file = join(outDir, UNITS_FILE);
-  if (!resume && existsSync(file)) rmSync(file);
-  const log = openRecordLog<UnitRecord>(file, JOURNAL_FORMAT);
-  if (resume) {
-    for (const rec of log.records()) {
+  // A fresh start wins over resuming (`npm run reproduce -- --fresh` passes both).
+  const resuming = resume && !fresh;
+  if (!resuming && existsSync(file)) {
+    const units = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '').length;
+    if (units > 0 && !fresh)
+      throw new UsageError(
+        `reproduce: ${file} holds ${units} finished unit(s) of an earlier run; pass --resume to continue it, or --fresh to move it aside and start anew`,
+      );
+    if (units > 0) {
+      const aside = `${file}.${new Date().toISOString().replace(/[:.]/g, '-')}.bak`;
+      renameSync(file, aside);
+      log(`reproduce --fresh: moved the earlier journal (${units} unit(s)) aside to ${aside}`);
+    }
+  }
+  const journal = openRecordLog<UnitRecord>(file, JOURNAL_FORMAT, {
+    validate: unitRecordProblems,
+    warn: log,
+  });
+  if (resuming) {
+    for (const rec of journal.records()) {
       const keys = Object.keys(size) as (keyof ReproduceSize)[];
       const diffs = [
         ...keys
@@ -87,12 +125,12 @@ function openJournal(
         ...versionDifferences(rec.software ?? {}, software, ['there', 'here']),
       ];
       if (diffs.length > 0)
-        throw new Error(
-          `reproduce --resume: ${file} holds units of another run (${diffs.join('; ')}); rerun without --resume to start anew, or choose another --out`,
+        throw new UsageError(
+          `reproduce --resume: ${file} holds units of another run (${diffs.join('; ')}); pass --fresh to move that journal aside and start anew (npm run reproduce -- --fresh), or choose another --out`,
         );
     }
   }
-  return log;
+  return journal;
 }
 
 /** The figures written per experiment: which metric, axes and scales. */
@@ -195,7 +233,8 @@ export const FIGURES: readonly ({
  * On interruption (the workers are terminated) or when a unit fails, it writes the finished
  * units (with `completed: false`) before returning; a failure is then thrown.
  *
- * Each finished unit is also appended to `outDir/units.jsonl` at once. With `resume`, the units
+ * Each finished unit is also appended to `outDir/units.jsonl` at once. An earlier journal is
+ * never deleted: without `resume` or `fresh` it is refused. With `resume`, the units
  * found there are not run again: a run interrupted (Ctrl-C, a crash, a killed machine) and
  * resumed writes the same results.json as one that never stopped (apart from timing fields).
  * The journal's units must come from the same size settings and `software` (package versions
@@ -213,6 +252,13 @@ export async function reproduce(
     jobs?: number;
     /** Take the units already in `outDir/units.jsonl` instead of running them (default false). */
     resume?: boolean;
+    /**
+     * Move an earlier `outDir/units.jsonl` aside (renamed, never deleted) and start anew; without
+     * it or `resume`, an earlier journal holding units is refused (default false).
+     */
+    fresh?: boolean;
+    /** Warnings and notices (journal lines set aside, a journal moved aside), shown even when progress is silent; default: progress.log. */
+    warn?: (message: string) => void;
     /** What results depend on besides the size and unit (package versions, kernel); default {}. */
     software?: Readonly<Record<string, string>>;
   },
@@ -222,7 +268,14 @@ export async function reproduce(
   const perSeed = seeds.map((seed) => unitsOfSeed(size, seed));
   const units: Unit[] = perSeed.flat();
   const software = opts.software ?? {};
-  const journal = openJournal(opts.outDir, size, software, opts.resume ?? false);
+  const journal = openJournal(
+    opts.outDir,
+    size,
+    software,
+    opts.resume ?? false,
+    opts.fresh ?? false,
+    opts.warn ?? ((l) => opts.progress.log(l)),
+  );
   const results: (UnitResult | undefined)[] = units.map((u) => journal.get(unitId(u))?.result);
   const todo = units.flatMap((_, i) => (results[i] === undefined ? [i] : []));
   const resumed = units.length - todo.length;
@@ -303,6 +356,27 @@ export async function reproduce(
   await writeOutputs(opts.outDir, result);
   if (error) throw error;
   return result;
+}
+
+/** Every file a reproduction writes into its folder (checked before it starts). */
+export function reproduceFiles(): string[] {
+  const csv = [
+    'energy-vs-tasks',
+    'accuracy-vs-d',
+    'accuracy-vs-samples',
+    'accuracy-vs-width',
+    'collapse',
+    'phase',
+  ].map((e) => `${e}.csv`);
+  const svg = [...FIGURES.map((f) => f.file), 'phase-energy', 'phase-angles', 'phase-vs-snr'];
+  return [
+    'results.json',
+    'report.md',
+    UNITS_FILE,
+    'units.quarantine.jsonl',
+    ...csv,
+    ...svg.map((f) => `${f}.svg`),
+  ];
 }
 
 async function writeOutputs(outDir: string, res: ReproduceResult): Promise<void> {
