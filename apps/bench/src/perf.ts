@@ -6,6 +6,8 @@ import { pretrain, pretrainAsync, suiteSource } from '@mtrl/pretrain';
 import { groundTruth, taskSuite } from '@mtrl/tasks';
 import {
   type DType,
+  type ElementwisePath,
+  elementwisePath,
   gemmInto,
   getBackend,
   key,
@@ -212,6 +214,11 @@ export interface PerfReport {
     wasmSeconds: number;
     jsOverWasm: number;
   }[];
+  /**
+   * How @mtrl/tensors runs elementwise ops and reductions here: `loops` (plain strided loops,
+   * no code generation) or `ndarray-ops` (its generated loops, where code generation is allowed).
+   */
+  readonly elementwisePath: ElementwisePath;
   readonly notes: readonly string[];
 }
 
@@ -498,6 +505,7 @@ export async function runPerf(opts: PerfOptions, progress: Progress): Promise<Pe
   return {
     backends,
     backendRatios,
+    elementwisePath: elementwisePath(),
     notes: [
       `backends measured: ${names.join(', ')}; GEMM and sampling on one thread`,
       'GEMM throughput (threads > 1): that many worker threads each run their own GEMM of the same shape at the same time; GFLOP/s = threads x 2 m n k / wall seconds. It is the throughput of independent GEMMs (how pretraining uses the cores: one task group per thread), not one GEMM split across cores',
@@ -516,7 +524,9 @@ export async function runPerf(opts: PerfOptions, progress: Progress): Promise<Pe
 
 /** The report as a human-readable table. */
 export function formatPerf(report: PerfReport): string {
-  const lines: string[] = [];
+  const lines: string[] = [
+    `elementwise ops and reductions: ${report.elementwisePath === 'loops' ? 'plain loops (no code generation)' : 'ndarray-ops (generated loops)'}`,
+  ];
   const f = (v: number | undefined, digits = 3) =>
     typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : 'n/a';
   const pct = (g: { peakFraction: number; clockGHz: number }) =>
