@@ -187,8 +187,16 @@ describe('the tarballs', () => {
       expect(stray, `${name} ships unexpected files`).toEqual([]);
       for (const js of files.filter((f) => f.startsWith('dist/') && f.endsWith('.js')))
         expect(files, `${name}: ${js} has types`).toContain(js.replace(/\.js$/, '.d.ts'));
-      const targets = JSON.stringify(pkg.json.exports).match(/"\.\/[^"]+"/g) ?? [];
-      for (const t of targets.map((s) => s.slice(3, -1)))
+      // The targets are the string values of the exports map (its keys, such as "./worker",
+      // are subpaths, not files).
+      const targets: string[] = [];
+      const collect = (v: unknown): void => {
+        if (typeof v === 'string') targets.push(v);
+        else if (v !== null && typeof v === 'object') Object.values(v).forEach(collect);
+      };
+      collect(pkg.json.exports);
+      expect(targets.length, `${name}: export targets`).toBeGreaterThan(0);
+      for (const t of targets.filter((s) => s.startsWith('./')).map((s) => s.slice(2)))
         expect(files, `${name}: export target ${t}`).toContain(t);
     }
   });
