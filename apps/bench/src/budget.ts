@@ -220,7 +220,14 @@ function methodMemory(name: string, cfg: StudyConfig): Tally {
     );
     if (name !== 'randomFeatures') {
       const n = name === 'jointSgd' ? 64 : Math.max(p.n1, p.n2);
-      t.add(`task samples ${shape(n, d)} ${p.dtype}`, n * d * b);
+      if (projectedPretraining(name, cfg)) {
+        // Samples in the basis [k, d] of [W; M]; the rest of R^d enters once a round as one
+        // [m, d] Gaussian (docs: Specification, 'The projected sampler').
+        const k = projectedK(cfg);
+        t.add(`projection basis ${shape(k, d)} float64 and its QR`, 2 * k * d * 8);
+        t.add(`round remainder: Gaussian and products ${shape(`2 x ${m}`, d)}`, 2 * m * d * b);
+        t.add(`task samples in the basis ${shape(n, k)} ${p.dtype}`, n * k * b);
+      } else t.add(`task samples ${shape(n, d)} ${p.dtype}`, n * d * b);
       t.add(`hidden activations ${shape(`${p.n1} + 3 x ${p.n2}`, m)}`, (p.n1 + 3 * p.n2) * m * b);
     }
   }
@@ -232,11 +239,32 @@ function methodMemory(name: string, cfg: StudyConfig): Tally {
   return t;
 }
 
+/** The width k = min(m + r, d) of the projected sampler's basis of the rows of W and M. */
+function projectedK(cfg: StudyConfig): number {
+  return Math.min(cfg.pretrain.m + cfg.groundTruth.r, cfg.groundTruth.d);
+}
+
+/** Whether method `name` pretrains through the projected sampler (the methods that call pretrain with the study's config). */
+function projectedPretraining(name: string, cfg: StudyConfig): boolean {
+  return (
+    cfg.pretrain.sampler === 'projected' &&
+    ['multiTask', 'singleTask', 'fixedHeads', 'jointSgd'].includes(name)
+  );
+}
+
 /** The live data of one downstream evaluation (one task, one method). */
 function downstreamMemory(cfg: StudyConfig): Tally {
   const { d } = cfg.groundTruth;
   const { m } = cfg.pretrain;
   const { nTrain, nTest } = cfg.downstream;
+  if (cfg.downstream.sampler === 'projected') {
+    const k = projectedK(cfg);
+    return new Tally()
+      .add(`downstream basis [${k}, ${d}] float64 and its QR`, 2 * k * d * 8)
+      .add(`downstream samples [${nTrain} + ${nTest}, ${k}] float64`, (nTrain + nTest) * k * 8)
+      .add(`downstream features [${nTrain} + ${nTest}, ${m}] float64`, (nTrain + nTest) * m * 8)
+      .add(`probe Newton system [${m + 1}, ${m + 1}] float64`, 2 * (m + 1) * (m + 1) * 8);
+  }
   return new Tally()
     .add(`downstream samples [${nTrain} + ${nTest}, ${d}] float64`, (nTrain + nTest) * d * 8)
     .add(`downstream features [${nTrain} + ${nTest}, ${m}] float64`, (nTrain + nTest) * m * 8)
@@ -288,16 +316,32 @@ function studySeedWork(cfg: StudyConfig): number {
         ? 4 * (p.head.maxIter ?? 100)
         : 0;
   // Forward on S1, head steps, forward and layer gradient on S2, normal draws.
-  const task =
+  const explicitTask =
     TASK_OVERHEAD + (2 * n1 + 4 * n2) * d * m + 2 * headSteps * n1 * m + 10 * (n1 + n2) * d;
+  // Projected: every task works in the basis of k = m + r directions; once a round, the basis
+  // (CholeskyQR2, about 4 k^2 d), an [m, d] Gaussian and three products of m d (m + 2 k) in all.
+  const kp = projectedK(cfg);
+  const projectedTask =
+    TASK_OVERHEAD +
+    2 * ((n1 + 2 * n2) * m * kp + n2 * m * m) +
+    2 * headSteps * n1 * m +
+    10 * (n1 + n2) * kp;
+  const projectedRound = 8 * kp * kp * d + 2 * m * d * (m + 2 * kp) + 10 * m * d;
+  const projected = (name: string) => projectedPretraining(name, cfg);
+  const task = (name: string) => (projected(name) ? projectedTask : explicitTask);
+  const round = (name: string) => (projected(name) ? projectedRound : 0);
   const k = Math.min(m, d);
   const { nTrain, nTest } = cfg.downstream;
+  const probeFit = 50 * (2 * nTrain * (m + 1) ** 2 + (m + 1) ** 3);
   const evaluation =
-    (2 * m + 10) * (nTrain + nTest) * d + 50 * (2 * nTrain * (m + 1) ** 2 + (m + 1) ** 3);
+    cfg.downstream.sampler === 'projected'
+      ? (2 * m + 10) * (nTrain + nTest) * kp + 8 * kp * kp * d + probeFit
+      : (2 * m + 10) * (nTrain + nTest) * d + probeFit;
   let work = 0;
   for (const name of cfg.methods) {
-    if (name === 'multiTask' || name === 'fixedHeads') work += p.rounds * p.T * task;
-    else if (name === 'singleTask') work += p.rounds * task;
+    if (name === 'multiTask' || name === 'fixedHeads')
+      work += p.rounds * (p.T * task(name) + round(name));
+    else if (name === 'singleTask') work += p.rounds * (task(name) + round(name));
     else if (name === 'jointSgd') work += 100 * p.T * (TASK_OVERHEAD + 6 * 64 * d * m + 640 * d);
     else if (name === 'methodOfMoments') {
       const T = Math.max(p.T, r);
@@ -312,7 +356,11 @@ function studySizes(cfg: StudyConfig): string {
   const g = cfg.groundTruth;
   const p = cfg.pretrain;
   const n = p.n1 === p.n2 ? `n1 = n2 = ${p.n1}` : `n1 = ${p.n1}, n2 = ${p.n2}`;
-  return `d = ${g.d}, r = ${g.r}, m = ${p.m}, T = ${p.T}, ${n}, rounds = ${p.rounds}, seeds = ${cfg.seeds}`;
+  const sampler =
+    p.sampler === 'projected' || cfg.downstream.sampler === 'projected'
+      ? `, sampler = ${p.sampler ?? 'explicit'} (pretrain) / ${cfg.downstream.sampler ?? 'explicit'} (downstream)`
+      : '';
+  return `d = ${g.d}, r = ${g.r}, m = ${p.m}, T = ${p.T}, ${n}, rounds = ${p.rounds}, seeds = ${cfg.seeds}${sampler}`;
 }
 
 const sorted = (t: Tally) => [...t.items].sort((a, b) => b.bytes - a.bytes);

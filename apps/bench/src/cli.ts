@@ -22,8 +22,11 @@ import {
   formatPerf,
   PEER_SIZES,
   type PerfOptions,
+  ROUND_SIZES,
   type RoundSize,
   runPerf,
+  SAMPLERS,
+  type Sampler,
 } from './perf.js';
 import { createProgress, type Progress } from './progress.js';
 import { parseRedisUrl, redactUrl } from './queue/redisUrl.js';
@@ -101,7 +104,7 @@ export function buildCli(): Command {
     .addOption(
       new Option(
         '--rounds <sizes>',
-        'pretraining rounds to time: comma list of quick, canonical, tiny, or none',
+        'pretraining rounds to time: comma list of quick, canonical, large, tiny, or none',
       ).default('quick,canonical'),
     )
     .addOption(
@@ -115,6 +118,11 @@ export function buildCli(): Command {
       '1',
     )
     .option('--dtypes <list>', 'comma list of float32, float64', 'float32,float64')
+    .option(
+      '--samplers <list>',
+      'samplers of the rounds: comma list of explicit, projected (the same law at a cost per task independent of d); one row each, side by side',
+      'explicit',
+    )
     .addOption(
       new Option(
         '--peer <name>',
@@ -137,6 +145,7 @@ export function buildCli(): Command {
         gemm: 'workload' | 'tiny' | 'none';
         threads: string;
         dtypes: string;
+        samplers: string;
         peer?: 'numpy';
         peerScript?: string;
         json?: boolean | string;
@@ -145,9 +154,17 @@ export function buildCli(): Command {
         if (typeof opts.json === 'string') checkOutFile(opts.json, '--json');
         const rounds = opts.rounds === 'none' ? [] : opts.rounds.split(',').map((s) => s.trim());
         for (const r of rounds) {
-          if (!['quick', 'canonical', 'tiny'].includes(r))
+          if (!Object.hasOwn(ROUND_SIZES, r))
             throw new InvalidArgumentError(
-              `--rounds: unknown size ${JSON.stringify(r)} (expected quick, canonical, tiny or none)`,
+              `--rounds: unknown size ${JSON.stringify(r)} (expected quick, canonical, large, tiny or none)`,
+            );
+        }
+        const samplers = opts.samplers.split(',').map((s) => s.trim());
+        for (const s of samplers) {
+          // A UsageError, unlike commander's errors thrown from an action, is printed.
+          if (!(SAMPLERS as readonly string[]).includes(s))
+            throw new UsageError(
+              `--samplers: expected explicit or projected, got ${JSON.stringify(s)}`,
             );
         }
         const cores = (await import('node:os')).availableParallelism();
@@ -191,6 +208,7 @@ export function buildCli(): Command {
             gemm: opts.gemm,
             dtypes: dtypes as ('float32' | 'float64')[],
             threads: [...new Set(threads)],
+            samplers: [...new Set(samplers)] as Sampler[],
             ...(peer ? { peer } : {}),
           },
           createProgress(!!opts.quiet),

@@ -151,6 +151,13 @@ const pretrainSchema = z.strictObject({
     })
     .optional(),
   dtype: z.enum(['float32', 'float64']).default('float32'),
+  /**
+   * How pretraining draws its samples: `explicit` (absent means explicit, so earlier configs
+   * and their results are unchanged) or `projected`, the same law at a cost per task
+   * independent of d, for gaussian and mixture inputs only (docs: Specification, 'The
+   * projected sampler').
+   */
+  sampler: z.enum(['explicit', 'projected']).optional(),
 });
 
 const downstreamSchema = z.strictObject({
@@ -167,6 +174,8 @@ const downstreamSchema = z.strictObject({
       { name: 'halfspace', family: { kind: 'halfspace' } },
       { name: 'xor', family: { kind: 'xor', subset: [0, 1] } },
     ]),
+  /** How the probe's train and test samples are drawn: as `pretrain.sampler` (absent means explicit). */
+  sampler: z.enum(['explicit', 'projected']).optional(),
 });
 
 /** A study: one setting, the methods to compare, what to measure; see `configs/*.yaml`. */
@@ -237,9 +246,21 @@ export function parseStudy(
     issues.push(
       `groundTruth.r: must be <= groundTruth.d (${cfg.groundTruth.d}), got ${cfg.groundTruth.r}`,
     );
+  issues.push(...samplerIssues(cfg));
   issues.push(...(extraCheck?.(cfg) ?? []));
   if (issues.length > 0) throw new ConfigError(source, issues);
   return cfg;
+}
+
+/** The projected sampler is exact only for gaussian and mixture inputs: one problem per place it is asked for on other inputs. */
+function samplerIssues(cfg: StudyConfig): string[] {
+  if (cfg.inputs.kind === 'gaussian' || cfg.inputs.kind === 'mixture') return [];
+  return (['pretrain', 'downstream'] as const)
+    .filter((part) => cfg[part].sampler === 'projected')
+    .map(
+      (part) =>
+        `${part}.sampler: 'projected' is exact only for gaussian and mixture inputs, got ${cfg.inputs.kind} inputs; use sampler 'explicit'`,
+    );
 }
 
 /**

@@ -46,6 +46,54 @@ describe('perf', () => {
     expect(formatPerf(report)).toMatch(/threads 2 .* x\d/);
   });
 
+  it('times each sampler side by side, and the --json rounds name it', {
+    timeout: 240_000,
+  }, async () => {
+    const report = await runPerf(
+      {
+        repeats: 1,
+        rounds: ['tiny'],
+        gemm: 'none',
+        dtypes: ['float32'],
+        threads: [1, 2],
+        samplers: ['explicit', 'projected'],
+      },
+      silentProgress,
+    );
+    const rows = report.backends[0].rounds;
+    expect(rows.map((r) => [r.threads, r.sampler])).toEqual([
+      [1, 'explicit'],
+      [1, 'projected'],
+      [2, 'explicit'],
+      [2, 'projected'],
+    ]);
+    for (const r of rows) expect(r.seconds.median).toBeGreaterThan(0);
+    expect(report.backendRatios.map((r) => [r.threads, r.sampler])).toEqual(
+      rows.map((r) => [r.threads, r.sampler]),
+    );
+    const table = formatPerf(report);
+    expect(table).toMatch(/threads 1 {2}projected .* explicit\/projected x\d/);
+    expect(table).toMatch(/note: sampler: explicit draws/);
+
+    let out = '';
+    let err = '';
+    vi.spyOn(process.stdout, 'write').mockImplementation((c) => {
+      out += String(c);
+      return true;
+    });
+    vi.spyOn(process.stderr, 'write').mockImplementation((c) => {
+      err += String(c);
+      return true;
+    });
+    const args = ['perf', '--gemm', 'none', '--rounds', 'tiny', '--dtypes', 'float32'];
+    expect(await main([...args, '--repeats', '1', '--json', '--quiet'])).toBe(0);
+    const doc = JSON.parse(out);
+    // The default is the explicit sampler alone.
+    expect(doc.backends[0].rounds.map((r: { sampler: string }) => r.sampler)).toEqual(['explicit']);
+    expect(await main([...args, '--samplers', 'explicit,implicit', '--quiet'])).toBe(2);
+    expect(err).toMatch(/--samplers: expected explicit or projected, got "implicit"/);
+  });
+
   it('measures concurrent GEMM throughput, normalInto and wasm against js', {
     timeout: 300_000,
   }, async () => {

@@ -27,9 +27,15 @@ export const ROUND_SIZES = {
   canonical: { d: 1024, r: 4, m: 256, T: 256, n1: 1024, n2: 1024 },
   quick: { d: 256, r: 4, m: 256, T: 64, n1: 1024, n2: 1024 },
   tiny: { d: 32, r: 2, m: 16, T: 4, n1: 64, n2: 64 },
+  /** Where the projected sampler pays off: an explicit round here takes minutes. */
+  large: { d: 16384, r: 4, m: 256, T: 256, n1: 1024, n2: 1024 },
 } as const;
 
 export type RoundSize = keyof typeof ROUND_SIZES;
+
+/** How a timed round draws its samples (docs: Specification, 'The projected sampler'). */
+export type Sampler = 'explicit' | 'projected';
+export const SAMPLERS: readonly Sampler[] = ['explicit', 'projected'];
 
 /** Options of {@link runPerf}. */
 export interface PerfOptions {
@@ -43,6 +49,8 @@ export interface PerfOptions {
    * GEMM throughput row (that many independent GEMMs running at once on as many workers).
    */
   threads?: readonly number[];
+  /** Samplers of the timed rounds (default `['explicit']`): one row per sampler, side by side. */
+  samplers?: readonly Sampler[];
   /**
    * Run a peer implementation after each of our rounds of a size it knows (`sizes`, default
    * {@link PEER_SIZES}); `python` defaults to /usr/bin/python3.
@@ -197,6 +205,8 @@ export interface PerfReport {
       dtype: DType;
       /** Worker threads of `pretrainAsync` (1: the synchronous single-threaded `pretrain`). */
       threads: number;
+      /** How the round drew its samples. */
+      sampler: Sampler;
       seconds: Timing;
       shape: (typeof ROUND_SIZES)[RoundSize];
       /** The numpy peer's JSON for the same size, dtype and OPENBLAS_NUM_THREADS (with `--peer numpy`). */
@@ -210,6 +220,7 @@ export interface PerfReport {
     size: RoundSize;
     dtype: DType;
     threads: number;
+    sampler: Sampler;
     jsSeconds: number;
     wasmSeconds: number;
     jsOverWasm: number;
@@ -340,6 +351,7 @@ async function timeRounds(
   dtype: DType,
   threads: number,
   repeats: number,
+  sampler: Sampler,
 ): Promise<number[]> {
   const shape = ROUND_SIZES[size];
   const [kg, ks] = split(key(2));
@@ -353,6 +365,8 @@ async function timeRounds(
     eta: 1,
     rounds: repeats + 1,
     dtype,
+    // Explicit rounds get the config they had before samplers existed.
+    ...(sampler === 'projected' ? { sampler } : {}),
     seed: 0,
   };
   const res =
@@ -369,6 +383,7 @@ async function timeRounds(
 export async function runPerf(opts: PerfOptions, progress: Progress): Promise<PerfReport> {
   const [M, N, K] = opts.gemm === 'workload' ? [1024, 256, 1024] : [64, 32, 48];
   const threadCounts = opts.threads ?? [1];
+  const samplers = opts.samplers ?? ['explicit'];
   const backends: PerfReport['backends'][number][] = [];
   const before = getBackend();
   const names = listBackends();
@@ -376,7 +391,8 @@ export async function runPerf(opts: PerfOptions, progress: Progress): Promise<Pe
   // Samples per clock probe (about 20 ms each) before and after every GEMM measurement.
   const probes = opts.gemm === 'workload' ? 3 : 1;
   const perDtype =
-    (opts.gemm === 'none' ? 0 : 5 + 3 * crews.length) + opts.rounds.length * threadCounts.length;
+    (opts.gemm === 'none' ? 0 : 5 + 3 * crews.length) +
+    opts.rounds.length * threadCounts.length * samplers.length;
   if (opts.peer) checkPeerScript(opts.peer.script);
   progress.start('perf', names.length * opts.dtypes.length * perDtype);
   try {
@@ -460,22 +476,28 @@ export async function runPerf(opts: PerfOptions, progress: Progress): Promise<Pe
         }
         for (const size of opts.rounds) {
           for (const threads of threadCounts) {
-            const perRound = await timeRounds(size, dtype, threads, opts.repeats);
-            const seconds = timing(perRound);
-            // The peer runs right after our round of the same size, on the same thread count.
-            const peer =
-              opts.peer && (opts.peer.sizes ?? PEER_SIZES).includes(size)
-                ? runNumpyPeer(opts.peer, size, dtype, threads, opts.repeats)
-                : undefined;
-            entry.rounds.push({
-              size,
-              dtype,
-              threads,
-              shape: ROUND_SIZES[size],
-              seconds,
-              ...(peer ? { peer, oursOverPeer: seconds.median / peer.round_s } : {}),
-            });
-            progress.tick(1, `round ${size} ${dtype} threads ${threads}`);
+            for (const sampler of samplers) {
+              const perRound = await timeRounds(size, dtype, threads, opts.repeats, sampler);
+              const seconds = timing(perRound);
+              // The peer (which samples explicitly) runs right after our explicit round of the
+              // same size, on the same thread count.
+              const peer =
+                opts.peer &&
+                sampler === 'explicit' &&
+                (opts.peer.sizes ?? PEER_SIZES).includes(size)
+                  ? runNumpyPeer(opts.peer, size, dtype, threads, opts.repeats)
+                  : undefined;
+              entry.rounds.push({
+                size,
+                dtype,
+                threads,
+                sampler,
+                shape: ROUND_SIZES[size],
+                seconds,
+                ...(peer ? { peer, oursOverPeer: seconds.median / peer.round_s } : {}),
+              });
+              progress.tick(1, `round ${size} ${dtype} threads ${threads} ${sampler}`);
+            }
           }
         }
       }
@@ -490,13 +512,18 @@ export async function runPerf(opts: PerfOptions, progress: Progress): Promise<Pe
   const wasm = backends.find((b) => b.backend === 'wasm');
   for (const w of wasm?.rounds ?? []) {
     const j = js?.rounds.find(
-      (r) => r.size === w.size && r.dtype === w.dtype && r.threads === w.threads,
+      (r) =>
+        r.size === w.size &&
+        r.dtype === w.dtype &&
+        r.threads === w.threads &&
+        r.sampler === w.sampler,
     );
     if (j)
       backendRatios.push({
         size: w.size,
         dtype: w.dtype,
         threads: w.threads,
+        sampler: w.sampler,
         jsSeconds: j.seconds.median,
         wasmSeconds: w.seconds.median,
         jsOverWasm: j.seconds.median / w.seconds.median,
@@ -513,6 +540,11 @@ export async function runPerf(opts: PerfOptions, progress: Progress): Promise<Pe
       'GEMM shapes: op(A) [m, k] times op(B) [k, n]; GFLOP/s = 2 m n k / seconds',
       'GEMM % of peak: the median GFLOP/s over what 128-bit SIMD (the width of WebAssembly SIMD) can do at the clock measured right before and after: two fused multiply-add pipes per core, 16 float32 or 8 float64 flops a cycle (AMD Zen 2-5, Intel Skylake and later). The clock is a probe of dependent integer additions (one a cycle) on the main thread; with more threads the all-core clock may be lower, which understates the fraction',
       'round: one full pretraining round (sampling, head step, layer gradient) with the correlation loss, timed after one warm-up round; threads 1 is the synchronous pretrain, threads > 1 pretrainAsync on that many workers (bit-for-bit the same result)',
+      ...(samplers.includes('projected')
+        ? [
+            "sampler: explicit draws every task's samples in R^d; projected draws them in a basis of the k = m + r rows of W and M and adds the rest of R^d once a round (the same law, other numbers; docs: Specification, 'The projected sampler'); explicit/projected = the explicit round's median seconds over the projected one's",
+          ]
+        : []),
       ...(opts.peer
         ? [
             'peer numpy: ../shared/peers/numpy_step.py run after our round of the same size and dtype with OPENBLAS_NUM_THREADS = threads; ours/numpy = our median round seconds over its round_s (below 1: ours is faster)',
@@ -558,11 +590,26 @@ export function formatPerf(report: PerfReport): string {
       lines.push('  pretraining round (median seconds; speed-up over 1 thread)');
     for (const r of b.rounds) {
       const s = r.shape;
-      const one = b.rounds.find((o) => o.size === r.size && o.dtype === r.dtype && o.threads === 1);
+      const same = (o: typeof r) =>
+        o.size === r.size && o.dtype === r.dtype && o.sampler === r.sampler;
+      const one = b.rounds.find((o) => same(o) && o.threads === 1);
       const speedup =
         one && r.threads !== 1 ? `  x${(one.seconds.median / r.seconds.median).toFixed(2)}` : '';
+      const explicit =
+        r.sampler === 'projected'
+          ? b.rounds.find(
+              (o) =>
+                o.size === r.size &&
+                o.dtype === r.dtype &&
+                o.threads === r.threads &&
+                o.sampler === 'explicit',
+            )
+          : undefined;
+      const overExplicit = explicit
+        ? `  explicit/projected x${(explicit.seconds.median / r.seconds.median).toFixed(2)}`
+        : '';
       lines.push(
-        `    ${r.size.padEnd(9)} ${r.dtype}  threads ${r.threads}  d=${s.d} r=${s.r} m=${s.m} T=${s.T} n1=n2=${s.n1}  ${r.seconds.median.toFixed(3)}${speedup}`,
+        `    ${r.size.padEnd(9)} ${r.dtype}  threads ${r.threads}  ${r.sampler.padEnd(9)}  d=${s.d} r=${s.r} m=${s.m} T=${s.T} n1=n2=${s.n1}  ${r.seconds.median.toFixed(3)}${speedup}${overExplicit}`,
       );
       if (r.peer)
         lines.push(
@@ -574,7 +621,7 @@ export function formatPerf(report: PerfReport): string {
     lines.push('wasm against js, same run (median round seconds; js/wasm)');
     for (const r of report.backendRatios)
       lines.push(
-        `    ${r.size.padEnd(9)} ${r.dtype}  threads ${r.threads}  js ${r.jsSeconds.toFixed(3)}  wasm ${r.wasmSeconds.toFixed(3)}  x${r.jsOverWasm.toFixed(2)}`,
+        `    ${r.size.padEnd(9)} ${r.dtype}  threads ${r.threads}  ${r.sampler.padEnd(9)}  js ${r.jsSeconds.toFixed(3)}  wasm ${r.wasmSeconds.toFixed(3)}  x${r.jsOverWasm.toFixed(2)}`,
       );
   }
   lines.push(...report.notes.map((n) => `note: ${n}`));

@@ -104,6 +104,8 @@ export function pretrainConfigOf(cfg: StudyConfig, seed: number): PretrainConfig
     centerLabels: p.centerLabels,
     ...(p.init ? { init: p.init } : {}),
     dtype: p.dtype,
+    // Only when asked for: an explicit run's config stays as it was before samplers existed.
+    ...(p.sampler === 'projected' ? { sampler: 'projected' as const } : {}),
     seed,
   };
 }
@@ -164,6 +166,7 @@ export function downstreamAccuracy(
       nTrain,
       nTest: cfg.downstream.nTest,
       probe: { l2: cfg.downstream.l2 },
+      ...(cfg.downstream.sampler === 'projected' ? { sampler: 'projected' as const } : {}),
     });
     out[name] = {
       testAccuracy: res.testAccuracy,

@@ -298,7 +298,7 @@ function dimsPoint(
   // The majority-class rate of each test set (the same for every method of a seed): what an
   // accuracy must beat besides chance.
   if (method === 'multiTask')
-    for (const [task, rate] of Object.entries(downstream.majorityRate()))
+    for (const [task, rate] of Object.entries(downstream.majorityRate(rep.features)))
       push({
         experiment: 'accuracy-vs-d',
         method: 'majority-class',
