@@ -170,3 +170,12 @@ describe('mtrl-bench CLI', () => {
     expect(doc.backends[0].rounds[0].seconds.median).toBeGreaterThan(0);
   });
 });
+
+describe('mtrl-bench --version', () => {
+  it('prints the bench and package versions and exits 0', async () => {
+    const io = capture();
+    expect(await main(['--version'])).toBe(0);
+    expect(io.out()).toMatch(/^mtrl-bench \d+\.\d+\.\d+\S*\n@mtrl\/tensors \d+\.\d+\.\d+/);
+    expect(io.out().trim().split('\n')).toHaveLength(8);
+  });
+});

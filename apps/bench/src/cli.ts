@@ -79,6 +79,7 @@ export function buildCli(): Command {
     .description(
       'Reproduce "Provable Multi-Task Representation Learning by Two-Layer ReLU Neural Networks" (Collins et al., ICML 2024), run studies and measure speed.',
     )
+    .option('-V, --version', 'print the versions of mtrl-bench and of the @mtrl packages it runs')
     .showHelpAfterError()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .addOption(
@@ -683,6 +684,16 @@ export async function main(argv: readonly string[]): Promise<number> {
   // Errors of a subcommand's options end in this function too (not in process.exit), so the
   // exit code reaches the caller (bin.ts, or a test running the CLI in-process).
   for (const c of [program, ...program.commands]) c.exitOverride();
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    const { benchVersions } = await import('./meta.js');
+    const v = benchVersions();
+    process.stdout.write(
+      `mtrl-bench ${v.bench}\n${Object.entries(v.packages)
+        .map(([name, version]) => `${name} ${version}\n`)
+        .join('')}`,
+    );
+    return 0;
+  }
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;

@@ -71,16 +71,22 @@ export function gitCommit(): string | null {
   }
 }
 
-/** Facts about this run's software and machine. */
-export function runMeta(): RunMeta {
+/** The versions of mtrl-bench and of the @mtrl packages it runs (`mtrl-bench --version`). */
+export function benchVersions(): { bench: string; packages: Record<string, string> } {
   const own = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
     version: string;
   };
   const packages: Record<string, string> = {};
   for (const p of PACKAGES) packages[`@mtrl/${p}`] = versionOf(p);
+  return { bench: own.version, packages };
+}
+
+/** Facts about this run's software and machine. */
+export function runMeta(): RunMeta {
+  const { bench, packages } = benchVersions();
   const cpus = os.cpus();
   return {
-    bench: own.version,
+    bench,
     commit: gitCommit(),
     packages,
     machine: {
