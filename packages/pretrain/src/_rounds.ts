@@ -155,16 +155,14 @@ function firstNonFinite(data: ArrayLike<number>): [number, number] | undefined {
 function divergence(layer: Layer, headLoss: number, layerLoss: number, fixedHeads: boolean) {
   if (!Number.isFinite(layerLoss)) return `the layer loss is ${layerLoss}`;
   if (!fixedHeads && !Number.isFinite(headLoss)) return `the head loss is ${headLoss}`;
-  for (const [name, t] of [
-    ['W', layer.w],
-    ['b', layer.b],
-  ] as const) {
-    const bad = firstNonFinite(t.data);
-    if (bad !== undefined)
-      return `${name} has a non-finite entry (${bad[1]} at flat index ${bad[0]})`;
-  }
+  // One pass over W in the common case: its squared norm is finite exactly when every entry is
+  // finite and the norm does not overflow; only then is the culprit looked for.
   let sq = 0;
   for (let i = 0; i < layer.w.data.length; i++) sq += layer.w.data[i] * layer.w.data[i];
+  const badW = Number.isFinite(sq) ? undefined : firstNonFinite(layer.w.data);
+  if (badW !== undefined) return `W has a non-finite entry (${badW[1]} at flat index ${badW[0]})`;
+  const badB = firstNonFinite(layer.b.data);
+  if (badB !== undefined) return `b has a non-finite entry (${badB[1]} at flat index ${badB[0]})`;
   if (!Number.isFinite(sq)) return `||W||_F overflows (${Math.sqrt(sq)})`;
   return undefined;
 }

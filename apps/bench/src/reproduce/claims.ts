@@ -54,12 +54,28 @@ export const THRESHOLDS = {
 /** Chance accuracy of a balanced binary task. */
 const CHANCE = 0.5;
 
-type Series = ReadonlyMap<number, number>;
+/** One quantity's value per seed. */
+export type Series = ReadonlyMap<number, number>;
+
+/** The values of one (experiment, method, x, metric) by seed. */
+export function seriesOf(
+  ms: readonly Measurement[],
+  experiment: string,
+  method: string,
+  x: number,
+  metric: string,
+): Series {
+  const out = new Map<number, number>();
+  for (const m of ms)
+    if (m.experiment === experiment && m.method === method && m.x === x && m.metric === metric)
+      out.set(m.seed, m.value);
+  return out;
+}
 
 const r3 = (v: number): number => Math.round(v * 1000) / 1000;
 
 /** Mean and standard error (null for fewer than two values) of the finite values; null mean when none. */
-function meanSe(values: readonly number[]): { mean: number | null; se: number | null } {
+export function meanSe(values: readonly number[]): { mean: number | null; se: number | null } {
   if (values.length === 0 || values.some((v) => !Number.isFinite(v)))
     return { mean: null, se: null };
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
@@ -69,7 +85,7 @@ function meanSe(values: readonly number[]): { mean: number | null; se: number | 
 }
 
 /** Seed-wise combination of series measured on the same seeds (a paired comparison). */
-function paired(f: (...xs: number[]) => number, ...series: Series[]): number[] {
+export function paired(f: (...xs: number[]) => number, ...series: Series[]): number[] {
   if (series.length === 0) return [];
   const seeds = [...series[0].keys()].filter((s) => series.every((x) => x.has(s)));
   return seeds.map((s) => f(...series.map((x) => x.get(s) as number)));
@@ -130,13 +146,8 @@ function verdict(checks: readonly Check[]): boolean | null {
  * seed's data. With one seed there is no standard error and only the margins apply.
  */
 export function judgeClaims(size: ReproduceSize, ms: readonly Measurement[]): Claim[] {
-  const series = (experiment: string, method: string, x: number, metric: string): Series => {
-    const out = new Map<number, number>();
-    for (const m of ms)
-      if (m.experiment === experiment && m.method === method && m.x === x && m.metric === metric)
-        out.set(m.seed, m.value);
-    return out;
-  };
+  const series = (experiment: string, method: string, x: number, metric: string): Series =>
+    seriesOf(ms, experiment, method, x, metric);
   const e1 = (d: number, T: number, metric: string) =>
     series('energy-vs-tasks', `d=${d}`, T, metric);
   const e2 = (method: string, d: number, metric: string) =>

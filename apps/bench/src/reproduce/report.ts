@@ -1,5 +1,4 @@
-import type { Measurement } from '../summary.js';
-import { type Check, verdictLabel } from './claims.js';
+import { type Check, meanSe, paired, seriesOf, verdictLabel } from './claims.js';
 import { formatRatio, type PhaseCell, phaseCells, phaseThreshold } from './phase.js';
 import type { ReproduceResult } from './run.js';
 import { FIGURES, figureCaption, methodLabel } from './run.js';
@@ -22,31 +21,21 @@ function checkRow(k: Check): string {
  * and d, paired by seed: the mean gap and whether it exceeds 2 standard errors.
  */
 function methodOfMomentsFinding(res: ReproduceResult): string[] {
-  const bySeed = (method: string, d: number, task: string) => {
-    const out = new Map<number, number>();
-    for (const m of res.measurements as readonly Measurement[])
-      if (m.experiment === 'accuracy-vs-d' && m.method === method && m.x === d && m.metric === task)
-        out.set(m.seed, m.value);
-    return out;
-  };
+  const bySeed = (method: string, d: number, task: string) =>
+    seriesOf(res.measurements, 'accuracy-vs-d', method, d, task);
   const ds = [...new Set(res.size.dims.ds)].sort((a, b) => a - b);
   const rows: string[] = [];
   const verdicts: string[] = [];
   for (const task of ['halfspace', 'xor']) {
     for (const d of ds) {
-      const a = bySeed('multiTask', d, task);
-      const b = bySeed('methodOfMoments', d, task);
-      const gaps = [...a.keys()]
-        .filter((s) => b.has(s))
-        .map((s) => (a.get(s) ?? 0) - (b.get(s) ?? 0));
-      if (gaps.length === 0) continue;
-      const mean = gaps.reduce((x, y) => x + y, 0) / gaps.length;
-      const se =
-        gaps.length > 1
-          ? Math.sqrt(
-              gaps.reduce((x, y) => x + (y - mean) ** 2, 0) / (gaps.length - 1) / gaps.length,
-            )
-          : Number.NaN;
+      const gaps = paired(
+        (a, b) => a - b,
+        bySeed('multiTask', d, task),
+        bySeed('methodOfMoments', d, task),
+      );
+      const { mean, se: maybeSe } = meanSe(gaps);
+      if (mean === null) continue;
+      const se = maybeSe ?? Number.NaN;
       const beyond = Number.isFinite(se) && Math.abs(mean) > 2 * se;
       const who = !beyond
         ? 'no clear difference'
