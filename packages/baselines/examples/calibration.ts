@@ -46,7 +46,6 @@ for (let s = 0; s < seeds; s++) {
       eta: 1000,
       rounds: 1,
       normalizeRows: true,
-      seed: seed * 1000 + s,
     },
     features: { normalizeRows: true, bias: { kind: 'normal', std: 0.5 } },
   };

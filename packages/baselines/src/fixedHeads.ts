@@ -1,7 +1,6 @@
 import { type PretrainOptions, pretrain } from '@mtrl/pretrain';
-import type { Key } from '@mtrl/tensors';
+import { checkNumber, type Key } from '@mtrl/tensors';
 import { checkSetup, represent, sourceOf } from './_setup.js';
-import { checkNumber } from './_validate.js';
 import type { BaselineSetup, Representation } from './types.js';
 
 /** Options for {@link fixedHeads}. */
@@ -22,7 +21,8 @@ export interface FixedHeadsOptions {
  * all other hyperparameters of `setup.config` unchanged. The layer step then sums each task's
  * gradient weighted by a random head instead of one aligned with the task, which removes the
  * pseudo-contrastive term (docs: Specification, 'Why it works').
- * @param key - `[unused, features] = split(key)`; the heads come from `setup.config.seed`
+ * @param key - `{ run, features } = splitNamed(key, ['run', 'features'])`: the run (initial
+ *   layer and heads) is `pretrain(run, ...)`, as in `multiTask`
  * @param setup - `{ gt, suite, config, inputs?, features? }`
  * @param opts - `{ headStd?, pretrain? }`
  * @returns the representation, with the pretraining result as `pretrain`
@@ -43,10 +43,10 @@ export function fixedHeads(
     op,
     'opts.headStd',
     opts.headStd ?? c.config.alpha / Math.sqrt(setup.gt.d),
-    0,
-    true,
+    { minExclusive: 0 },
   );
   const res = pretrain(
+    c.run,
     sourceOf(setup),
     { ...setup.config, head: { mode: 'fixed' }, headInit: { kind: 'normal', std } },
     opts.pretrain,

@@ -1,21 +1,7 @@
-import { type Layer, type LossName, lossAndGrads } from '@mtrl/network';
-import { applyUpdatesInto, type Params, sgd } from '@mtrl/optim';
-import { pretrain } from '@mtrl/pretrain';
-import { batchKey } from '@mtrl/tasks';
-import {
-  axpyInto,
-  copyInto,
-  type Key,
-  type Matrix,
-  normal,
-  row,
-  scaleInto,
-  split,
-  type Vector,
-  zeros,
-} from '@mtrl/tensors';
+import type { LossName } from '@mtrl/network';
+import { type PretrainConfig, type PretrainOptions, pretrain } from '@mtrl/pretrain';
+import { checkBoolean, checkInt, checkNumber, type Key } from '@mtrl/tensors';
 import { checkSetup, represent, sourceOf } from './_setup.js';
-import { checkInt, checkNumber } from './_validate.js';
 import type { BaselineSetup, Representation } from './types.js';
 
 /** Options for {@link jointSgd}. */
@@ -36,23 +22,29 @@ export interface JointSgdOptions {
   headStd?: number;
   /** Also train the biases b; default true (all parameters). */
   trainBias?: boolean;
+  /** Passed to `pretrain` (probes, onRound, onTask, signal). */
+  pretrain?: PretrainOptions;
 }
 
 /**
  * No head adaptation, end to end (docs: Specification, 'Baselines'): W, b and all T heads
- * trained jointly by plain minibatch SGD from random heads, with no inner head step. W and b
- * start from the same initial layer as multi-task pretraining (the config's seed and init); heads
- * start at N(0, headStd^2). Every step, each task draws `batchSize` fresh samples, its head moves
- * along its own loss gradient and (W, b) along the gradient of the mean loss over tasks, all
- * evaluated at the same parameters (gradients from @mtrl/network, updates by `sgd` of
- * @mtrl/optim). Sample keys: `batchKey(data, step, t, 'sgd')` with
- * `[method, features] = split(key)` and `[data, heads] = split(method)`.
- * @param key - the key
- * @param setup - `{ gt, suite, config, inputs?, features? }`; `config.m`, `init`, `dtype`,
- *   `seed` matter
- * @param opts - `{ steps?, batchSize?, learningRate?, headLearningRate?, momentum?, loss?, headStd?, trainBias? }`
- * @returns the representation, with the mean training loss of every step as `losses`
- * @throws {TypeError} for a bad key or setup
+ * trained jointly by plain minibatch SGD from random heads, with no inner head step: the
+ * `'joint-sgd'` algorithm of @mtrl/pretrain (so with events, abort and the same engine as the
+ * other algorithms). W and b start from the same initial layer as multi-task pretraining with
+ * the same key and config init; heads start at N(0, headStd^2). Every step, each task draws
+ * `batchSize` fresh samples, its head moves along its own loss gradient and (W, b) along the
+ * gradient of the mean loss over tasks, all evaluated at the same parameters. The run is
+ * `pretrain(run, source, config')` with `{ run, features } = splitNamed(key, ['run',
+ * 'features'])` and `config'` = `setup.config` with `algorithm: 'joint-sgd'`, `rounds: steps`,
+ * `n2: batchSize`, `eta: learningRate`, `alpha: headLearningRate`, the momentum as the
+ * optimizer and no row normalisation or label centring.
+ * @param key - the method's key
+ * @param setup - `{ gt, suite, config, inputs?, features? }`; `config.m`, `n1`, `init` and
+ *   `dtype` matter
+ * @param opts - `{ steps?, batchSize?, learningRate?, headLearningRate?, momentum?, loss?, headStd?, trainBias?, pretrain? }`
+ * @returns the representation, with the mean training loss of every step as `losses` and the
+ *   run as `pretrain`
+ * @throws {TypeError} for a bad key, setup or option type
  * @throws {RangeError} for an invalid config, an empty suite or an option out of range
  * @example
  * const rep = jointSgd(key(2), { gt, suite, config }, { steps: 50 });
@@ -65,63 +57,39 @@ export function jointSgd(
 ): Representation {
   const op = 'jointSgd';
   const c = checkSetup(op, key, setup);
-  const steps = checkInt(op, 'opts.steps', opts.steps ?? 100, 1);
-  const batchSize = checkInt(op, 'opts.batchSize', opts.batchSize ?? 64, 1);
-  const lr = checkNumber(op, 'opts.learningRate', opts.learningRate ?? 1, 0);
-  const headLr = checkNumber(op, 'opts.headLearningRate', opts.headLearningRate ?? lr, 0);
-  const momentum = checkNumber(op, 'opts.momentum', opts.momentum ?? 0, 0);
-  if (momentum >= 1)
-    throw new RangeError(`${op}: opts.momentum must be in [0, 1), got ${momentum}`);
-  const loss = opts.loss ?? 'logistic';
+  const steps = checkInt(op, 'opts.steps', opts.steps ?? 100, { min: 1 });
+  const batchSize = checkInt(op, 'opts.batchSize', opts.batchSize ?? 64, { min: 1 });
+  const lr = checkNumber(op, 'opts.learningRate', opts.learningRate ?? 1, { min: 0 });
+  const headLr = checkNumber(op, 'opts.headLearningRate', opts.headLearningRate ?? lr, {
+    min: 0,
+  });
+  const momentum = checkNumber(op, 'opts.momentum', opts.momentum ?? 0, {
+    min: 0,
+    max: 1,
+    maxExclusive: true,
+  });
   const m = c.config.m;
-  const headStd = checkNumber(op, 'opts.headStd', opts.headStd ?? 1 / Math.sqrt(m), 0, true);
-  const trainBias = opts.trainBias ?? true;
-  if (typeof trainBias !== 'boolean')
-    throw new TypeError(`${op}: opts.trainBias must be a boolean`);
-
-  const source = sourceOf(setup);
-  const T = source.tasks;
-  const dtype = c.config.dtype;
-  // The multi-task run's initial layer: pretrain with zero rounds.
-  const layer: Layer = pretrain(source, { ...setup.config, rounds: 0 }).layer;
-  const [kData, kHeads] = split(c.method, 2);
-  const heads = normal(kHeads, [T, m] as const, { dtype });
-  scaleInto(heads, headStd);
-
-  const withMomentum = momentum > 0 ? { momentum } : {};
-  const layerOpt = sgd(lr, withMomentum);
-  const headOpt = sgd(headLr, withMomentum);
-  const layerParams: Params = trainBias ? { w: layer.w, b: layer.b } : { w: layer.w };
-  let layerState = layerOpt.init(layerParams);
-  let headState = headOpt.init({ heads });
-  const gradW = zeros(layer.w.shape, { dtype });
-  const gradB = zeros(layer.b.shape, { dtype });
-  const gradHeads = zeros([T, m] as const, { dtype });
-  const losses: number[] = [];
-
-  for (let s = 0; s < steps; s++) {
-    gradW.data.fill(0);
-    gradB.data.fill(0);
-    let total = 0;
-    for (let t = 0; t < T; t++) {
-      const batch = source.sample(t, batchKey(kData, s, t, 'sgd'), batchSize, dtype);
-      const g = lossAndGrads(layer, row(heads, t) as Vector, batch, loss, { b: trainBias });
-      axpyInto(gradW, 1 / T, g.w as Matrix);
-      if (trainBias) axpyInto(gradB, 1 / T, g.b as Vector);
-      copyInto(row(gradHeads, t), g.head as Vector);
-      total += g.loss / T;
-    }
-    losses.push(total);
-    const [layerUpdates, nextLayer] = layerOpt.update(
-      trainBias ? { w: gradW, b: gradB } : { w: gradW },
-      layerState,
-      layerParams,
-    );
-    layerState = nextLayer;
-    const [headUpdates, nextHeads] = headOpt.update({ heads: gradHeads }, headState, { heads });
-    headState = nextHeads;
-    applyUpdatesInto(layerParams, layerUpdates);
-    applyUpdatesInto({ heads }, headUpdates);
-  }
-  return represent(op, key, c, layer, { losses });
+  const headStd = checkNumber(op, 'opts.headStd', opts.headStd ?? 1 / Math.sqrt(m), {
+    minExclusive: 0,
+  });
+  const trainBias = checkBoolean(op, 'opts.trainBias', opts.trainBias ?? true);
+  const { head: _head, ...rest } = setup.config;
+  const config: PretrainConfig = {
+    ...rest,
+    algorithm: 'joint-sgd',
+    rounds: steps,
+    n2: batchSize,
+    eta: lr,
+    alpha: headLr,
+    loss: opts.loss ?? 'logistic',
+    optimizer: momentum > 0 ? { kind: 'momentum', momentum } : { kind: 'step' },
+    headInit: { kind: 'normal', std: headStd },
+    trainBias,
+    normalizeRows: false,
+    centerLabels: false,
+    sampler: 'explicit',
+  };
+  const res = pretrain(c.run, sourceOf(setup), config, opts.pretrain);
+  const losses = res.history.slice(1).map((e) => e.layerLoss);
+  return represent(op, key, c, res.layer, { losses, pretrain: res });
 }

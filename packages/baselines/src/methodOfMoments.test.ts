@@ -7,7 +7,7 @@ import { type BaselineSetup, methodOfMoments } from './index.js';
 describe('methodOfMoments', () => {
   const [kg, ks, kb] = split(key(107), 3);
   const gt = groundTruth(kg, { d: 64, r: 3 });
-  const config = { m: 48, n1: 512, n2: 512, alpha: 1, eta: 1000, rounds: 1, seed: 0 };
+  const config = { m: 48, n1: 512, n2: 512, alpha: 1, eta: 1000, rounds: 1 };
   const halfspaces: BaselineSetup = {
     gt,
     suite: taskSuite(ks, { kind: 'halfspace' }, gt, 24),

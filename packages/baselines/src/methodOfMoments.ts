@@ -1,17 +1,19 @@
 import { batchKey, sampleTaskInto } from '@mtrl/tasks';
 import {
+  checkInt,
   frobeniusNorm,
   type Key,
   matmul,
   matvec,
   normal,
   normalizeRows,
-  split,
+  rangeError,
+  splitNamed,
   svdThin,
+  typeError,
   zeros,
 } from '@mtrl/tensors';
 import { checkSetup, represent } from './_setup.js';
-import { checkInt } from './_validate.js';
 import type { BaselineSetup, Representation } from './types.js';
 
 /** Options for {@link methodOfMoments}. */
@@ -50,7 +52,8 @@ export const MOMENT_EDGE_MARGIN = 1.5;
  * threshold is returned as `eigenvalueThreshold`): r of them for halfspace tasks with enough
  * samples, and none but the forced one for xor or parity tasks.
  * Sample keys: task t's batch is `batchKey(moments, 0, t, 'moments')` with
- * `[method, features] = split(key)` and `[moments, directions] = split(method)`.
+ * `{ run, features } = splitNamed(key, ['run', 'features'])` and
+ * `{ moments, directions } = splitNamed(run, ['moments', 'directions'])`.
  * @param key - the key
  * @param setup - `{ gt, suite, config, inputs?, features? }`; `config.m`, `n1`, `n2` matter
  * @param opts - `{ samples?, rank? }`
@@ -71,11 +74,14 @@ export function methodOfMoments(
   const c = checkSetup(op, key, setup);
   const { gt, suite } = setup;
   const d = gt.d;
-  const n = checkInt(op, 'opts.samples', opts.samples ?? c.config.n1 + c.config.n2, 1);
+  const n = checkInt(op, 'opts.samples', opts.samples ?? c.config.n1 + c.config.n2, { min: 1 });
   const auto = opts.rank === 'auto';
   const asked = auto ? 1 : checkRank(op, opts.rank ?? gt.r, d);
   const T = suite.tasks.length;
-  const [kMoments, kDirections] = split(c.method, 2);
+  const { moments: kMoments, directions: kDirections } = splitNamed(c.run, [
+    'moments',
+    'directions',
+  ] as const);
   const inputs = setup.inputs ?? { kind: 'gaussian' };
   // Row t holds m_t = X_t^T y_t / n.
   const moments = zeros([Math.max(T, asked), d] as const);
@@ -115,9 +121,10 @@ export function methodOfMoments(
 }
 
 function checkRank(op: string, rank: unknown, d: number): number {
+  const expected = `an integer in [1, ${d}] or 'auto'`;
+  if (typeof rank !== 'number' && typeof rank !== 'string')
+    typeError(op, 'opts.rank', expected, rank);
   if (typeof rank !== 'number' || !Number.isInteger(rank) || rank < 1 || rank > d)
-    throw new RangeError(
-      `${op}: opts.rank must be an integer in [1, ${d}] or 'auto', got ${typeof rank === 'string' ? JSON.stringify(rank) : String(rank)}`,
-    );
+    rangeError(op, 'opts.rank', expected, rank);
   return rank;
 }

@@ -29,7 +29,6 @@ describe('multiTask against oracle and random features on xor (d = 256)', () => 
       eta: 1000,
       rounds: 1,
       normalizeRows: true,
-      seed: 0,
     },
   };
   const xor = drawTask(kt, { kind: 'xor', subset: [0, 1] }, gt);
@@ -59,7 +58,7 @@ describe('multiTaskAsync', () => {
   const setup: BaselineSetup = {
     gt,
     suite: taskSuite(ks, { kind: 'halfspace' }, gt, 6),
-    config: { m: 16, n1: 64, n2: 64, alpha: 1, eta: 100, rounds: 2, seed: 3 },
+    config: { m: 16, n1: 64, n2: 64, alpha: 1, eta: 100, rounds: 2 },
   };
 
   it('gives the representation of multiTask bit for bit, on two worker threads', async () => {

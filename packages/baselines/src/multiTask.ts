@@ -5,10 +5,11 @@ import type { BaselineSetup, Representation } from './types.js';
 
 /**
  * The main method, behind the same interface as the baselines: multi-task pretraining (docs:
- * Specification, 'Pretraining') on all T tasks of `setup.suite` with `setup.config`. The run is
- * seeded by `setup.config.seed` (so random features, single-task and fixed-head runs with the same
- * config start from the same layer); the key draws the probe features' biases.
- * @param key - `[unused, features] = split(key)`
+ * Specification, 'Pretraining') on all T tasks of `setup.suite` with `setup.config` (any
+ * `config.algorithm`). `{ run, features } = splitNamed(key, ['run', 'features'])`: the run is
+ * `pretrain(run, ...)` (so random features, single-task and fixed-head runs with the same key
+ * start from the same layer) and `features` draws the probe features' biases.
+ * @param key - the method's key
  * @param setup - `{ gt, suite, config, inputs?, features? }`
  * @param options - passed to `pretrain` (probes, onRound, onTask, signal, initialLayer)
  * @returns the representation, with the pretraining result as `pretrain`
@@ -17,7 +18,7 @@ import type { BaselineSetup, Representation } from './types.js';
  * @example
  * const gt = groundTruth(key(0), { d: 64, r: 2 });
  * const suite = taskSuite(key(1), { kind: 'halfspace' }, gt, 32);
- * const config = { m: 64, n1: 256, n2: 256, alpha: 1, eta: 1000, rounds: 1, normalizeRows: true, seed: 0 };
+ * const config = { m: 64, n1: 256, n2: 256, alpha: 1, eta: 1000, rounds: 1, normalizeRows: true };
  * const rep = multiTask(key(2), { gt, suite, config });
  * subspaceEnergy(rep.layer.w, gt); // returns about 0.8 (random init: r / d = 0.03)
  */
@@ -27,7 +28,7 @@ export function multiTask(
   options?: PretrainOptions,
 ): Representation {
   const c = checkSetup('multiTask', key, setup);
-  const res = pretrain(sourceOf(setup), setup.config, options);
+  const res = pretrain(c.run, sourceOf(setup), setup.config, options);
   return represent('multiTask', key, c, res.layer, { pretrain: res });
 }
 
@@ -36,7 +37,7 @@ export function multiTask(
  * worker threads (`node:worker_threads` in Node, module Web Workers in browsers) and the event
  * loop stays free between tasks. Same key use and the same representation, bit for bit, as
  * `multiTask` for any thread count.
- * @param key - `[unused, features] = split(key)`
+ * @param key - the method's key, split as in `multiTask`
  * @param setup - `{ gt, suite, config, inputs?, features? }`
  * @param options - passed to `pretrainAsync` (threads, probes, onRound, onTask, signal, ...)
  * @returns a promise of the representation, with the pretraining result as `pretrain`
@@ -50,6 +51,6 @@ export async function multiTaskAsync(
   options?: PretrainOptions,
 ): Promise<Representation> {
   const c = checkSetup('multiTaskAsync', key, setup);
-  const res = await pretrainAsync(sourceOf(setup), setup.config, options);
+  const res = await pretrainAsync(c.run, sourceOf(setup), setup.config, options);
   return represent('multiTask', key, c, res.layer, { pretrain: res });
 }

@@ -8,7 +8,8 @@ import type { BaselineSetup, Representation } from './types.js';
  * on the unit sphere of R^r. As a layer, `W = U M` (`[m, d]`, unit rows inside span(M^T), so its
  * subspace energy is exactly 1) and zero biases; the probe features add the same fresh biases as
  * for every other method.
- * @param key - `[directions, features] = split(key)`; the directions are `normal(directions, [m, r])` with unit rows
+ * @param key - `{ run, features } = splitNamed(key, ['run', 'features'])`; the directions are
+ *   `normal(run, [m, r])` with unit rows
  * @param setup - `{ gt, suite, config, inputs?, features? }`; only `gt` and `config.m` matter
  * @returns the representation of the oracle layer (float64)
  * @throws {TypeError} for a bad key or setup
@@ -21,7 +22,7 @@ export function oracle(key: Key, setup: BaselineSetup): Representation {
   const op = 'oracle';
   const c = checkSetup(op, key, setup);
   const m = c.config.m;
-  const u = normalizeRows(normal(c.method, [m, setup.gt.r] as const));
+  const u = normalizeRows(normal(c.run, [m, setup.gt.r] as const));
   const basis =
     setup.gt.m.dtype === 'float64' ? (setup.gt.m as Matrix<'float64'>) : toF64(setup.gt.m);
   const w = matmul(u, basis);

@@ -9,7 +9,7 @@ describe('BASELINES', () => {
   const setup: BaselineSetup = {
     gt,
     suite: taskSuite(ks, { kind: 'halfspace' }, gt, 3),
-    config: { m: 8, n1: 32, n2: 32, alpha: 1, eta: 100, rounds: 1, normalizeRows: true, seed: 1 },
+    config: { m: 8, n1: 32, n2: 32, alpha: 1, eta: 100, rounds: 1, normalizeRows: true },
   };
 
   it('lists every method once, and each returns a representation of the same shape', () => {
@@ -30,13 +30,13 @@ describe('BASELINES', () => {
 
   it('refuses a bad setup, naming the method', () => {
     expect(() => BASELINES.oracle(kb, { ...setup, config: { ...setup.config, m: 0 } })).toThrow(
-      /oracle: setup.config: pretrain: invalid config:\n {2}- m: expected an integer >= 1, got 0/,
+      /oracle: setup.config: pretrain: invalid configuration \(1 problem\):\n {2}- m: must be an integer >= 1, got 0/,
     );
     expect(() =>
       BASELINES.multiTask(kb, { ...setup, suite: { ...setup.suite, tasks: [] } }),
     ).toThrow(/multiTask: setup.suite must hold at least one task/);
     expect(() => BASELINES.randomFeatures(kb, null as never)).toThrow(
-      /randomFeatures: setup must be/,
+      /randomFeatures: setup must be an object/,
     );
     expect(() => BASELINES.methodOfMoments([0] as never, setup)).toThrow(
       /methodOfMoments: key must be a Key/,

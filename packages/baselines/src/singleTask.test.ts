@@ -18,7 +18,6 @@ describe('singleTask', () => {
       eta: 1000,
       rounds: 1,
       normalizeRows: true,
-      seed: 3,
     },
   };
 

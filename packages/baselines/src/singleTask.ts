@@ -1,7 +1,7 @@
 import { type PretrainOptions, pretrain } from '@mtrl/pretrain';
-import type { Key } from '@mtrl/tensors';
+import type { Task } from '@mtrl/tasks';
+import { checkInt, type Key } from '@mtrl/tensors';
 import { checkSetup, represent, sourceOf } from './_setup.js';
-import { checkIndex } from './_validate.js';
 import type { BaselineSetup, Representation } from './types.js';
 
 /** Options for {@link singleTask}. */
@@ -14,11 +14,12 @@ export interface SingleTaskOptions {
 
 /**
  * Single-task pretraining (docs: Specification, 'Baselines'): the multi-task algorithm with T = 1,
- * on one task of the suite, with every hyperparameter of `setup.config` unchanged (same seed, so
- * same initial layer). With one task the averaged update is rank one, so it typically learns one
+ * on one task of the suite, with every hyperparameter of `setup.config` unchanged (and the same
+ * run key as `multiTask`, so the same initial layer). With one task the averaged update is rank one, so it typically learns one
  * direction of the subspace: coverage stays near 0 and downstream tasks off that direction stay
  * unsolved.
- * @param key - `[unused, features] = split(key)`
+ * @param key - `{ run, features } = splitNamed(key, ['run', 'features'])`; the run is
+ *   `pretrain(run, ...)`
  * @param setup - `{ gt, suite, config, inputs?, features? }`
  * @param opts - `{ task?, pretrain? }`
  * @returns the representation, with the pretraining result as `pretrain`
@@ -35,7 +36,15 @@ export function singleTask(
 ): Representation {
   const op = 'singleTask';
   const c = checkSetup(op, key, setup);
-  const t = checkIndex(op, 'opts.task', opts.task ?? 0, setup.suite.tasks.length);
-  const res = pretrain(sourceOf(setup, [setup.suite.tasks[t]]), setup.config, opts.pretrain);
+  const t = checkInt(op, 'opts.task', opts.task ?? 0, {
+    min: 0,
+    max: setup.suite.tasks.length - 1,
+  });
+  const res = pretrain(
+    c.run,
+    sourceOf(setup, [setup.suite.tasks[t] as Task]),
+    setup.config,
+    opts.pretrain,
+  );
   return represent(op, key, c, res.layer, { pretrain: res });
 }

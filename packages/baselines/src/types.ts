@@ -7,7 +7,8 @@ import type { Key } from '@mtrl/tensors';
 /**
  * What every method (multi-task pretraining and each baseline) is given: the ground truth, the
  * pretraining tasks and the multi-task hyperparameters. Baselines read what they need from it
- * (the width `m`, the sample sizes `n1`, `n2`, the seed, the initialisation), so a method is
+ * (the width `m`, the sample sizes `n1`, `n2`, the initialisation); the method's key gives the
+ * randomness, and the same key gives every method the same initial layer, so a method is
  * swapped for another by changing only its name.
  */
 export interface BaselineSetup {
@@ -37,9 +38,13 @@ export interface Representation {
   readonly layer: Layer;
   /** `phi(x) = relu(W' x + b')` from `featureMap` of @mtrl/probes, for downstream probes. */
   readonly features: FeatureMap;
-  /** The key the representation was made with (its features' biases come from it). */
+  /**
+   * The key the representation was made with: `{ run, features } = splitNamed(key, ['run',
+   * 'features'])`, the run (initial layer, pretraining) from `run`, the features' biases from
+   * `features`.
+   */
   readonly key: Key;
-  /** For the methods that run `pretrain`: its full result (history, heads, resolved config). */
+  /** For the methods that run `pretrain` (`jointSgd` too): its full result (history, heads, config). */
   readonly pretrain?: PretrainResult;
   /** For `jointSgd`: the mean training loss over tasks at every step. */
   readonly losses?: readonly number[];

@@ -38,7 +38,7 @@ describe('fitHead', () => {
 
   it('refuses losses without a unique minimiser', () => {
     expect(() => fitHead(h, y, 'correlation')).toThrow(
-      /fitHead: loss must be 'logistic' or 'square'/,
+      /fitHead: loss must be 'logistic', 'square' \(a unique minimiser\) or a Loss object/,
     );
   });
 });

@@ -1,6 +1,9 @@
 import {
   assertShape,
   assertTensor,
+  checkInt,
+  checkNumber,
+  checkOptions,
   copy,
   type DType,
   dot,
@@ -9,7 +12,7 @@ import {
   zeros,
 } from '@mtrl/tensors';
 import { headLossAndGrad } from './head.js';
-import type { LossName } from './losses.js';
+import { type Loss, type LossSpec, resolveLoss } from './losses.js';
 
 /** Options for {@link fitHead}. */
 export interface FitHeadOptions<D extends DType = DType> {
@@ -38,7 +41,7 @@ function objective<D extends DType>(
   h: Matrix<D>,
   a: Vector<D>,
   y: Vector<D>,
-  loss: LossName,
+  loss: Loss,
   l2: number,
 ) {
   const { loss: value, grad } = headLossAndGrad(h, a, y, loss);
@@ -49,38 +52,40 @@ function objective<D extends DType>(
 /**
  * Minimises the convex head objective mean_i l(y_i, <h_i, a>) + (l2 / 2) |a|^2 on fixed features
  * by gradient descent with Barzilai–Borwein step sizes and an Armijo backtracking safeguard.
- * Only smooth losses with a unique minimiser are accepted (logistic, square).
+ * Of the named losses only those with a unique minimiser are accepted (logistic, square); a
+ * user-written {@link Loss} object is taken as it is and should be smooth and convex in f (with
+ * `l2 > 0` the minimiser is then unique).
  *
  * @param h - features `[n, m]`
  * @param y - labels `[n]`
- * @throws {RangeError} for a loss without a unique minimiser or bad options
+ * @param loss - `'logistic'`, `'square'` or a {@link Loss} object
+ * @throws {RangeError} for a named loss without a unique minimiser or bad options
+ * @throws {TypeError} for options or a loss of the wrong type
  * @example
  * const { head, converged } = fitHead(h, y, 'logistic', { l2: 1e-3 });
  */
 export function fitHead<D extends DType>(
   h: Matrix<D>,
   y: Vector<D>,
-  loss: LossName,
+  loss: LossSpec,
   opts: FitHeadOptions<D> = {},
 ): FittedHead<D> {
   assertTensor('fitHead', 'h', h, 2);
   const [n, m] = h.shape;
   assertShape('fitHead', 'y', y, [n]);
-  if (loss !== 'logistic' && loss !== 'square') {
+  if (typeof loss === 'string' && loss !== 'logistic' && loss !== 'square') {
     throw new RangeError(
-      `fitHead: loss must be 'logistic' or 'square' (a unique minimiser), got ${JSON.stringify(loss)}`,
+      `fitHead: loss must be 'logistic', 'square' (a unique minimiser) or a Loss object, got ${JSON.stringify(loss)}`,
     );
   }
-  const l2 = opts.l2 ?? 1e-3;
-  const tol = opts.tol ?? 1e-6;
-  const maxIter = opts.maxIter ?? 500;
-  if (!(l2 >= 0) || !(tol > 0) || !(Number.isInteger(maxIter) && maxIter >= 1)) {
-    throw new RangeError(
-      `fitHead: need l2 >= 0, tol > 0 and an integer maxIter >= 1, got l2=${l2}, tol=${tol}, maxIter=${maxIter}`,
-    );
-  }
-  let a = opts.init !== undefined ? copy(opts.init) : zeros([m] as const, { dtype: h.dtype });
-  let cur = objective(h, a, y, loss, l2);
+  const l = resolveLoss(loss, 'fitHead');
+  const o = checkOptions('fitHead', opts);
+  const l2 = checkNumber('fitHead', 'l2', o.l2 ?? 1e-3, { min: 0 });
+  const tol = checkNumber('fitHead', 'tol', o.tol ?? 1e-6, { minExclusive: 0 });
+  const maxIter = checkInt('fitHead', 'maxIter', o.maxIter ?? 500, { min: 1 });
+  if (o.init !== undefined) assertShape('fitHead', 'init', o.init, [m]);
+  let a = o.init !== undefined ? copy(o.init) : zeros([m] as const, { dtype: h.dtype });
+  let cur = objective(h, a, y, l, l2);
   let step = 1;
   let gradNorm = Math.sqrt(dot(cur.grad, cur.grad));
   let it = 0;
@@ -92,7 +97,7 @@ export function fitHead<D extends DType>(
     for (;;) {
       next = copy(a);
       for (let j = 0; j < m; j++) next.data[j] -= t * cur.grad.data[j];
-      trial = objective(h, next, y, loss, l2);
+      trial = objective(h, next, y, l, l2);
       // Near the optimum the decrease falls below rounding of the objective; then any step that
       // does not raise it beyond rounding is accepted, so tight tolerances stay reachable.
       const slack = 8 * Number.EPSILON * Math.abs(cur.value);

@@ -9,6 +9,7 @@ import {
   type Vector,
   zeros,
 } from '@mtrl/tensors';
+import { planActivation } from './activation.js';
 import { assertLayer, type Layer } from './layer.js';
 
 /**
@@ -28,14 +29,15 @@ export function preactivations<D extends DType>(
   return dense('preactivations', layer, x, out, false);
 }
 
-// X W^T + 1 b^T, then ReLU when `relu`: one GEMM whose epilogue adds the bias and applies the
-// ReLU (one SIMD pass on the wasm backend).
+// X W^T + 1 b^T, then the layer's activation when `activate`: one GEMM whose epilogue adds the
+// bias and applies the activation (for the ReLU family one SIMD pass on the wasm backend, the
+// same operations as before activations were pluggable, so ReLU results are unchanged).
 function dense<D extends DType>(
   op: string,
   layer: Layer<D>,
   x: Matrix<D>,
   out: Matrix<D> | undefined,
-  relu: boolean,
+  activate: boolean,
 ): Matrix<D> {
   const [m, d] = assertLayer(op, layer);
   assertShape(op, 'x', x, [-1, d]);
@@ -49,18 +51,19 @@ function dense<D extends DType>(
     if (!isContiguous(out)) throw new RangeError(`${op}: out must be contiguous (row-major)`);
     z = out;
   }
-  gemmInto(z, x, layer.w, { transB: true, bias: layer.b, relu });
+  const epilogue = activate ? planActivation(op, layer.activation).epilogue : undefined;
+  gemmInto(z, x, layer.w, { transB: true, bias: layer.b, epilogue });
   return z;
 }
 
 /**
- * Hidden features H = relu(X W^T + 1 b^T).
+ * Hidden features H = phi(X W^T + 1 b^T), phi the layer's activation (ReLU by default).
  *
  * @param x - inputs `[n, d]`
  * @param out - optional contiguous `[n, m]` to write into, as for {@link preactivations}
  * @returns `[n, m]` (`out` when given)
  * @example
- * const h = hidden(layer, x); // [n, m], non-negative
+ * const h = hidden(layer, x); // [n, m], non-negative for ReLU
  * hidden(layer, x, h); // the same values again, into h
  */
 export function hidden<D extends DType>(layer: Layer<D>, x: Matrix<D>, out?: Matrix<D>): Matrix<D> {

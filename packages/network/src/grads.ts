@@ -1,6 +1,7 @@
 import {
   assertSameDType,
   assertShape,
+  checkSize,
   type DType,
   gemmInto,
   isContiguous,
@@ -10,9 +11,10 @@ import {
   type Vector,
   zeros,
 } from '@mtrl/tensors';
-import { hidden } from './forward.js';
+import { type Activation, type ActivationPlan, planActivation } from './activation.js';
+import { hidden, preactivations } from './forward.js';
 import { assertLayer, type Layer } from './layer.js';
-import { getLoss, type LossName } from './losses.js';
+import { type LossSpec, resolveLoss } from './losses.js';
 
 /** A labelled batch: inputs `x: [n, d]` and labels `y: [n]` in {-1, +1}. */
 export interface Batch<D extends DType = DType> {
@@ -37,9 +39,9 @@ export interface LossAndGrads<D extends DType = DType> {
   readonly g: Vector<D>;
   /** dL/da = H^T g / n: [m] (when requested). */
   readonly head?: Vector<D>;
-  /** dL/dW = ((Z > 0) ⊙ (g a^T))^T X / n: [m, d] (when requested). */
+  /** dL/dW = (phi'(Z) ⊙ (g a^T))^T X / n: [m, d] (when requested). */
   readonly w?: Matrix<D>;
-  /** dL/db = ((Z > 0) ⊙ (g a^T))^T 1 / n: [m] (when requested). */
+  /** dL/db = (phi'(Z) ⊙ (g a^T))^T 1 / n: [m] (when requested). */
   readonly b?: Vector<D>;
 }
 
@@ -50,12 +52,12 @@ export interface LossAndGrads<D extends DType = DType> {
  * @param f - outputs `[n]`
  */
 export function lossDerivatives<D extends DType>(
-  loss: LossName,
+  loss: LossSpec,
   y: Vector<D>,
   f: Vector<D>,
   out?: Vector<D>,
 ): { loss: number; g: Vector<D> } {
-  const l = getLoss(loss);
+  const l = resolveLoss(loss, 'lossDerivatives');
   const n = y.shape[0];
   assertShape('lossDerivatives', 'f', f, [n]);
   let g: Vector<D>;
@@ -83,8 +85,16 @@ export function lossDerivatives<D extends DType>(
  * {@link layerGradWorkspace} and pass it to every call with that batch size.
  */
 export interface LayerGradWorkspace<D extends DType = DType> {
-  /** Hidden features H = relu(X W^T + 1 b^T): `[n, m]`, contiguous (also the ReLU mask, H > 0). */
+  /**
+   * Hidden features H = phi(X W^T + 1 b^T): `[n, m]`, contiguous (for the ReLU family also the
+   * mask of the gradient: H > 0 exactly where Z > 0).
+   */
   readonly h: Matrix<D>;
+  /**
+   * For activations other than the ReLU family (GELU): `[n, m]`, contiguous, holding Z and then
+   * phi'(Z). Without it such a layer's gradient allocates one n x m temporary per call.
+   */
+  readonly z?: Matrix<D>;
   /** Outputs f = H a: `[n]`. */
   readonly f: Vector<D>;
   /** Loss derivatives g: `[n]`. */
@@ -92,7 +102,8 @@ export interface LayerGradWorkspace<D extends DType = DType> {
 }
 
 /**
- * Buffers for {@link addLayerGrads} with batches of `n` samples and `m` hidden units.
+ * Buffers for {@link addLayerGrads} with batches of `n` samples and `m` hidden units, for a
+ * layer with the given activation (default ReLU; a GELU layer gets the extra `z` buffer).
  *
  * @example
  * const ws = layerGradWorkspace(1024, 256, 'float32');
@@ -102,30 +113,60 @@ export function layerGradWorkspace<D extends DType = 'float64'>(
   n: number,
   m: number,
   dtype?: D,
+  activation?: Activation,
 ): LayerGradWorkspace<D> {
-  for (const [name, v] of [
-    ['n', n],
-    ['m', m],
-  ] as const)
-    if (!Number.isInteger(v) || v < 0)
-      throw new RangeError(`layerGradWorkspace: ${name} must be an integer >= 0, got ${v}`);
+  checkSize('layerGradWorkspace', 'n', n);
+  checkSize('layerGradWorkspace', 'm', m);
+  const plan = planActivation('layerGradWorkspace', activation);
   const dt = (dtype ?? 'float64') as D;
-  return {
+  const ws = {
     h: zeros([n, m] as const, { dtype: dt }),
     f: zeros([n] as const, { dtype: dt }),
     g: zeros([n] as const, { dtype: dt }),
   };
+  return plan.stepBelow === undefined ? { ...ws, z: zeros([n, m] as const, { dtype: dt }) } : ws;
 }
 
 interface ForwardCache<D extends DType> {
   n: number;
   m: number;
   d: number;
-  /** relu(Z); its positive entries are where Z > 0, the mask of every first-layer gradient. */
+  /**
+   * phi(Z). For the ReLU family its positive entries are exactly where Z > 0, which is all the
+   * first-layer gradient needs of Z.
+   */
   h: Matrix<D>;
+  /** phi'(Z), for activations outside the ReLU family. */
+  deriv?: Matrix<D>;
+  plan: ActivationPlan;
   f: Vector<D>;
   g: Vector<D>;
   loss: number;
+}
+
+// H = phi(Z) and, outside the ReLU family, phi'(Z) into `zBuf` (Z first, then overwritten).
+function activate<D extends DType>(
+  op: string,
+  plan: ActivationPlan,
+  layer: Layer<D>,
+  x: Matrix<D>,
+  hBuf: Matrix<D> | undefined,
+  zBuf: Matrix<D> | undefined,
+): { h: Matrix<D>; deriv?: Matrix<D> } {
+  if (plan.stepBelow !== undefined) return { h: hidden(layer, x, hBuf) };
+  const z = preactivations(layer, x, zBuf);
+  const [n, m] = z.shape;
+  const h = hBuf ?? zeros([n, m] as const, { dtype: z.dtype });
+  if (!isContiguous(h)) throw new RangeError(`${op}: workspace.h must be contiguous (row-major)`);
+  const { value, derivative } = plan.fn;
+  const { data: zd, offset: zo } = z;
+  const { data: hd, offset: ho } = h;
+  for (let i = 0; i < n * m; i++) {
+    const v = zd[zo + i];
+    hd[ho + i] = value(v);
+    zd[zo + i] = derivative(v);
+  }
+  return { h, deriv: z };
 }
 
 function forwardCache<D extends DType>(
@@ -133,7 +174,7 @@ function forwardCache<D extends DType>(
   layer: Layer<D>,
   a: Vector<D>,
   batch: Batch<D>,
-  loss: LossName,
+  loss: LossSpec,
   ws?: LayerGradWorkspace<D>,
 ): ForwardCache<D> {
   const [m, d] = assertLayer(op, layer);
@@ -142,11 +183,13 @@ function forwardCache<D extends DType>(
   const n = batch.x.shape[0];
   assertShape(op, 'batch.y', batch.y, [n]);
   assertSameDType(op, { w: layer.w, a, x: batch.x, y: batch.y });
+  const l = resolveLoss(loss, op);
+  const plan = planActivation(op, layer.activation);
   if (ws === undefined) {
-    const h = hidden(layer, batch.x);
+    const { h, deriv } = activate(op, plan, layer, batch.x, undefined, undefined);
     const f = matvec(h, a);
-    const { loss: value, g } = lossDerivatives(loss, batch.y, f);
-    return { n, m, d, h, f, g, loss: value };
+    const { loss: value, g } = lossDerivatives(l, batch.y, f);
+    return { n, m, d, h, deriv, plan, f, g, loss: value };
   }
   // The same operations as above, into the workspace.
   assertShape(op, 'workspace.h', ws.h, [n, m]);
@@ -160,12 +203,41 @@ function forwardCache<D extends DType>(
   });
   if (!isContiguous(ws.h))
     throw new RangeError(`${op}: workspace.h must be contiguous (row-major)`);
+  let zBuf: Matrix<D> | undefined;
+  if (plan.stepBelow === undefined && ws.z !== undefined) {
+    assertShape(op, 'workspace.z', ws.z, [n, m]);
+    assertSameDType(op, { x: batch.x, 'workspace.z': ws.z });
+    if (!isContiguous(ws.z))
+      throw new RangeError(`${op}: workspace.z must be contiguous (row-major)`);
+    zBuf = ws.z;
+  }
   const { f } = ws;
-  const h = hidden(layer, batch.x, ws.h);
+  const { h, deriv } = activate(op, plan, layer, batch.x, ws.h, zBuf);
   // matvec(h, a) into f.
   gemmInto(asColumn(f), h, asColumn(a));
-  const { loss: value, g } = lossDerivatives(loss, batch.y, f, ws.g);
-  return { n, m, d, h, f, g, loss: value };
+  const { loss: value, g } = lossDerivatives(l, batch.y, f, ws.g);
+  return { n, m, d, h, deriv, plan, f, g, loss: value };
+}
+
+// acc = alpha * (phi'(Z) ⊙ (g a^T))^T X + beta * acc: the fused masked product, with the mask
+// of the ReLU family read off H, else the derivative matrix.
+function addWeightGrad<D extends DType>(
+  c: ForwardCache<D>,
+  a: Vector<D>,
+  x: Matrix<D>,
+  acc: Matrix<D>,
+  alpha: number,
+  beta: number,
+): void {
+  const below = c.plan.stepBelow;
+  if (below === 0) maskedGemmInto(acc, c.h, c.g, a, x, { alpha, beta });
+  else if (below !== undefined) {
+    const factor = { kind: 'step', below, above: 1 } as const;
+    maskedGemmInto(acc, c.h, c.g, a, x, { alpha, beta, factor });
+  } else {
+    const deriv = c.deriv as Matrix<D>;
+    maskedGemmInto(acc, deriv, c.g, a, x, { alpha, beta, factor: { kind: 'matrix', d: deriv } });
+  }
 }
 
 // A vector as an [n, 1] matrix view of the same memory.
@@ -179,7 +251,7 @@ function asColumn<D extends DType>(v: Vector<D>): Matrix<D> {
   };
 }
 
-// acc += scale * ((Z > 0) ⊙ (g a^T))^T 1, the bias gradient times n.
+// acc += scale * (phi'(Z) ⊙ (g a^T))^T 1, the bias gradient times n.
 function addBiasGrad<D extends DType>(
   c: ForwardCache<D>,
   a: Vector<D>,
@@ -187,11 +259,20 @@ function addBiasGrad<D extends DType>(
   scale: number,
 ): void {
   const sums = new Float64Array(c.m);
-  const { g, h } = c;
+  const { g, h, deriv } = c;
+  const below = c.plan.stepBelow;
   for (let i = 0; i < c.n; i++) {
     const gi = g.data[g.offset + i * g.stride[0]];
     const o = h.offset + i * c.m;
-    for (let j = 0; j < c.m; j++) if (h.data[o + j] > 0) sums[j] += gi;
+    if (below === 0) {
+      for (let j = 0; j < c.m; j++) if (h.data[o + j] > 0) sums[j] += gi;
+    } else if (below !== undefined) {
+      for (let j = 0; j < c.m; j++) sums[j] += h.data[o + j] > 0 ? gi : below * gi;
+    } else {
+      const dd = (deriv as Matrix<D>).data;
+      const od = (deriv as Matrix<D>).offset + i * c.m;
+      for (let j = 0; j < c.m; j++) sums[j] += gi * dd[od + j];
+    }
   }
   for (let j = 0; j < c.m; j++)
     acc.data[acc.offset + j * acc.stride[0]] +=
@@ -200,14 +281,16 @@ function addBiasGrad<D extends DType>(
 
 /**
  * The mean loss of task head `a` on a batch and its analytic gradients (docs: Specification,
- * 'Network, losses and gradients'):
- * d/da = H^T g / n, d/dW = (((X W^T + b) > 0) ⊙ (g a^T))^T X / n, d/db likewise with X = 1.
- * The ReLU derivative at 0 is taken as 0.
+ * 'Network, losses and gradients'), for the layer's activation phi:
+ * d/da = H^T g / n, d/dW = (phi'(X W^T + b) ⊙ (g a^T))^T X / n, d/db likewise with X = 1.
+ * The ReLU derivative at 0 is taken as 0. The loss is a name or a {@link Loss} object.
  *
  * @param layer - `{ w: [m, d], b: [m] }`
  * @param a - head `[m]`
  * @param batch - `{ x: [n, d], y: [n] }`
- * @throws {RangeError} on shape mismatches, {TypeError} on dtype mismatches or an unknown loss
+ * @throws {RangeError} on shape or dtype mismatches or an unknown loss name
+ * @throws {TypeError} when an argument has the wrong type (e.g. a loss that is neither a name
+ *   nor a Loss object)
  * @example
  * const { loss, w: gradW } = lossAndGrads(layer, a, { x, y }, 'logistic');
  */
@@ -215,7 +298,7 @@ export function lossAndGrads<D extends DType>(
   layer: Layer<D>,
   a: Vector<D>,
   batch: Batch<D>,
-  loss: LossName,
+  loss: LossSpec,
   opts: GradsOptions = {},
 ): LossAndGrads<D> {
   const c = forwardCache('lossAndGrads', layer, a, batch, loss);
@@ -236,7 +319,7 @@ export function lossAndGrads<D extends DType>(
   }
   if (opts.w ?? true) {
     const gw = zeros([m, d] as const, { dtype: c.h.dtype });
-    maskedGemmInto(gw, c.h, c.g, a, batch.x, { alpha: inv });
+    addWeightGrad(c, a, batch.x, gw, inv, 0);
     out.w = gw;
   }
   if (opts.b ?? true) {
@@ -270,7 +353,7 @@ export function addLayerGrads<D extends DType>(
   layer: Layer<D>,
   a: Vector<D>,
   batch: Batch<D>,
-  loss: LossName,
+  loss: LossSpec,
   acc: LayerGradAccumulators<D>,
   scale = 1,
   workspace?: LayerGradWorkspace<D>,
@@ -278,7 +361,7 @@ export function addLayerGrads<D extends DType>(
   const c = forwardCache('addLayerGrads', layer, a, batch, loss, workspace);
   assertShape('addLayerGrads', 'acc.w', acc.w, [c.m, c.d]);
   const inv = c.n > 0 ? scale / c.n : 0;
-  maskedGemmInto(acc.w, c.h, c.g, a, batch.x, { alpha: inv, beta: 1 });
+  addWeightGrad(c, a, batch.x, acc.w, inv, 1);
   if (acc.b !== undefined) {
     assertShape('addLayerGrads', 'acc.b', acc.b, [c.m]);
     addBiasGrad(c, a, acc.b, inv);

@@ -1,3 +1,5 @@
+export type { Activation, ActivationFunction, ActivationName } from './activation.js';
+export { ACTIVATIONS, activation, checkActivation } from './activation.js';
 export type { FitHeadOptions, FittedHead } from './fitHead.js';
 export { fitHead } from './fitHead.js';
 export { forward, hidden, preactivations } from './forward.js';
@@ -12,8 +14,8 @@ export { addLayerGrads, layerGradWorkspace, lossAndGrads, lossDerivatives } from
 export { headLossAndGrad } from './head.js';
 export type { BiasInit, InitLayerOptions, Layer } from './layer.js';
 export { assertLayer, initBias, initLayer } from './layer.js';
-export type { Loss, LossName } from './losses.js';
-export { getLoss, LOSSES } from './losses.js';
+export type { Loss, LossName, LossSpec } from './losses.js';
+export { getLoss, LOSSES, resolveLoss } from './losses.js';
 export type { NetworkJSON, SavedNetwork, StoredNumber } from './serialize.js';
 export { loadNetwork, NETWORK_FORMAT, NETWORK_FORMAT_VERSION, saveNetwork } from './serialize.js';
 export { VERSION } from './version.js';

@@ -39,7 +39,7 @@ describe('initLayer', () => {
 
   it('refuses bad sizes and schemes', () => {
     expect(() => initLayer(key(0), { d: -1, m: 3 })).toThrow(
-      /initLayer: d must be a non-negative integer/,
+      /initLayer: d must be an integer >= 1, got -1/,
     );
     expect(() => initLayer(key(0), { d: 3, m: 2.5 })).toThrow(/initLayer: m must be/);
     expect(() => initLayer(key(0), { d: 3, m: 2, weights: 'x' as 'sphere' })).toThrow(

@@ -1,12 +1,18 @@
+import { checkFunction, checkOneOf, checkString, typeError } from '@mtrl/tensors';
+
 /**
  * The losses (docs: Specification, 'Network, losses and gradients'), each a function of a
  * label y in {-1, +1} and an output f.
  */
 export type LossName = 'logistic' | 'hinge' | 'square' | 'correlation';
 
-/** A loss l(y, f) with its derivative in f. */
+/**
+ * A loss l(y, f) with its derivative in f: one of {@link LOSSES}, or any object of this shape
+ * (a user-written loss works everywhere a loss name does, on the calling thread).
+ */
 export interface Loss {
-  readonly name: LossName;
+  /** A name for records and messages; the built-in ones use their {@link LossName}. */
+  readonly name: string;
   /** l(y, f). */
   value(y: number, f: number): number;
   /** dl/df at (y, f). */
@@ -55,19 +61,45 @@ export const LOSSES: Readonly<Record<LossName, Loss>> = {
   },
 };
 
+/** A loss by name or as an object: what every function taking a loss accepts. */
+export type LossSpec = LossName | Loss;
+
+const LOSS_NAMES = Object.keys(LOSSES) as LossName[];
+
 /**
  * The loss object for a name.
  *
- * @throws {TypeError} for an unknown name
+ * @throws {TypeError} when `name` is not a string
+ * @throws {RangeError} for an unknown name
  * @example
  * getLoss('logistic').value(1, 0); // returns Math.LN2
  */
 export function getLoss(name: LossName): Loss {
-  const loss = (LOSSES as Record<string, Loss>)[name];
-  if (loss === undefined) {
-    throw new TypeError(
-      `getLoss: loss must be one of ${Object.keys(LOSSES).join(', ')}, got ${JSON.stringify(name)}`,
-    );
+  return LOSSES[checkOneOf('getLoss', 'loss', name, LOSS_NAMES)];
+}
+
+/**
+ * The loss object for a name, or a user-written {@link Loss} checked and returned as is.
+ *
+ * @param op - the calling operation, named in errors
+ * @throws {TypeError} when `spec` is neither a string nor an object with a string `name` and
+ *   `value` and `derivative` functions
+ * @throws {RangeError} for an unknown name
+ * @example
+ * const squaredHinge: Loss = {
+ *   name: 'squared-hinge',
+ *   value: (y, f) => Math.max(0, 1 - y * f) ** 2,
+ *   derivative: (y, f) => -2 * y * Math.max(0, 1 - y * f),
+ * };
+ * resolveLoss(squaredHinge) === squaredHinge; // true
+ */
+export function resolveLoss(spec: LossSpec, op = 'resolveLoss'): Loss {
+  if (typeof spec === 'string') return LOSSES[checkOneOf(op, 'loss', spec, LOSS_NAMES)];
+  if (spec === null || typeof spec !== 'object') {
+    typeError(op, 'loss', `one of ${LOSS_NAMES.join(', ')} or a Loss object`, spec);
   }
-  return loss;
+  checkString(op, 'loss.name', spec.name);
+  checkFunction(op, 'loss.value', spec.value);
+  checkFunction(op, 'loss.derivative', spec.derivative);
+  return spec;
 }

@@ -3,6 +3,39 @@ import { fromArray, key, normal, toArray } from '@mtrl/tensors';
 import { describe, expect, it } from 'vitest';
 import { initLayer, loadNetwork, saveNetwork, VERSION } from './index.js';
 
+describe('saveNetwork / loadNetwork with activations', () => {
+  it('keeps a non-ReLU activation (format version 3) and writes ReLU layers as before', () => {
+    for (const activation of [{ kind: 'leaky-relu', slope: 0.05 } as const, 'gelu' as const]) {
+      const layer = initLayer(key(1), { d: 3, m: 2, activation });
+      const doc = saveNetwork({ layer });
+      expect(doc.formatVersion).toBe(3);
+      expect(doc.activation).toEqual(activation);
+      const back = loadNetwork(JSON.stringify(doc));
+      expect(back.layer.activation).toEqual(activation);
+      expect(toArray(back.layer.w)).toEqual(toArray(layer.w));
+    }
+    const plain = initLayer(key(1), { d: 3, m: 2 });
+    const relu = saveNetwork({ layer: { ...plain, activation: 'relu' } });
+    expect(relu).toEqual(saveNetwork({ layer: plain }));
+    expect(relu.formatVersion).toBe(1);
+    expect('activation' in relu).toBe(false);
+    expect('activation' in loadNetwork(relu).layer).toBe(false);
+  });
+
+  it('refuses an activation in older versions and a malformed one in version 3', () => {
+    const doc = saveNetwork({ layer: initLayer(key(1), { d: 2, m: 2, activation: 'gelu' }) });
+    expect(() => loadNetwork({ ...doc, formatVersion: 2 })).toThrow(
+      /the document has unknown field\(s\) "activation"/,
+    );
+    expect(() => loadNetwork({ ...doc, activation: 'swish' })).toThrow(
+      /loadNetwork: activation must be one of "relu", "gelu", got "swish"/,
+    );
+    expect(() =>
+      saveNetwork({ layer: { ...initLayer(key(1), { d: 2, m: 2 }), activation: 'tanh' as never } }),
+    ).toThrow(/saveNetwork: layer.activation/);
+  });
+});
+
 describe('saveNetwork / loadNetwork', () => {
   it('round-trips parameters, heads, config and seed through JSON', () => {
     const layer = initLayer(key(1), {

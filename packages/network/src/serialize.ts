@@ -6,18 +6,21 @@ import {
   toArray,
   type Vector,
 } from '@mtrl/tensors';
+import { type Activation, checkActivation } from './activation.js';
 import { assertLayer, type Layer } from './layer.js';
 import { VERSION } from './version.js';
 
 /** The file format written by {@link saveNetwork}. */
 export const NETWORK_FORMAT = 'mtrl-network';
 /**
- * The newest format version this package writes; it reads 1 and 2. Version 2 writes NaN, the
+ * The newest format version this package writes; it reads 1, 2 and 3. Version 2 writes NaN, the
  * infinities and -0 as the strings `"NaN"`, `"Infinity"`, `"-Infinity"` and `"-0"`, which JSON
- * numbers cannot carry; a network without them is written as version 1, which readers of
- * @mtrl/network 0.1.0 also read.
+ * numbers cannot carry; version 3 is version 2 plus the layer's `activation` field, written
+ * only for a layer whose activation is not ReLU. A ReLU network without special values is
+ * written as version 1, which readers of @mtrl/network 0.1.0 also read, so a ReLU network's
+ * document is the same as before activations existed.
  */
-export const NETWORK_FORMAT_VERSION = 2;
+export const NETWORK_FORMAT_VERSION = 3;
 
 /** A trained network as stored: the shared layer, optional heads, and how it was made. */
 export interface SavedNetwork<D extends DType = DType> {
@@ -40,6 +43,8 @@ export interface NetworkJSON {
   packageVersion: string;
   dtype: DType;
   shape: { m: number; d: number; tasks: number };
+  /** The layer's activation when it is not ReLU (format version 3). */
+  activation?: Activation;
   config?: unknown;
   seed?: number;
   params: { w: StoredNumber[][]; b: StoredNumber[]; heads?: StoredNumber[][] };
@@ -89,14 +94,16 @@ export function saveNetwork(net: SavedNetwork): NetworkJSON {
     w.some((row) => row.some(isSpecial)) ||
     b.some(isSpecial) ||
     (heads?.some((row) => row.some(isSpecial)) ?? false);
+  const activation = checkActivation('saveNetwork', 'layer.activation', net.layer.activation);
   const doc: NetworkJSON = {
     format: NETWORK_FORMAT,
-    formatVersion: special ? 2 : 1,
+    formatVersion: activation !== 'relu' ? 3 : special ? 2 : 1,
     packageVersion: VERSION,
     dtype: net.layer.w.dtype,
     shape: { m, d, tasks: net.heads?.shape[0] ?? 0 },
     params: { w, b },
   };
+  if (activation !== 'relu') doc.activation = activation;
   if (heads !== undefined) doc.params.heads = heads;
   if (net.config !== undefined) doc.config = net.config;
   if (net.seed !== undefined) doc.seed = net.seed;
@@ -134,7 +141,8 @@ function integer(name: string, v: unknown, min: number): number {
 
 /**
  * A network from a document written by {@link saveNetwork} (object or JSON string). Every field
- * is checked by name: format, formatVersion (1 or 2), packageVersion, dtype, shape (m, d >= 1,
+ * is checked by name: format, formatVersion (1, 2 or 3), packageVersion, dtype, the layer's
+ * activation (version 3; absent means ReLU), shape (m, d >= 1,
  * tasks >= 0), params (w `[m, d]`, b `[m]`, heads `[tasks, m]` exactly when tasks > 0), each
  * parameter a finite number (in float32 range for float32) or, in version 2, `"NaN"`,
  * `"Infinity"`, `"-Infinity"` or `"-0"`, and the optional seed a safe integer. Unknown fields
@@ -154,9 +162,9 @@ export function loadNetwork(doc: unknown): SavedNetwork {
   if (!isRecord(j)) fail('expected a JSON object');
   if (j.format !== NETWORK_FORMAT)
     fail(`format must be ${JSON.stringify(NETWORK_FORMAT)}, got ${show(j.format)}`);
-  if (j.formatVersion !== 1 && j.formatVersion !== 2) {
+  if (j.formatVersion !== 1 && j.formatVersion !== 2 && j.formatVersion !== 3) {
     fail(
-      `unknown formatVersion ${JSON.stringify(j.formatVersion)} (written by @mtrl/network ${String(j.packageVersion)}); this is @mtrl/network ${VERSION}, which reads versions 1 and ${NETWORK_FORMAT_VERSION}`,
+      `unknown formatVersion ${JSON.stringify(j.formatVersion)} (written by @mtrl/network ${String(j.packageVersion)}); this is @mtrl/network ${VERSION}, which reads versions 1 to ${NETWORK_FORMAT_VERSION}`,
     );
   }
   const version = j.formatVersion;
@@ -166,6 +174,7 @@ export function loadNetwork(doc: unknown): SavedNetwork {
     'packageVersion',
     'dtype',
     'shape',
+    ...(version === 3 ? ['activation'] : []),
     'config',
     'seed',
     'params',
@@ -188,13 +197,13 @@ export function loadNetwork(doc: unknown): SavedNetwork {
         fail(`${name} is ${v}, beyond the float32 range`);
       return v;
     }
-    if (version === 2 && typeof v === 'string' && SPECIAL.has(v)) return SPECIAL.get(v)!;
+    if (version >= 2 && typeof v === 'string' && SPECIAL.has(v)) return SPECIAL.get(v)!;
     const hint =
       v === null
         ? ' (a NaN or infinity that @mtrl/network 0.1.0 wrote as null: its value is lost)'
         : '';
     fail(
-      `${name} must be a finite number${version === 2 ? ' or "NaN", "Infinity", "-Infinity", "-0"' : ''}, got ${show(v)}${hint}`,
+      `${name} must be a finite number${version >= 2 ? ' or "NaN", "Infinity", "-Infinity", "-0"' : ''}, got ${show(v)}${hint}`,
     );
   };
   const vector = (name: string, v: unknown, n: number): number[] => {
@@ -216,9 +225,17 @@ export function loadNetwork(doc: unknown): SavedNetwork {
   };
   const w = fromArray(rows('params.w', p.w, m, d), { dtype }) as Matrix;
   const b = fromArray(vector('params.b', p.b, m), { dtype }) as Vector;
-  const out: { layer: Layer; heads?: Matrix; config?: unknown; seed?: number } = {
-    layer: { w, b },
-  };
+  let activation: Activation | undefined;
+  if (version === 3 && j.activation !== undefined) {
+    try {
+      activation = checkActivation('loadNetwork', 'activation', j.activation);
+    } catch (e) {
+      fail((e as Error).message.replace(/^loadNetwork: /, ''));
+    }
+  }
+  const layer: Layer =
+    activation === undefined || activation === 'relu' ? { w, b } : { w, b, activation };
+  const out: { layer: Layer; heads?: Matrix; config?: unknown; seed?: number } = { layer };
   if (tasks > 0)
     out.heads = fromArray(rows('params.heads', p.heads, tasks, m), { dtype }) as Matrix;
   else if (p.heads !== undefined)

@@ -75,7 +75,7 @@ describe('workspace variants', () => {
     ).toThrow(/workspace\.h/);
     expect(() =>
       addLayerGrads(layer, a, { x, y }, 'logistic', acc, 1, layerGradWorkspace(n, m, 'float32')),
-    ).toThrow(TypeError);
+    ).toThrow(RangeError);
     expect(() => hidden(layer, x, zeros([n, m + 1] as const))).toThrow(/out/);
     expect(() => layerGradWorkspace(-1, m)).toThrow(/n must be/);
   });

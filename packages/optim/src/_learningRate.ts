@@ -1,3 +1,4 @@
+import { typeError } from '@mtrl/tensors';
 import { checkNonNegative } from './_validate.js';
 import type { Schedule } from './types.js';
 
@@ -5,8 +6,6 @@ import type { Schedule } from './types.js';
 export function checkLearningRate(op: string, learningRate: number | Schedule): void {
   if (typeof learningRate === 'number') checkNonNegative(op, 'learningRate', learningRate);
   else if (typeof learningRate !== 'function') {
-    throw new TypeError(
-      `${op}: learningRate must be a number or a schedule function, got ${typeof learningRate}`,
-    );
+    typeError(op, 'learningRate', 'a number or a schedule function', learningRate);
   }
 }

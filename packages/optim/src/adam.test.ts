@@ -52,8 +52,10 @@ describe('adam', () => {
 
   it('rejects bad options with the alias name', () => {
     expect(() => adam(Number.NaN)).toThrow(/adam: learningRate must be a finite number >= 0/);
-    expect(() => adam(0.1, { b1: 1 })).toThrow(/adam: b1 must be in \[0, 1\), got 1/);
-    expect(() => adam(0.1, { b2: 1.5 })).toThrow(/adam: b2 must be in \[0, 1\)/);
+    expect(() => adam(0.1, { b1: 1 })).toThrow(
+      /adam: b1 must be a finite number in \[0, 1\), got 1/,
+    );
+    expect(() => adam(0.1, { b2: 1.5 })).toThrow(/adam: b2 must be a finite number in \[0, 1\)/);
     expect(() => adam(0.1, { eps: -1 })).toThrow(/adam: eps must be a finite number >= 0/);
   });
 });

@@ -52,7 +52,7 @@ describe('adamw', () => {
     expect(() => adamw(0.1, { weightDecay: -1 })).toThrow(
       /adamw: weightDecay must be a finite number >= 0, got -1/,
     );
-    expect(() => adamw(0.1, { b1: -0.1 })).toThrow(/adamw: b1 must be in \[0, 1\)/);
+    expect(() => adamw(0.1, { b1: -0.1 })).toThrow(/adamw: b1 must be a finite number in \[0, 1\)/);
     expect(() => adamw(-0.1)).toThrow(/adamw: learningRate/);
   });
 });

@@ -40,7 +40,8 @@ export function chain<const T extends readonly Transform<unknown>[]>(
     },
     update(grads, state, params) {
       if (!Array.isArray(state) || state.length !== transforms.length) {
-        throw new TypeError(
+        const E = Array.isArray(state) ? RangeError : TypeError;
+        throw new E(
           `chain.update: state must be an array of ${transforms.length} states (one per transform), got ${Array.isArray(state) ? `an array of ${state.length}` : typeof state}`,
         );
       }

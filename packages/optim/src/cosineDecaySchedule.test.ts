@@ -20,10 +20,10 @@ describe('cosineDecaySchedule', () => {
 
   it('rejects bad arguments', () => {
     expect(() => cosineDecaySchedule(1, 0)).toThrow(
-      /cosineDecaySchedule: decaySteps must be a positive integer, got 0/,
+      /cosineDecaySchedule: decaySteps must be an integer >= 1, got 0/,
     );
     expect(() => cosineDecaySchedule(1, 10, 1.5)).toThrow(
-      /cosineDecaySchedule: alpha must be in \[0, 1\], got 1.5/,
+      /cosineDecaySchedule: alpha must be a finite number in \[0, 1\], got 1.5/,
     );
     expect(() => cosineDecaySchedule(Number.NaN, 10)).toThrow(/init/);
     expect(() => cosineDecaySchedule(1, 10)(Number.NaN)).toThrow(/cosineDecaySchedule: step/);

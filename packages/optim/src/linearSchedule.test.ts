@@ -16,7 +16,7 @@ describe('linearSchedule', () => {
 
   it('rejects bad arguments', () => {
     expect(() => linearSchedule(1, 0, 0)).toThrow(
-      /linearSchedule: transitionSteps must be a positive integer, got 0/,
+      /linearSchedule: transitionSteps must be an integer >= 1, got 0/,
     );
     expect(() => linearSchedule(1, 0, 10, -1)).toThrow(
       /linearSchedule: transitionBegin must be a non-negative integer, got -1/,

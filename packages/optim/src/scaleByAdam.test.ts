@@ -63,8 +63,12 @@ describe('scaleByAdam', () => {
   });
 
   it('rejects bad hyperparameters and states', () => {
-    expect(() => scaleByAdam(1)).toThrow(/scaleByAdam: b1 must be in \[0, 1\), got 1/);
-    expect(() => scaleByAdam(0.9, -0.5)).toThrow(/scaleByAdam: b2 must be in \[0, 1\), got -0.5/);
+    expect(() => scaleByAdam(1)).toThrow(
+      /scaleByAdam: b1 must be a finite number in \[0, 1\), got 1/,
+    );
+    expect(() => scaleByAdam(0.9, -0.5)).toThrow(
+      /scaleByAdam: b2 must be a finite number in \[0, 1\), got -0.5/,
+    );
     expect(() => scaleByAdam(0.9, 0.999, -1)).toThrow(
       /scaleByAdam: eps must be a finite number >= 0/,
     );

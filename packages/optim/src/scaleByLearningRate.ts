@@ -1,3 +1,4 @@
+import { typeError } from '@mtrl/tensors';
 import { checkParams, checkState, scaleParams } from './_params.js';
 import { checkCount, checkNonNegative } from './_validate.js';
 import type { Schedule, Transform } from './types.js';
@@ -31,9 +32,7 @@ export function scaleByLearningRate(
   const op = 'scaleByLearningRate';
   if (typeof learningRate === 'number') checkNonNegative(op, 'learningRate', learningRate);
   else if (typeof learningRate !== 'function') {
-    throw new TypeError(
-      `${op}: learningRate must be a number or a schedule function, got ${typeof learningRate}`,
-    );
+    typeError(op, 'learningRate', 'a number or a schedule function', learningRate);
   }
   const at: Schedule = typeof learningRate === 'number' ? () => learningRate : learningRate;
   return {
@@ -48,7 +47,8 @@ export function scaleByLearningRate(
       const count = checkCount(uop, 'state.count', state.count);
       const lr = at(count);
       if (typeof lr !== 'number' || !(Number.isFinite(lr) && lr >= 0)) {
-        throw new RangeError(
+        const E = typeof lr === 'number' ? RangeError : TypeError;
+        throw new E(
           `${uop}: the learning rate at step ${count} must be a finite number >= 0, got ${String(lr)}`,
         );
       }

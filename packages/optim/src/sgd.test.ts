@@ -83,7 +83,9 @@ describe('sgd', () => {
 
   it('rejects bad options with the alias name', () => {
     expect(() => sgd(-1)).toThrow(/sgd: learningRate must be a finite number >= 0, got -1/);
-    expect(() => sgd(0.1, { momentum: 1 })).toThrow(/sgd: momentum must be in \[0, 1\), got 1/);
+    expect(() => sgd(0.1, { momentum: 1 })).toThrow(
+      /sgd: momentum must be a finite number in \[0, 1\), got 1/,
+    );
     expect(() => sgd(0.1, { weightDecay: -0.1 })).toThrow(/sgd: weightDecay must be a finite/);
     expect(() => sgd(0.1, { nesterov: true })).toThrow(/sgd: nesterov needs momentum > 0/);
     expect(() => sgd(0.1, null as never)).toThrow(/sgd: options must be an object/);

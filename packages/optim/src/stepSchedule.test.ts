@@ -37,7 +37,7 @@ describe('stepSchedule', () => {
       /stepSchedule: factors\[0\] must be a finite number >= 0, got -1/,
     );
     expect(() => stepSchedule(1, { every: 0, gamma: 0.5 })).toThrow(
-      /stepSchedule: every must be a positive integer, got 0/,
+      /stepSchedule: every must be an integer >= 1, got 0/,
     );
     expect(() => stepSchedule(1, { every: 2, gamma: Number.NaN })).toThrow(/gamma.*NaN/);
     expect(() => stepSchedule(Number.POSITIVE_INFINITY, { every: 2, gamma: 1 })).toThrow(

@@ -55,7 +55,7 @@ export function stepSchedule(init: number, options: StepScheduleOptions): Schedu
   const hasBoundaries = 'boundaries' in options || 'factors' in options;
   const hasEvery = 'every' in options || 'gamma' in options;
   if (hasBoundaries === hasEvery) {
-    throw new TypeError(
+    throw new RangeError(
       `${op}: options must have either { boundaries, factors } or { every, gamma }, got keys ${JSON.stringify(Object.keys(options))}`,
     );
   }

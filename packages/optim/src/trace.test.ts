@@ -64,8 +64,8 @@ describe('trace', () => {
   });
 
   it('rejects bad arguments and mismatched names or shapes', () => {
-    expect(() => trace(1)).toThrow(/trace: decay must be in \[0, 1\), got 1/);
-    expect(() => trace(-0.1)).toThrow(/trace: decay must be in \[0, 1\)/);
+    expect(() => trace(1)).toThrow(/trace: decay must be a finite number in \[0, 1\), got 1/);
+    expect(() => trace(-0.1)).toThrow(/trace: decay must be a finite number in \[0, 1\)/);
     expect(() => trace(Number.NaN)).toThrow(/got NaN/);
     expect(() => trace(0.9, 'yes' as unknown as boolean)).toThrow(
       /trace: nesterov must be a boolean/,

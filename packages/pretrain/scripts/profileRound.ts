@@ -255,7 +255,6 @@ async function rounds(T: number, repeats: number, verbose: boolean, only?: strin
     eta: 1,
     rounds: 2,
     dtype: 'float32' as const,
-    seed: 0,
   };
   const kinds = (['pretrain', 'async1', 'async2'] as const).filter(
     (k) => !only || only.split(',').includes(k),
@@ -271,8 +270,11 @@ async function rounds(T: number, repeats: number, verbose: boolean, only?: strin
       };
       const res =
         kind === 'pretrain'
-          ? pretrain(source, config, { onTask })
-          : await pretrainAsync(source, config, { threads: kind === 'async1' ? 1 : 2, onTask });
+          ? pretrain(key(0), source, config, { onTask })
+          : await pretrainAsync(key(0), source, config, {
+              threads: kind === 'async1' ? 1 : 2,
+              onTask,
+            });
       if (verbose) {
         const gaps = taskTimes.slice(1).map((t, i) => t - taskTimes[i]);
         console.log(`  ${kind} task gaps ms: ${gaps.map((g) => g.toFixed(0)).join(' ')}`);

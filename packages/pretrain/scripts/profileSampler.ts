@@ -45,7 +45,6 @@ for (const sampler of ['explicit', 'projected'] as const) {
     eta: 1,
     rounds: 2,
     dtype: 'float32' as const,
-    seed: 0,
     sampler,
   };
   const options = {
@@ -55,8 +54,8 @@ for (const sampler of ['explicit', 'projected'] as const) {
   };
   const res =
     threads > 0
-      ? await pretrainAsync(source, config, { ...options, threads })
-      : pretrain(source, config, options);
+      ? await pretrainAsync(key(0), source, config, { ...options, threads })
+      : pretrain(key(0), source, config, options);
   const round = ends[2] - ends[1];
   const perTask = (tasks[T - 1] - tasks[0]) / (T - 1);
   const outside = round - perTask * T;

@@ -1,6 +1,12 @@
 import type { Layer } from '@mtrl/network';
-import { type DType, type Matrix, row, type Vector, zeros } from '@mtrl/tensors';
-import { runTask, type TaskContext, taskShapes, taskWorkspace } from './_runTask.js';
+import { type DType, type Matrix, type Vector, zeros } from '@mtrl/tensors';
+import {
+  runTask,
+  type TaskContext,
+  type TaskPieces,
+  taskShapes,
+  taskWorkspace,
+} from './_runTask.js';
 import type { TaskSource } from './source.js';
 
 /** One task's contribution to a round, as the reduction sees it. @internal */
@@ -19,6 +25,8 @@ export interface TaskOutcome<D extends DType = DType> {
   readonly headConverged?: boolean;
   /** Mean of the task's raw labels in this round (S1 and S2). */
   readonly labelMean: number;
+  /** The head's (weighted, for a shared head) gradient, when the layer-gradient step gives it. */
+  readonly headGradient?: Vector<D>;
 }
 
 /**
@@ -28,9 +36,9 @@ export interface TaskOutcome<D extends DType = DType> {
 export interface TaskExecutor<D extends DType = DType> {
   /**
    * Starts round `round`; `layer` (the tasks' layer: W, or `[W B^T; M B^T]` under the projected
-   * sampler) and `heads` stay unchanged until every task has been taken.
+   * sampler) and the starting heads `headOf(t)` stay unchanged until task t has been taken.
    */
-  beginRound(round: number, layer: Layer<D>, heads: Matrix<D>): void;
+  beginRound(round: number, layer: Layer<D>, headOf: (t: number) => Vector<D>): void;
   /** Task t's outcome (t = 0, 1, ... in order): a value, or a promise of one. */
   take(t: number): TaskOutcome<D> | Promise<TaskOutcome<D>>;
   /** Gives the outcome's buffers back once it has been added into the round's sum. */
@@ -44,6 +52,7 @@ export interface TaskExecutor<D extends DType = DType> {
 export function localExecutor<D extends DType>(
   source: TaskSource<D>,
   ctx: TaskContext,
+  pieces: TaskPieces,
   m: number,
   trainBias: boolean,
 ): TaskExecutor<D> {
@@ -54,17 +63,17 @@ export function localExecutor<D extends DType>(
   const ws = taskWorkspace<D>(ctx, m, source.d);
   let round = 0;
   let layer: Layer<D> | undefined;
-  let heads: Matrix<D> | undefined;
+  let headOf: ((t: number) => Vector<D>) | undefined;
   return {
     beginRound(r, l, h) {
       round = r;
       layer = l;
-      heads = h;
+      headOf = h;
     },
     take(t) {
-      if (layer === undefined || heads === undefined)
+      if (layer === undefined || headOf === undefined)
         throw new Error('pretrain: take before beginRound');
-      const res = runTask(source, ctx, layer, row(heads, t) as Vector<D>, round, t, out, ws);
+      const res = runTask(source, ctx, pieces, layer, headOf(t), round, t, out, ws);
       return {
         gradW: out.w,
         ...(out.b ? { gradB: out.b } : {}),
@@ -73,6 +82,7 @@ export function localExecutor<D extends DType>(
         layerLoss: res.layerLoss,
         labelMean: res.labelMean,
         ...(res.headConverged === undefined ? {} : { headConverged: res.headConverged }),
+        ...(res.headGradient === undefined ? {} : { headGradient: res.headGradient }),
       };
     },
     release() {},

@@ -151,12 +151,12 @@ describe('pretrainAsync with createWorker returning Web Workers', { timeout: 120
     const [kg, ks] = split(key(11));
     const gt = groundTruth(kg, { d: 8, r: 2 });
     const source = suiteSource(gt, taskSuite(ks, { kind: 'halfspace', noise: 0.1 }, gt, 6));
-    const cfg = { m: 6, n1: 32, n2: 48, alpha: 0.5, eta: 3, rounds: 2, seed: 3, trainBias: true };
-    const res = await pretrainAsync(source, cfg, {
+    const cfg = { m: 6, n1: 32, n2: 48, alpha: 0.5, eta: 3, rounds: 2, trainBias: true };
+    const res = await pretrainAsync(key(3), source, cfg, {
       threads: 2,
       createWorker: () => new ShimWorker(new URL('https://example.test/w.js'), { type: 'module' }),
     });
-    expect(bytes(res)).toEqual(bytes(pretrain(source, cfg)));
+    expect(bytes(res)).toEqual(bytes(pretrain(key(3), source, cfg)));
     expect(ShimWorker.created).toHaveLength(2);
     expect(ShimWorker.created.every((w) => w.terminated)).toBe(true);
     expect(liveWorkers()).toBe(0);

@@ -8,9 +8,9 @@ import {
   sliceRows,
   type Vector,
 } from '@mtrl/tensors';
-import type { TaskContext, TaskWorkspace } from './_runTask.js';
+import type { TaskContext, TaskPieces, TaskWorkspace } from './_runTask.js';
 import type { TaskSource } from './source.js';
-import { adaptHead, prepareLabels, type TaskStepResult } from './taskStep.js';
+import { prepareLabels, type TaskStepResult } from './taskStep.js';
 
 /**
  * What a task needs to know about the projected sampler of a run; plain data, sent to workers
@@ -60,6 +60,7 @@ function asColumn<D extends DType>(v: Vector<D>): Matrix<D> {
 export function runProjectedTask<D extends DType>(
   source: TaskSource<D>,
   ctx: TaskContext,
+  pieces: TaskPieces,
   coords: Layer<D>,
   head: Vector<D>,
   round: number,
@@ -75,7 +76,7 @@ export function runProjectedTask<D extends DType>(
   const { k, r } = p;
   const layer: Layer<D> = { w: sliceRows(coords.w, 0, m), b: coords.b };
   const mInBasis = sliceRows(coords.w, m, m + r);
-  const center = ctx.step.centerLabels === true;
+  const center = ctx.centerLabels;
   const where = (set: string) => `pretrain: task ${t}'s ${set} samples in round ${round}`;
   const draw = (purpose: 'head' | 'layer', n: number) => {
     const y: Vector<D> = { dtype: ws.y.dtype, shape: [n], stride: [1], offset: 0, data: ws.y.data };
@@ -86,10 +87,23 @@ export function runProjectedTask<D extends DType>(
     });
     return batch;
   };
-  const fixed = ctx.step.head.mode === 'fixed';
-  const s1 = fixed ? undefined : draw('head', ctx.n1);
+  const s1 = ctx.headSamples ? draw('head', ctx.n1) : undefined;
   const m1 = s1 === undefined ? 0 : prepareLabels(where('S1'), s1, center);
-  const adapted = adaptHead(layer, head, s1, ctx.step, ws.h1);
+  const adapted =
+    s1 === undefined
+      ? { head, headLoss: Number.NaN }
+      : pieces.headStep.adapt({
+          layer,
+          head,
+          s1,
+          loss: pieces.loss,
+          alpha: ctx.alpha,
+          features: ws.h1,
+        });
+  if ('layer' in adapted && adapted.layer !== undefined)
+    throw new RangeError(
+      `pretrain: sampler 'projected' needs a head step that adapts the head only, and ${pieces.headStep.name} adapted the layer; use sampler 'explicit'`,
+    );
   const n2 = ctx.n2;
   const s2 = draw('layer', n2);
   const m2 = prepareLabels(where('S2'), s2, center);
@@ -101,10 +115,10 @@ export function runProjectedTask<D extends DType>(
   const { h, f, g } = ws.grad;
   hidden(layer, s2.x, h);
   gemmInto(asColumn(f), h, asColumn(a));
-  const layerLoss = lossDerivatives(ctx.step.loss, s2.y, f, g).loss;
+  const layerLoss = lossDerivatives(pieces.loss, s2.y, f, g).loss;
 
   // H becomes C' in place; the column sums of C' are the bias gradient.
-  const scale = n2 > 0 ? ctx.step.weight / n2 : 0;
+  const scale = n2 > 0 ? (ctx.weights[t] as number) / n2 : 0;
   const av = new Float64Array(m);
   for (let j = 0; j < m; j++) av[j] = a.data[a.offset + j * a.stride[0]];
   const sums = new Float64Array(m);
@@ -126,7 +140,8 @@ export function runProjectedTask<D extends DType>(
   }
   gemmInto(sliceCols(out.w, 0, k), h, s2.x, { transA: true });
   if (p.noise) gemmInto(sliceCols(out.w, k, k + m), h, h, { transA: true });
-  const { headLoss, headConverged } = adapted;
+  const { headLoss } = adapted;
+  const headConverged = 'headConverged' in adapted ? adapted.headConverged : undefined;
   return headConverged === undefined
     ? { head: a, headLoss, layerLoss, labelMean }
     : { head: a, headLoss, layerLoss, headConverged, labelMean };

@@ -1,4 +1,5 @@
 import type { FloatArray } from '@mtrl/tensors';
+import type { WirePieces } from './_algorithm.js';
 import type { TaskContext } from './_runTask.js';
 import type { SuiteSourceSpec } from './suiteSourceSpec.js';
 
@@ -10,6 +11,8 @@ export type ToWorker =
       /** The tensor backend in use by the caller: the worker selects the same one. */
       readonly backend: string;
       readonly ctx: TaskContext;
+      /** The per-task pieces of the algorithm and the loss, as plain data. */
+      readonly pieces: WirePieces;
       readonly m: number;
       readonly d: number;
       readonly trainBias: boolean;
@@ -49,6 +52,8 @@ export type FromWorker =
       readonly layerLoss: number;
       readonly labelMean: number;
       readonly headConverged?: boolean;
+      /** The head's gradient, when the layer-gradient step gives it. */
+      readonly headGradient?: FloatArray;
     }
   | { readonly type: 'layer'; readonly w: FloatArray; readonly b: FloatArray }
   | { readonly type: 'error'; readonly name: string; readonly message: string };

@@ -1,25 +1,26 @@
 import { initLayer, type Layer } from '@mtrl/network';
-import { adam, applyUpdatesInto, type Params, sgd, type Transform } from '@mtrl/optim';
+import { applyUpdatesInto, type Params } from '@mtrl/optim';
 import {
-  addInto,
+  assertKey,
   assertShape,
   copy,
   copyInto,
   type DType,
   type Key,
-  key,
   normal,
   normalizeRows,
   row,
   scaleInto,
+  type Vector,
   zeros,
 } from '@mtrl/tensors';
+import { type LoadedRefs, type RunPieces, resolvePieces } from './_algorithm.js';
 import type { TaskExecutor, TaskOutcome } from './_executor.js';
 import { explicitRounds, type ProjectedRun, projectedRounds } from './_projectedRound.js';
-import type { TaskContext } from './_runTask.js';
+import type { TaskContext, TaskPieces } from './_runTask.js';
 import { checkThreads } from './_threads.js';
+import type { TaskGradients } from './algorithm.js';
 import {
-  type LayerOptimizer,
   type PretrainConfig,
   type ResolvedPretrainConfig,
   resolveConfig,
@@ -30,20 +31,6 @@ import type { PretrainOptions, PretrainResult, RoundEvent, TaskEvent } from './p
 import type { TaskSource } from './source.js';
 import { checkWorkerOptions } from './workerOptions.js';
 
-function layerOptimizer(spec: LayerOptimizer, eta: number): Transform<unknown> {
-  switch (spec.kind) {
-    case 'step':
-      return sgd(eta) as Transform<unknown>;
-    case 'momentum':
-      return sgd(eta, {
-        momentum: spec.momentum,
-        nesterov: spec.nesterov ?? false,
-      }) as Transform<unknown>;
-    case 'adam':
-      return adam(eta, { b1: spec.b1, b2: spec.b2, eps: spec.eps }) as Transform<unknown>;
-  }
-}
-
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 /** A validated run: config, sizes, keys and the per-task context. @internal */
@@ -53,6 +40,10 @@ export interface RunSetup {
   readonly d: number;
   readonly keys: RunKeys;
   readonly ctx: TaskContext;
+  /** The algorithm's pieces. */
+  readonly pieces: RunPieces;
+  /** The per-task pieces, as the local executor runs them. */
+  readonly taskPieces: TaskPieces;
   /** Set with `sampler: 'projected'`. */
   readonly projection?: ProjectedRun;
 }
@@ -62,11 +53,15 @@ export interface RunSetup {
  * keys. @internal
  */
 export function setupRun<D extends DType>(
+  root: Key,
   source: TaskSource<D>,
   config: PretrainConfig,
   options: PretrainOptions<D>,
+  loaded?: LoadedRefs,
 ): RunSetup {
+  assertKey('pretrain', root);
   const cfg = resolveConfig(config);
+  const pieces = resolvePieces(cfg, loaded);
   checkThreads(options?.threads);
   checkWorkerOptions(options);
   const T = source?.tasks;
@@ -82,26 +77,55 @@ export function setupRun<D extends DType>(
       'pretrain: source must be a TaskSource with integer tasks >= 1, d >= 1 and a sample(t, key, n, dtype) function',
     );
   }
-  const keys = runKeys(key(cfg.seed));
+  const keys = runKeys(root);
   const projection =
-    cfg.sampler === 'projected' ? checkProjected(source, cfg, keys.data) : undefined;
+    cfg.sampler === 'projected' ? checkProjected(source, cfg, keys.data, pieces) : undefined;
+  const weights: number[] = [];
+  for (let t = 0; t < T; t++) {
+    const weight = pieces.reduction.weight;
+    const w = weight === undefined ? 1 / T : weight.call(pieces.reduction, t, T);
+    if (typeof w !== 'number' || !Number.isFinite(w))
+      throw new RangeError(
+        `pretrain: the reduction ${JSON.stringify(pieces.reduction.name)} gives task ${t} of ${T} the weight ${String(w)}: expected a finite number (a 'weighted' reduction needs one weight per task)`,
+      );
+    weights.push(w);
+  }
+  // The run's activation: the initial layer's when given, else the config's.
+  const activation = options?.initialLayer?.activation ?? cfg.init.activation;
+  if (projection !== undefined && activation !== undefined && activation !== 'relu')
+    throw new RangeError(
+      `pretrain: sampler 'projected' computes the gradient of ReLU units only, and this run's activation is ${JSON.stringify(activation)}; use sampler 'explicit'`,
+    );
   const ctx: TaskContext = {
     dtype: cfg.dtype,
     n1: cfg.n1,
     n2: cfg.n2,
     dataKey: keys.data,
-    step: {
-      loss: cfg.loss,
-      alpha: cfg.alpha,
-      head: cfg.head,
-      weight: 1 / T,
-      centerLabels: cfg.centerLabels,
-    },
+    alpha: cfg.alpha,
+    centerLabels: cfg.centerLabels,
+    weights,
+    sharedHead: pieces.heads === 'shared',
+    headSamples: pieces.headStep.samples,
+    ...(activation === undefined ? {} : { activation }),
     ...(projection === undefined
       ? {}
       : { projected: { k: projection.k, r: projection.gt.r, noise: projection.noise } }),
   };
-  return { cfg, T, d, keys, ctx, ...(projection === undefined ? {} : { projection }) };
+  const taskPieces: TaskPieces = {
+    headStep: pieces.headStep,
+    layerGradient: pieces.layerGradient,
+    loss: pieces.loss,
+  };
+  return {
+    cfg,
+    T,
+    d,
+    keys,
+    ctx,
+    pieces,
+    taskPieces,
+    ...(projection === undefined ? {} : { projection }),
+  };
 }
 
 /**
@@ -113,7 +137,19 @@ function checkProjected<D extends DType>(
   source: TaskSource<D>,
   cfg: ResolvedPretrainConfig,
   dataKey: Key,
+  pieces: RunPieces,
 ): ProjectedRun {
+  const a = cfg.algorithm;
+  const lg = typeof a === 'string' ? undefined : a.layerGradient;
+  const red = typeof a === 'string' ? undefined : a.reduction;
+  if (
+    pieces.layerGradient.headGradient ||
+    (lg !== undefined && lg !== 'layer') ||
+    (red !== undefined && red !== 'mean' && (red as { kind?: unknown }).kind !== 'weighted')
+  )
+    throw new RangeError(
+      `pretrain: sampler 'projected' runs the paper's layer gradient ('layer') with a linear reduction ('mean' or 'weighted') only, and this algorithm (${JSON.stringify(typeof a === 'string' ? a : { ...a, update: undefined })}) has other pieces; use sampler 'explicit'`,
+    );
   const p = source.projected;
   if (p === undefined || typeof p.sampleInto !== 'function' || p.gt?.m === undefined)
     throw new RangeError(
@@ -190,7 +226,12 @@ export function* runRounds<D extends DType>(
   if (options.initialLayer !== undefined) {
     assertShape('pretrain', 'initialLayer.w', options.initialLayer.w, [cfg.m, d]);
     assertShape('pretrain', 'initialLayer.b', options.initialLayer.b, [cfg.m]);
-    layer = { w: copy(options.initialLayer.w, dtype), b: copy(options.initialLayer.b, dtype) };
+    const activation = setup.ctx.activation;
+    layer = {
+      w: copy(options.initialLayer.w, dtype),
+      b: copy(options.initialLayer.b, dtype),
+      ...(activation === undefined ? {} : { activation }),
+    };
     for (const [name, t] of [
       ['initialLayer.w', layer.w],
       ['initialLayer.b', layer.b],
@@ -208,14 +249,22 @@ export function* runRounds<D extends DType>(
       weights: cfg.init.weights,
       bias: cfg.init.bias,
       dtype,
+      ...(setup.ctx.activation === undefined ? {} : { activation: setup.ctx.activation }),
     });
   }
+  const { pieces } = setup;
+  const shared = pieces.heads === 'shared';
+  const trainHeads = pieces.layerGradient.headGradient;
+  // Per-task heads (or, with a shared head, each task's adapted head of the last round).
   const heads = zeros([T, cfg.m] as const, { dtype });
+  // The shared head a0: drawn as row 0 of the per-task heads would be.
+  const head0 = shared ? zeros([cfg.m] as const, { dtype }) : undefined;
   if (cfg.headInit.kind === 'normal') {
-    const h = normal(keys.heads, [T, cfg.m] as const, { dtype });
+    const h = normal(keys.heads, [shared ? 1 : T, cfg.m] as const, { dtype });
     scaleInto(h, cfg.headInit.std);
-    copyInto(heads, h);
+    copyInto(head0 === undefined ? heads : head0, head0 === undefined ? h : row(h, 0));
   }
+  if (head0 !== undefined) for (let t = 0; t < T; t++) copyInto(row(heads, t), head0);
   const probes = options.probes ?? {};
   const measure = (): Record<string, number> => {
     const out: Record<string, number> = {};
@@ -237,14 +286,30 @@ export function* runRounds<D extends DType>(
   options.onRound?.(round0);
   yield round0;
 
-  const optimizer = layerOptimizer(cfg.optimizer, cfg.eta);
-  const params = (): Params => (cfg.trainBias ? { w: layer.w, b: layer.b } : { w: layer.w });
+  const optimizer = pieces.update;
+  // The trained parameters: W, b with trainBias, and the heads when they get gradients.
+  const params = (): Params => ({
+    w: layer.w,
+    ...(cfg.trainBias ? { b: layer.b } : {}),
+    ...(trainHeads && head0 === undefined ? { heads } : {}),
+    ...(trainHeads && head0 !== undefined ? { head: head0 } : {}),
+  });
   let optState = optimizer.init(params());
   const sampler =
     setup.projection === undefined ? explicitRounds<D>(d) : projectedRounds<D>(setup.projection);
   // The task-order sum of the tasks' buffers: the layer gradient itself for the explicit sampler.
   const acc = zeros([cfg.m, sampler.gradCols] as const, { dtype });
   const gradB = cfg.trainBias ? zeros([cfg.m] as const, { dtype }) : undefined;
+  const gradHead0 = trainHeads && shared ? zeros([cfg.m] as const, { dtype }) : undefined;
+  const gradHeads = trainHeads && !shared ? zeros([T, cfg.m] as const, { dtype }) : undefined;
+  const combined: TaskGradients<D> = {
+    w: acc,
+    ...(gradB === undefined ? {} : { b: gradB }),
+    ...(gradHead0 === undefined ? {} : { head: gradHead0 }),
+  };
+  const headOf =
+    head0 === undefined ? (t: number) => row(heads, t) as Vector<D> : () => head0 as Vector<D>;
+  let reportsConvergence = false;
   let status: PretrainResult<D>['status'] = 'completed';
   let diverged: PretrainResult<D>['divergence'];
   let warnedBalance = false;
@@ -253,21 +318,39 @@ export function* runRounds<D extends DType>(
   for (let r = 1; r <= cfg.rounds; r++) {
     acc.data.fill(0);
     gradB?.data.fill(0);
+    gradHead0?.data.fill(0);
     let headLoss = 0;
     let layerLoss = 0;
     let labelBalance = 0;
     let converged = 0;
-    exec.beginRound(r, sampler.taskLayer(r, layer), heads);
+    exec.beginRound(r, sampler.taskLayer(r, layer), headOf);
     for (let t = 0; t < T; t++) {
       const got = exec.take(t);
       const res = (got instanceof Promise ? yield { pending: got } : got) as TaskOutcome<D>;
       // G = ((0 + G_0) + G_1) + ... in task order, whichever thread computed each G_t.
-      addInto(acc, acc, res.gradW);
-      if (gradB && res.gradB) addInto(gradB, gradB, res.gradB);
-      copyInto(row(heads, t), res.head);
+      pieces.reduction.add(
+        combined,
+        {
+          w: res.gradW,
+          ...(res.gradB === undefined ? {} : { b: res.gradB }),
+          ...(gradHead0 === undefined || res.headGradient === undefined
+            ? {}
+            : { head: res.headGradient }),
+        },
+        t,
+        T,
+      );
+      if (gradHeads !== undefined) {
+        if (res.headGradient === undefined)
+          throw new Error(
+            `pretrain: the layer-gradient step ${JSON.stringify(pieces.layerGradient.name)} says it gives the head's gradient but returned none for task ${t}`,
+          );
+        copyInto(row(gradHeads, t), res.headGradient);
+      } else copyInto(row(heads, t), res.head);
       headLoss += res.headLoss / T;
       layerLoss += res.layerLoss / T;
       labelBalance += Math.abs(res.labelMean) / T;
+      if (res.headConverged !== undefined) reportsConvergence = true;
       if (res.headConverged) converged++;
       exec.release(res);
       const te: TaskEvent = {
@@ -287,7 +370,12 @@ export function* runRounds<D extends DType>(
       break;
     }
     const gradW = sampler.layerGradient(r, acc);
-    const grads: Params = gradB ? { w: gradW, b: gradB } : { w: gradW };
+    const grads: Params = {
+      w: gradW,
+      ...(gradB === undefined ? {} : { b: gradB }),
+      ...(gradHeads === undefined ? {} : { heads: gradHeads }),
+      ...(gradHead0 === undefined ? {} : { head: gradHead0 }),
+    };
     const [updates, nextState] = optimizer.update(grads, optState, params());
     optState = nextState;
     applyUpdatesInto(params(), updates);
@@ -303,7 +391,7 @@ export function* runRounds<D extends DType>(
       elapsedMs: elapsed,
       etaMs: perRound * (cfg.rounds - r),
       labelBalance,
-      ...(cfg.head.mode === 'fit' ? { headConvergedFraction: converged / T } : {}),
+      ...(reportsConvergence ? { headConvergedFraction: converged / T } : {}),
     };
     history.push(ev);
     if (!warnedBalance && !cfg.centerLabels && labelBalance > UNBALANCED_LABELS) {
@@ -313,7 +401,7 @@ export function* runRounds<D extends DType>(
         `pretrain: the tasks' labels are unbalanced (mean |E y| = ${labelBalance.toFixed(3)} > ${UNBALANCED_LABELS} in round ${r}): the constant part of the label kernel dominates the layer update and the subspace is usually not recovered; set centerLabels: true`,
       );
     }
-    const reason = divergence(layer, headLoss, layerLoss, cfg.head.mode === 'fixed');
+    const reason = divergence(layer, headLoss, layerLoss, !pieces.headStep.samples);
     const verdict = options.onRound?.(ev);
     yield ev;
     if (reason !== undefined) {
@@ -334,6 +422,7 @@ export function* runRounds<D extends DType>(
   return {
     layer,
     heads,
+    ...(head0 === undefined ? {} : { sharedHead: head0 }),
     history,
     config: cfg,
     status,

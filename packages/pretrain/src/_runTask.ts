@@ -1,26 +1,45 @@
-import { type Batch, type Layer, type LayerGradWorkspace, layerGradWorkspace } from '@mtrl/network';
+import {
+  type Activation,
+  type Batch,
+  type Layer,
+  type LayerGradWorkspace,
+  layerGradWorkspace,
+} from '@mtrl/network';
 import { batchKey } from '@mtrl/tasks';
 import { type DType, type Key, type Matrix, sliceRows, type Vector, zeros } from '@mtrl/tensors';
 import { type ProjectedContext, projectedGradCols, runProjectedTask } from './_projectedTask.js';
+import type { HeadStep, LayerGradientStep, LossLike } from './algorithm.js';
 import type { TaskSource } from './source.js';
-import {
-  adaptHead,
-  layerStep,
-  prepareLabels,
-  type TaskStepOptions,
-  type TaskStepResult,
-} from './taskStep.js';
+import { prepareLabels, type TaskStepResult } from './taskStep.js';
 
-/** Everything a task of a round needs besides the layer and its head: plain data. @internal */
+/** Everything a task of a round needs besides the layer, its head and the pieces: plain data. @internal */
 export interface TaskContext {
   readonly dtype: DType;
   readonly n1: number;
   readonly n2: number;
   /** The run's data key (`runKeys(...).data`); batches are `batchKey(data, round, t, ...)`. */
   readonly dataKey: Key;
-  readonly step: TaskStepOptions;
+  /** The head step size alpha. */
+  readonly alpha: number;
+  /** Centre the labels of S1 and of S2 separately. */
+  readonly centerLabels: boolean;
+  /** Task t's weight in the reduction, by task index. */
+  readonly weights: readonly number[];
+  /** Tasks start from one shared head, whose gradient is then weighted like the layer's. */
+  readonly sharedHead: boolean;
+  /** Whether the head step draws S1. */
+  readonly headSamples: boolean;
+  /** The layer's activation (ReLU when absent); workers give it to the layers they are sent. */
+  readonly activation?: Activation;
   /** Set with `sampler: 'projected'`: tasks run in the coordinates of the round's basis. */
   readonly projected?: ProjectedContext;
+}
+
+/** The per-task pieces of an algorithm, as objects. @internal */
+export interface TaskPieces {
+  readonly headStep: HeadStep;
+  readonly layerGradient: LayerGradientStep;
+  readonly loss: LossLike;
 }
 
 /**
@@ -62,13 +81,14 @@ export function taskWorkspace<D extends DType>(
   d: number,
 ): TaskWorkspace<D> {
   const dtype = ctx.dtype as D;
-  const n = Math.max(ctx.step.head.mode === 'fixed' ? 0 : ctx.n1, ctx.n2);
+  const n1 = ctx.headSamples ? ctx.n1 : 0;
+  const n = Math.max(n1, ctx.n2);
   const cols = ctx.projected === undefined ? d : ctx.projected.k;
   return {
     x: zeros([n, cols] as const, { dtype }),
     y: zeros([n] as const, { dtype }),
-    h1: zeros([ctx.step.head.mode === 'fixed' ? 0 : ctx.n1, m] as const, { dtype }),
-    grad: layerGradWorkspace(ctx.n2, m, dtype),
+    h1: zeros([n1, m] as const, { dtype }),
+    grad: layerGradWorkspace(ctx.n2, m, dtype, ctx.activation),
   };
 }
 
@@ -89,15 +109,16 @@ function draw<D extends DType>(
 }
 
 /**
- * Task t of round `round`: draws S1 and S2 from their keys and runs the steps of
- * {@link taskStep} into `out`, reusing `ws` when given (the result is the same bit for bit).
- * The single-threaded path and the workers both call exactly this. Under the projected sampler
- * (`ctx.projected`) `layer` is the round's `[W B^T; M B^T]` and the task is
- * `runProjectedTask`'s. @internal
+ * Task t of round `round`: draws S1 (when the head step uses samples) and S2 from their keys,
+ * runs the head step on S1 and the layer-gradient step on S2 into `out`, reusing `ws` when given
+ * (the result is the same bit for bit). The single-threaded path and the workers both call
+ * exactly this. Under the projected sampler (`ctx.projected`) `layer` is the round's
+ * `[W B^T; M B^T]` and the task is `runProjectedTask`'s. @internal
  */
 export function runTask<D extends DType>(
   source: TaskSource<D>,
   ctx: TaskContext,
+  pieces: TaskPieces,
   layer: Layer<D>,
   head: Vector<D>,
   round: number,
@@ -110,6 +131,7 @@ export function runTask<D extends DType>(
     return runProjectedTask(
       source,
       ctx,
+      pieces,
       layer,
       head,
       round,
@@ -117,18 +139,54 @@ export function runTask<D extends DType>(
       out,
       ws ?? taskWorkspace<D>(ctx, layer.b.shape[0], ctx.projected.k),
     );
-  const center = ctx.step.centerLabels === true;
+  const center = ctx.centerLabels;
   const where = (set: string) => `pretrain: task ${t}'s ${set} samples in round ${round}`;
-  const s1 =
-    ctx.step.head.mode === 'fixed'
-      ? undefined
-      : draw(source, ws, t, batchKey(ctx.dataKey, round, t, 'head'), ctx.n1, dtype);
+  const s1 = ctx.headSamples
+    ? draw(source, ws, t, batchKey(ctx.dataKey, round, t, 'head'), ctx.n1, dtype)
+    : undefined;
   // The batches are this task's own (fresh or the workspace's), so labels are centred in place.
   const m1 = s1 === undefined ? 0 : prepareLabels(where('S1'), s1, center);
-  const adapted = adaptHead(layer, head, s1, ctx.step, ws?.h1);
+  const adapted =
+    s1 === undefined
+      ? { head, headLoss: Number.NaN }
+      : pieces.headStep.adapt({
+          layer,
+          head,
+          s1,
+          loss: pieces.loss,
+          alpha: ctx.alpha,
+          ...(ws === undefined ? {} : { features: ws.h1 }),
+        });
   const s2 = draw(source, ws, t, batchKey(ctx.dataKey, round, t, 'layer'), ctx.n2, dtype);
   const m2 = prepareLabels(where('S2'), s2, center);
   const n1 = s1 === undefined ? 0 : ctx.n1;
   const labelMean = (n1 * m1 + ctx.n2 * m2) / (n1 + ctx.n2);
-  return layerStep(layer, adapted, s2, ctx.step, out, ws?.grad, labelMean);
+  const weight = ctx.weights[t] as number;
+  const g = pieces.layerGradient.compute({
+    layer: adapted.layer ?? layer,
+    head: adapted.head,
+    s2,
+    loss: pieces.loss,
+    weight,
+    headWeight: ctx.sharedHead ? weight : 1,
+    out,
+    ...(ws === undefined ? {} : { workspace: ws.grad }),
+  });
+  return taskResult(adapted, g, labelMean);
+}
+
+/** A task's result from its head step's and layer-gradient step's. @internal */
+export function taskResult<D extends DType>(
+  adapted: { head: Vector<D>; headLoss: number; headConverged?: boolean },
+  g: { loss: number; head?: Vector<D> },
+  labelMean: number,
+): TaskStepResult<D> {
+  return {
+    head: adapted.head,
+    headLoss: adapted.headLoss,
+    layerLoss: g.loss,
+    labelMean,
+    ...(adapted.headConverged === undefined ? {} : { headConverged: adapted.headConverged }),
+    ...(g.head === undefined ? {} : { headGradient: g.head }),
+  };
 }

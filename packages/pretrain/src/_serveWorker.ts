@@ -14,14 +14,23 @@ import {
   type Vector,
   zeros,
 } from '@mtrl/tensors';
+import { wirePieces } from './_algorithm.js';
 import type { FromWorker, ToWorker } from './_protocol.js';
-import { runTask, type TaskWorkspace, taskShapes, taskWorkspace } from './_runTask.js';
+import {
+  runTask,
+  type TaskPieces,
+  type TaskWorkspace,
+  taskShapes,
+  taskWorkspace,
+} from './_runTask.js';
 import type { TaskSource } from './source.js';
-import { suiteSourceFromSpec } from './suiteSourceSpec.js';
+import { suiteSourceFromSpecAsync } from './suiteSourceSpec.js';
 
 interface State {
   source: TaskSource;
   init: Extract<ToWorker, { type: 'init' }>;
+  /** The algorithm's per-task pieces and the loss, rebuilt from their plain-data description. */
+  pieces: TaskPieces;
   /** Samples and features, reused by every task this worker runs. */
   ws: TaskWorkspace;
   layer?: Layer;
@@ -29,20 +38,29 @@ interface State {
 
 let state: State | undefined;
 
-function handle(msg: ToWorker, post: (m: FromWorker, transfer?: ArrayBuffer[]) => void): void {
+// Module references (custom pieces, a custom loss) load asynchronously: `init` may return a
+// promise, and every later message waits for it.
+function handle(
+  msg: ToWorker,
+  post: (m: FromWorker, transfer?: ArrayBuffer[]) => void,
+): void | Promise<void> {
   switch (msg.type) {
     case 'init': {
       setBackend(msg.backend);
-      const source = suiteSourceFromSpec(msg.spec);
-      state = { source, init: msg, ws: taskWorkspace(msg.ctx, msg.m, msg.d) };
-      return;
+      return Promise.all([suiteSourceFromSpecAsync(msg.spec), wirePieces(msg.pieces)]).then(
+        ([source, pieces]) => {
+          state = { source, init: msg, pieces, ws: taskWorkspace(msg.ctx, msg.m, msg.d) };
+        },
+      );
     }
     case 'layer': {
       const s = need(state);
       const { layerRows, layerCols } = taskShapes(s.init.ctx, s.init.m, s.init.d);
+      const activation = s.init.ctx.activation;
       s.layer = {
         w: fromTypedArray(msg.w, [layerRows, layerCols] as const),
         b: fromTypedArray(msg.b, [s.init.m] as const),
+        ...(activation === undefined ? {} : { activation }),
       };
       return;
     }
@@ -76,6 +94,7 @@ function handle(msg: ToWorker, post: (m: FromWorker, transfer?: ArrayBuffer[]) =
       const res = runTask<DType>(
         s.source,
         ctx,
+        s.pieces,
         s.layer,
         head,
         msg.round,
@@ -84,8 +103,10 @@ function handle(msg: ToWorker, post: (m: FromWorker, transfer?: ArrayBuffer[]) =
         s.ws,
       );
       const a = copy(res.head).data;
+      const gh = res.headGradient === undefined ? undefined : copy(res.headGradient).data;
       const transfer = [w.data.buffer, a.buffer] as ArrayBuffer[];
       if (b) transfer.push(b.data.buffer as ArrayBuffer);
+      if (gh) transfer.push(gh.buffer as ArrayBuffer);
       post(
         {
           type: 'result',
@@ -98,6 +119,7 @@ function handle(msg: ToWorker, post: (m: FromWorker, transfer?: ArrayBuffer[]) =
           layerLoss: res.layerLoss,
           labelMean: res.labelMean,
           ...(res.headConverged === undefined ? {} : { headConverged: res.headConverged }),
+          ...(gh === undefined ? {} : { headGradient: gh }),
         },
         transfer,
       );
@@ -112,13 +134,24 @@ function need(s: State | undefined): State {
 }
 
 function serve(post: (m: FromWorker, transfer?: ArrayBuffer[]) => void) {
-  return (msg: ToWorker) => {
+  const report = (e: unknown) => {
+    const err = e instanceof Error ? e : new Error(String(e));
+    post({ type: 'error', name: err.name, message: err.message });
+  };
+  const step = (msg: ToWorker): Promise<void> | undefined => {
     try {
-      handle(msg, post);
+      return handle(msg, post)?.catch(report);
     } catch (e) {
-      const err = e instanceof Error ? e : new Error(String(e));
-      post({ type: 'error', name: err.name, message: err.message });
+      report(e);
+      return undefined;
     }
+  };
+  // After an asynchronous init (module references load), messages are handled in order on a
+  // promise chain, each once the previous one is done.
+  let tail: Promise<void> | undefined;
+  return (msg: ToWorker) => {
+    if (tail === undefined) tail = step(msg);
+    else tail = tail.then(() => step(msg));
   };
 }
 

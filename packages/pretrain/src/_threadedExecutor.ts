@@ -6,9 +6,9 @@ import {
   type DType,
   fromTypedArray,
   getBackend,
-  type Matrix,
-  row,
+  type Vector,
 } from '@mtrl/tensors';
+import type { WirePieces } from './_algorithm.js';
 import type { TaskExecutor, TaskOutcome } from './_executor.js';
 import { createWorkerPool, type WorkerEnv, type WorkerPool } from './_pool.js';
 import type { FromWorker, ToWorker } from './_protocol.js';
@@ -54,6 +54,7 @@ const DEPTH = 2;
 export async function threadedExecutor<D extends DType>(
   spec: SuiteSourceSpec,
   ctx: TaskContext,
+  pieces: WirePieces,
   shape: { m: number; d: number; tasks: number; trainBias: boolean },
   threads: number,
   workers: PretrainWorkerOptions = {},
@@ -75,7 +76,7 @@ export async function threadedExecutor<D extends DType>(
   let failure: Error | undefined;
   let round = 0;
   let layer: Layer<D> | undefined;
-  let heads: Matrix<D> | undefined;
+  let headOf: ((t: number) => Vector<D>) | undefined;
   let next = T; // next task to dispatch
   let taken = 0; // tasks handed to the caller and released
 
@@ -104,6 +105,9 @@ export async function threadedExecutor<D extends DType>(
         layerLoss: msg.layerLoss,
         labelMean: msg.labelMean,
         ...(msg.headConverged === undefined ? {} : { headConverged: msg.headConverged }),
+        ...(msg.headGradient === undefined
+          ? {}
+          : { headGradient: fromTypedArray(msg.headGradient as DataFor<D>, [m] as const) }),
       };
       if (waiter?.t === msg.t) {
         const w = waiter;
@@ -116,7 +120,16 @@ export async function threadedExecutor<D extends DType>(
 
   const pool: WorkerPool = await createWorkerPool(threads, onMessage, fail, env, workers);
   for (let i = 0; i < threads; i++) {
-    const init: ToWorker = { type: 'init', spec, backend: getBackend(), ctx, m, d, trainBias };
+    const init: ToWorker = {
+      type: 'init',
+      spec,
+      backend: getBackend(),
+      ctx,
+      pieces,
+      m,
+      d,
+      trainBias,
+    };
     pool.post(i, init);
   }
 
@@ -135,10 +148,10 @@ export async function threadedExecutor<D extends DType>(
     ]);
   }
 
-  function dispatch(i: number, slot: Slot<D>, h: Matrix<D>) {
+  function dispatch(i: number, slot: Slot<D>, h: (t: number) => Vector<D>) {
     const t = next++;
     const head = allocate(dtype, m);
-    copyInto(fromTypedArray(head, [m] as const), row(h, t));
+    copyInto(fromTypedArray(head, [m] as const), h(t));
     const spare = free.pop();
     const transfer: ArrayBuffer[] = [head.buffer as ArrayBuffer];
     if (spare) transfer.push(spare.w.buffer as ArrayBuffer);
@@ -156,7 +169,7 @@ export async function threadedExecutor<D extends DType>(
   }
 
   function pump() {
-    if (failure !== undefined || layer === undefined || heads === undefined) return;
+    if (failure !== undefined || layer === undefined || headOf === undefined) return;
     // Level by level, so the first tasks of a round spread over all workers.
     for (let level = 1; level <= DEPTH; level++) {
       for (let i = 0; i < threads; i++) {
@@ -174,7 +187,7 @@ export async function threadedExecutor<D extends DType>(
           if (more) sendLayer(i, slot, layer);
           else continue;
         }
-        if (more) dispatch(i, slot, heads);
+        if (more) dispatch(i, slot, headOf);
         else if (next >= T && slot.inflight === 0) {
           // Nothing left this round: return the layer buffers early for the next round.
           slot.layer = 'returning';
@@ -188,7 +201,7 @@ export async function threadedExecutor<D extends DType>(
     beginRound(r, l, h) {
       round = r;
       layer = l;
-      heads = h;
+      headOf = h;
       next = 0;
       taken = 0;
       ready.clear();

@@ -1,12 +1,17 @@
+import { rangeError, typeError } from '@mtrl/tensors';
 import { isNode } from './_pool.js';
 
-/** Throws unless `threads` is undefined, an integer >= 1 or `'auto'`. @internal */
+/**
+ * Throws unless `threads` is undefined, an integer >= 1 or `'auto'`: a `TypeError` for
+ * another type, a `RangeError` for another number or string. @internal
+ */
 export function checkThreads(threads: unknown): void {
   if (threads === undefined || threads === 'auto') return;
+  const expected = "an integer >= 1 or 'auto'";
+  if (typeof threads !== 'number' && typeof threads !== 'string')
+    typeError('pretrain', 'options.threads', expected, threads);
   if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1)
-    throw new RangeError(
-      `pretrain: options.threads: expected an integer >= 1 or 'auto', got ${JSON.stringify(threads)}`,
-    );
+    rangeError('pretrain', 'options.threads', expected, threads);
 }
 
 const NODE_OS = 'node:os';

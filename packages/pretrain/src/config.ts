@@ -1,5 +1,22 @@
-import type { BiasInit, LossName } from '@mtrl/network';
-import type { DType } from '@mtrl/tensors';
+import {
+  type Activation,
+  type BiasInit,
+  checkActivation,
+  type Loss,
+  type LossName,
+} from '@mtrl/network';
+import { isModuleRef, type ModuleRef } from '@mtrl/tasks';
+import {
+  ConfigErrors,
+  checkBoolean,
+  checkInt,
+  checkNumber,
+  checkObject,
+  checkOneOf,
+  type DType,
+  formatValue,
+} from '@mtrl/tensors';
+import { ALGORITHM_NAMES, type AlgorithmName, type AlgorithmSpec } from './algorithm.js';
 
 /** How each task's head is adapted on its n1 samples before the layer step (docs: Specification, 'Head updates'). */
 export type HeadUpdate =
@@ -49,8 +66,12 @@ export interface PretrainConfig {
   eta: number;
   /** Rounds K. */
   rounds: number;
-  /** Loss; default `'correlation'`, the loss of the analysis. */
-  loss?: LossName;
+  /**
+   * Loss; default `'correlation'`, the loss of the analysis. A name (plain data), a `Loss`
+   * object `{ name, value(y, f), derivative(y, f) }` (calling thread only) or a `ModuleRef` whose
+   * factory returns one (loaded by `pretrainAsync` and in each worker thread).
+   */
+  loss?: LossName | Loss | ModuleRef;
   /** Head update; default `{ mode: 'step', steps: 1 }`. */
   head?: HeadUpdate;
   /** Initial heads; default zero. */
@@ -69,8 +90,12 @@ export interface PretrainConfig {
    * 'square'.
    */
   centerLabels?: boolean;
-  /** First-layer initialisation; defaults: gaussian rows N(0, I/d), zero biases. */
-  init?: { weights?: 'gaussian' | 'sphere'; bias?: BiasInit };
+  /**
+   * First-layer initialisation; defaults: gaussian rows N(0, I/d), zero biases, ReLU units.
+   * `activation` is the hidden units' activation (`'relu'`, `{ kind: 'leaky-relu', slope }`,
+   * `'gelu'`; see @mtrl/network), kept by the trained layer.
+   */
+  init?: { weights?: 'gaussian' | 'sphere'; bias?: BiasInit; activation?: Activation };
   /** Element type of all tensors; default `'float64'`. */
   dtype?: DType;
   /**
@@ -78,8 +103,12 @@ export interface PretrainConfig {
    * at a cost per task independent of d; Gaussian and mixture inputs only). See {@link Sampler}.
    */
   sampler?: Sampler;
-  /** The run's seed: one seed reproduces a run bit for bit. */
-  seed: number;
+  /**
+   * The algorithm: `'paper'` (default), `'joint-sgd'`, `'fomaml'`, `'anil'`, or its four pieces
+   * (head step, layer gradient, reduction, layer update) over one of them. See
+   * {@link AlgorithmSpec}.
+   */
+  algorithm?: AlgorithmSpec;
 }
 
 /**
@@ -90,11 +119,11 @@ export const UNBALANCED_LABELS = 0.3;
 
 /** A config with every default filled in. */
 export type ResolvedPretrainConfig = Required<Omit<PretrainConfig, 'init'>> & {
-  init: { weights: 'gaussian' | 'sphere'; bias: BiasInit };
+  init: { weights: 'gaussian' | 'sphere'; bias: BiasInit; activation?: Activation };
 };
 
-const LOSS_NAMES = ['logistic', 'hinge', 'square', 'correlation'];
-const KNOWN = new Set([
+const LOSS_NAMES = ['logistic', 'hinge', 'square', 'correlation'] as const;
+const KNOWN = [
   'm',
   'n1',
   'n2',
@@ -111,130 +140,148 @@ const KNOWN = new Set([
   'init',
   'dtype',
   'sampler',
-  'seed',
-]);
+  'algorithm',
+];
+const PIECES = ['base', 'heads', 'headStep', 'layerGradient', 'reduction', 'update'];
+
+/** The shipped algorithm a config's `algorithm` builds on. @internal */
+export const baseOf = (a: AlgorithmSpec | undefined): AlgorithmName =>
+  a === undefined ? 'paper' : typeof a === 'string' ? a : (a.base ?? 'paper');
+
+const isLossObject = (v: unknown): v is Loss =>
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as Loss).name === 'string' &&
+  typeof (v as Loss).value === 'function' &&
+  typeof (v as Loss).derivative === 'function';
+
+/** The loss's name for the checks that depend on it (a custom loss is trusted). */
+const lossName = (loss: unknown): string | undefined =>
+  typeof loss === 'string' ? loss : undefined;
 
 /**
  * Checks a pretraining config and fills in the defaults. Every bad field is reported in one
  * error, so a user fixes a config in one pass.
  *
- * @throws {RangeError} listing each bad field with what was expected
+ * @throws {TypeError} when the config is not an object
+ * @throws {RangeError} (a `ConfigError` of @mtrl/tensors) listing each bad field with what was
+ * expected; `seed` is refused with the way to migrate (pass `key(seed)` as the first argument)
  * @example
- * resolveConfig({ m: 64, n1: 256, n2: 256, alpha: 1, eta: 1000, rounds: 1, seed: 0 });
+ * resolveConfig({ m: 64, n1: 256, n2: 256, alpha: 1, eta: 1000, rounds: 1 });
  */
 export function resolveConfig(config: PretrainConfig): ResolvedPretrainConfig {
-  const errors: string[] = [];
-  const c = (config ?? {}) as Partial<PretrainConfig> & Record<string, unknown>;
-  if (config === null || typeof config !== 'object')
-    throw new RangeError('pretrain: config must be an object');
-  for (const k of Object.keys(c)) if (!KNOWN.has(k)) errors.push(`${k}: unknown field`);
-  const posInt = (name: keyof PretrainConfig, min = 1) => {
-    const v = c[name];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min)
-      errors.push(`${name}: expected an integer >= ${min}, got ${JSON.stringify(v)}`);
-  };
-  const finite = (name: string, v: unknown, nonNeg = true) => {
-    if (typeof v !== 'number' || !Number.isFinite(v) || (nonNeg && v < 0))
-      errors.push(
-        `${name}: expected a finite number${nonNeg ? ' >= 0' : ''}, got ${JSON.stringify(v)}`,
+  const op = 'pretrain';
+  const c = checkObject<Partial<PretrainConfig> & Record<string, unknown>>(op, 'config', config);
+  const errors = new ConfigErrors();
+  // Each check's message without its "pretrain: config.x " prefix: the field heads the line.
+  const field = <T>(name: string, fn: (n: string) => T): T | undefined =>
+    errors.check(name, () => {
+      try {
+        return fn(`config.${name}`);
+      } catch (e) {
+        if (e instanceof Error) e.message = e.message.replace(`${op}: config.${name} `, '');
+        throw e;
+      }
+    });
+  for (const k of Object.keys(c)) {
+    if (k === 'seed')
+      errors.add(
+        'seed',
+        `config.seed is removed: pass key(seed) as the first argument, as in pretrain(key(${formatValue(c.seed)}), source, config)`,
       );
-  };
-  posInt('m');
-  posInt('n1');
-  posInt('n2');
-  posInt('rounds', 0);
-  finite('alpha', c.alpha);
-  finite('eta', c.eta);
-  if (typeof c.seed !== 'number' || !Number.isSafeInteger(c.seed) || c.seed < 0)
-    errors.push(`seed: expected an integer in [0, 2^53 - 1], got ${JSON.stringify(c.seed)}`);
+    else if (!KNOWN.includes(k)) errors.add(k, `unknown field (known: ${KNOWN.join(', ')})`);
+  }
+  for (const k of ['m', 'n1', 'n2'] as const) field(k, (n) => checkInt(op, n, c[k], { min: 1 }));
+  field('rounds', (n) => checkInt(op, n, c.rounds, { min: 0 }));
+  field('alpha', (n) => checkNumber(op, n, c.alpha, { min: 0 }));
+  field('eta', (n) => checkNumber(op, n, c.eta, { min: 0 }));
   const loss = c.loss ?? 'correlation';
-  if (!LOSS_NAMES.includes(loss))
-    errors.push(`loss: expected one of ${LOSS_NAMES.join(', ')}, got ${JSON.stringify(loss)}`);
-  const head: HeadUpdate = c.head ?? { mode: 'step', steps: 1 };
-  if (head?.mode === 'step') {
-    const s = head.steps ?? 1;
-    if (!Number.isInteger(s) || s < 1)
-      errors.push(`head.steps: expected an integer >= 1, got ${JSON.stringify(s)}`);
-  } else if (head?.mode === 'fit') {
-    if (loss !== 'logistic' && loss !== 'square')
-      errors.push(
-        `head.mode: 'fit' needs a loss with a unique minimiser ('logistic' or 'square'), got loss ${JSON.stringify(loss)}`,
-      );
-    if (head.l2 !== undefined) finite('head.l2', head.l2);
-    if (head.tol !== undefined) finite('head.tol', head.tol);
-    if (head.maxIter !== undefined && (!Number.isInteger(head.maxIter) || head.maxIter < 1))
-      errors.push(`head.maxIter: expected an integer >= 1, got ${JSON.stringify(head.maxIter)}`);
-  } else if (head?.mode !== 'fixed') {
-    errors.push(
-      `head.mode: expected 'step', 'fit' or 'fixed', got ${JSON.stringify((head as { mode?: unknown })?.mode)}`,
+  if (!isModuleRef(loss) && !isLossObject(loss))
+    field('loss', (n) => checkOneOf(op, n, loss, [...LOSS_NAMES, 'a Loss object', 'a ModuleRef']));
+  const named = lossName(loss);
+  const base = baseOf(c.algorithm);
+  const head: HeadUpdate =
+    c.head ?? (base === 'joint-sgd' ? { mode: 'fixed' } : { mode: 'step', steps: 1 });
+  const mode = (head as { mode?: unknown } | undefined)?.mode;
+  if (mode === 'step') {
+    field('head.steps', (n) =>
+      checkInt(op, n, (head as { steps?: number }).steps ?? 1, { min: 1 }),
     );
+  } else if (mode === 'fit') {
+    const h = head as Extract<HeadUpdate, { mode: 'fit' }>;
+    if (named !== undefined && named !== 'logistic' && named !== 'square')
+      errors.add(
+        'head.mode',
+        `'fit' needs a loss with a unique minimiser ('logistic' or 'square'), got loss ${formatValue(named)}`,
+      );
+    if (h.l2 !== undefined) field('head.l2', (n) => checkNumber(op, n, h.l2, { min: 0 }));
+    if (h.tol !== undefined) field('head.tol', (n) => checkNumber(op, n, h.tol, { min: 0 }));
+    if (h.maxIter !== undefined)
+      field('head.maxIter', (n) => checkInt(op, n, h.maxIter, { min: 1 }));
+  } else if (mode !== 'fixed') {
+    field('head.mode', (n) => checkOneOf(op, n, mode, ['step', 'fit', 'fixed']));
   }
   const headInit: HeadInit = c.headInit ?? { kind: 'zero' };
-  if (headInit?.kind === 'normal') finite('headInit.std', headInit.std);
-  else if (headInit?.kind !== 'zero')
-    errors.push(
-      `headInit.kind: expected 'zero' or 'normal', got ${JSON.stringify((headInit as { kind?: unknown })?.kind)}`,
-    );
-  if (head?.mode === 'fixed' && headInit?.kind === 'zero')
-    errors.push(
-      `headInit: fixed zero heads give a zero layer gradient; use headInit { kind: 'normal', std } with head mode 'fixed'`,
-    );
+  const initKind = (headInit as { kind?: unknown } | undefined)?.kind;
+  if (initKind === 'normal')
+    field('headInit.std', (n) => checkNumber(op, n, (headInit as { std: number }).std, { min: 0 }));
+  else if (initKind !== 'zero')
+    field('headInit.kind', (n) => checkOneOf(op, n, initKind, ['zero', 'normal']));
   const optimizer: LayerOptimizer = c.optimizer ?? { kind: 'step' };
-  if (optimizer?.kind === 'momentum') {
-    if (
-      typeof optimizer.momentum !== 'number' ||
-      !(optimizer.momentum >= 0 && optimizer.momentum < 1)
-    )
-      errors.push(
-        `optimizer.momentum: expected a number in [0, 1), got ${JSON.stringify(optimizer.momentum)}`,
-      );
-  } else if (optimizer?.kind === 'adam') {
-    for (const [k, lo, hi] of [
-      ['b1', 0, 1],
-      ['b2', 0, 1],
-    ] as const) {
-      const v = optimizer[k];
-      if (v !== undefined && !(v >= lo && v < hi))
-        errors.push(`optimizer.${k}: expected a number in [0, 1), got ${JSON.stringify(v)}`);
-    }
-    if (optimizer.eps !== undefined && !(optimizer.eps > 0))
-      errors.push(`optimizer.eps: expected a number > 0, got ${JSON.stringify(optimizer.eps)}`);
-  } else if (optimizer?.kind !== 'step') {
-    errors.push(
-      `optimizer.kind: expected 'step', 'momentum' or 'adam', got ${JSON.stringify((optimizer as { kind?: unknown })?.kind)}`,
-    );
-  }
+  checkOptimizer(optimizer, field, errors);
   const dtype = c.dtype ?? 'float64';
-  if (dtype !== 'float32' && dtype !== 'float64')
-    errors.push(`dtype: expected 'float32' or 'float64', got ${JSON.stringify(dtype)}`);
+  field('dtype', (n) => checkOneOf(op, n, dtype, ['float32', 'float64']));
   const sampler = c.sampler ?? 'explicit';
-  if (sampler !== 'explicit' && sampler !== 'projected')
-    errors.push(`sampler: expected 'explicit' or 'projected', got ${JSON.stringify(sampler)}`);
-  if (c.centerLabels === true && loss !== 'correlation' && loss !== 'square')
-    errors.push(
-      `centerLabels: centred labels are real numbers, so the loss must be 'correlation' or 'square', got loss ${JSON.stringify(loss)}`,
+  field('sampler', (n) => checkOneOf(op, n, sampler, ['explicit', 'projected']));
+  if (
+    c.centerLabels === true &&
+    named !== undefined &&
+    named !== 'correlation' &&
+    named !== 'square'
+  )
+    errors.add(
+      'centerLabels',
+      `centred labels are real numbers, so the loss must be 'correlation' or 'square', got loss ${formatValue(named)}`,
     );
-  for (const k of ['trainBias', 'normalizeRows', 'centerLabels'] as const) {
-    if (c[k] !== undefined && typeof c[k] !== 'boolean')
-      errors.push(`${k}: expected a boolean, got ${JSON.stringify(c[k])}`);
-  }
+  for (const k of ['trainBias', 'normalizeRows', 'centerLabels'] as const)
+    if (c[k] !== undefined) field(k, (n) => checkBoolean(op, n, c[k]));
   const weights = c.init?.weights ?? 'gaussian';
-  if (weights !== 'gaussian' && weights !== 'sphere')
-    errors.push(`init.weights: expected 'gaussian' or 'sphere', got ${JSON.stringify(weights)}`);
+  field('init.weights', (n) => checkOneOf(op, n, weights, ['gaussian', 'sphere']));
   const bias: BiasInit = c.init?.bias ?? { kind: 'zero' };
-  if (!['zero', 'normal', 'uniform'].includes(bias?.kind))
-    errors.push(
-      `init.bias.kind: expected 'zero', 'normal' or 'uniform', got ${JSON.stringify((bias as { kind?: unknown })?.kind)}`,
+  field('init.bias.kind', (n) =>
+    checkOneOf(op, n, (bias as { kind?: unknown } | undefined)?.kind, [
+      'zero',
+      'normal',
+      'uniform',
+    ]),
+  );
+  const activation = c.init?.activation;
+  if (activation !== undefined) field('init.activation', (n) => checkActivation(op, n, activation));
+  const algorithm: AlgorithmSpec = c.algorithm ?? 'paper';
+  checkAlgorithm(algorithm, head, c.head, field, errors);
+  const perTask =
+    typeof algorithm === 'string'
+      ? algorithm === 'paper' || algorithm === 'joint-sgd'
+      : (algorithm.heads ?? (base === 'paper' || base === 'joint-sgd' ? 'per-task' : 'shared')) ===
+        'per-task';
+  const layerOnly =
+    base === 'paper' &&
+    (typeof algorithm === 'string' ||
+      algorithm.layerGradient === undefined ||
+      algorithm.layerGradient === 'layer');
+  if (mode === 'fixed' && initKind === 'zero' && perTask && layerOnly)
+    errors.add(
+      'headInit',
+      `fixed zero heads give a zero layer gradient; use headInit { kind: 'normal', std } with head mode 'fixed'`,
     );
-  if (errors.length > 0)
-    throw new RangeError(`pretrain: invalid config:\n  - ${errors.join('\n  - ')}`);
+  errors.throwIfAny(op);
   return {
-    m: c.m!,
-    n1: c.n1!,
-    n2: c.n2!,
-    alpha: c.alpha!,
-    eta: c.eta!,
-    rounds: c.rounds!,
+    m: c.m as number,
+    n1: c.n1 as number,
+    n2: c.n2 as number,
+    alpha: c.alpha as number,
+    eta: c.eta as number,
+    rounds: c.rounds as number,
     loss,
     head,
     headInit,
@@ -242,9 +289,126 @@ export function resolveConfig(config: PretrainConfig): ResolvedPretrainConfig {
     trainBias: c.trainBias ?? false,
     normalizeRows: c.normalizeRows ?? false,
     centerLabels: c.centerLabels ?? false,
-    init: { weights, bias },
+    init: { weights, bias, ...(activation === undefined ? {} : { activation }) },
     dtype,
     sampler,
-    seed: c.seed!,
+    algorithm,
   };
+}
+
+type Field = <T>(name: string, fn: (n: string) => T) => T | undefined;
+
+function checkOptimizer(optimizer: LayerOptimizer, field: Field, errors: ConfigErrors): void {
+  const op = 'pretrain';
+  const kind = (optimizer as { kind?: unknown } | undefined)?.kind;
+  if (kind === 'momentum') {
+    const o = optimizer as Extract<LayerOptimizer, { kind: 'momentum' }>;
+    field('optimizer.momentum', (n) =>
+      checkNumber(op, n, o.momentum, { min: 0, max: 1, maxExclusive: true }),
+    );
+  } else if (kind === 'adam') {
+    const o = optimizer as Extract<LayerOptimizer, { kind: 'adam' }>;
+    for (const k of ['b1', 'b2'] as const)
+      if (o[k] !== undefined)
+        field(`optimizer.${k}`, (n) =>
+          checkNumber(op, n, o[k], { min: 0, max: 1, maxExclusive: true }),
+        );
+    if (o.eps !== undefined)
+      field('optimizer.eps', (n) => checkNumber(op, n, o.eps, { minExclusive: 0 }));
+  } else if (kind !== 'step') {
+    errors.check('optimizer.kind', () =>
+      checkOneOf(op, 'config.optimizer.kind', kind, ['step', 'momentum', 'adam']),
+    );
+  }
+}
+
+const isObjectPiece = (v: unknown, method: string): boolean =>
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as Record<string, unknown>)[method] === 'function';
+
+function checkAlgorithm(
+  algorithm: AlgorithmSpec,
+  head: HeadUpdate,
+  givenHead: HeadUpdate | undefined,
+  field: Field,
+  errors: ConfigErrors,
+): void {
+  const op = 'pretrain';
+  if (typeof algorithm === 'string') {
+    field('algorithm', (n) => checkOneOf(op, n, algorithm, ALGORITHM_NAMES));
+  } else if (algorithm === null || typeof algorithm !== 'object' || Array.isArray(algorithm)) {
+    errors.add(
+      'algorithm',
+      `must be one of ${ALGORITHM_NAMES.map((a) => `'${a}'`).join(', ')} or { base?, heads?, headStep?, layerGradient?, reduction?, update? }, got ${formatValue(algorithm)}`,
+    );
+    return;
+  } else {
+    for (const k of Object.keys(algorithm))
+      if (!PIECES.includes(k))
+        errors.add(`algorithm.${k}`, `unknown piece (known: ${PIECES.join(', ')})`);
+    if (algorithm.base !== undefined)
+      field('algorithm.base', (n) => checkOneOf(op, n, algorithm.base, ALGORITHM_NAMES));
+    if (algorithm.heads !== undefined)
+      field('algorithm.heads', (n) => checkOneOf(op, n, algorithm.heads, ['per-task', 'shared']));
+    const hs = algorithm.headStep;
+    if (hs !== undefined && !isModuleRef(hs) && !isObjectPiece(hs, 'adapt')) {
+      const m = (hs as { mode?: unknown }).mode;
+      if (m === 'step' || m === 'maml') {
+        const steps = (hs as { steps?: number }).steps;
+        if (steps !== undefined)
+          field('algorithm.headStep.steps', (n) => checkInt(op, n, steps, { min: 1 }));
+      } else if (m !== 'fit' && m !== 'fixed')
+        field('algorithm.headStep.mode', (n) =>
+          checkOneOf(op, n, m, [
+            'step',
+            'fit',
+            'fixed',
+            'maml',
+            'a HeadStep object',
+            'a ModuleRef',
+          ]),
+        );
+    }
+    const lg = algorithm.layerGradient;
+    if (lg !== undefined && !isModuleRef(lg) && !isObjectPiece(lg, 'compute'))
+      field('algorithm.layerGradient', (n) =>
+        checkOneOf(op, n, lg, [
+          'layer',
+          'layer-and-head',
+          'a LayerGradientStep object',
+          'a ModuleRef',
+        ]),
+      );
+    const red = algorithm.reduction;
+    if (red !== undefined && red !== 'mean' && !isModuleRef(red) && !isObjectPiece(red, 'add')) {
+      const w = (red as { kind?: unknown; weights?: unknown }).weights;
+      if ((red as { kind?: unknown }).kind !== 'weighted' || !Array.isArray(w))
+        errors.add(
+          'algorithm.reduction',
+          `must be 'mean', { kind: 'weighted', weights: number[] }, a Reduction object or a ModuleRef, got ${formatValue(red)}`,
+        );
+      else if (!w.every((x) => typeof x === 'number' && Number.isFinite(x)))
+        errors.add('algorithm.reduction.weights', `must be finite numbers, got ${formatValue(w)}`);
+    }
+    const up = algorithm.update;
+    if (up !== undefined && !isModuleRef(up) && !isObjectPiece(up, 'update'))
+      checkOptimizer(
+        up as LayerOptimizer,
+        (name, fn) => field(`algorithm.update${name.slice('optimizer'.length)}`, fn),
+        errors,
+      );
+  }
+  const base = baseOf(algorithm);
+  const mode = head.mode;
+  if (base === 'joint-sgd' && givenHead !== undefined && mode !== 'fixed')
+    errors.add(
+      'head',
+      `algorithm 'joint-sgd' has no inner head step (heads are trained with W by SGD), so config.head must be absent or { mode: 'fixed' }, got ${formatValue(givenHead)}`,
+    );
+  if (base === 'fomaml' && mode !== 'step')
+    errors.add(
+      'head',
+      `algorithm 'fomaml' adapts W and the head by gradient steps: config.head must be absent or { mode: 'step', steps }, got ${formatValue(givenHead)}`,
+    );
 }

@@ -1,6 +1,6 @@
 import { type Key, split } from '@mtrl/tensors';
 
-/** The independent keys of a run, all derived from `key(seed)`. */
+/** The independent keys of a run, all derived from the run's key (`pretrain(key, ...)`). */
 export interface RunKeys {
   /** First-layer initialisation. */
   readonly init: Key;
@@ -10,7 +10,14 @@ export interface RunKeys {
   readonly data: Key;
 }
 
-/** Splits a run's root key into its independent streams. */
+/**
+ * Splits a run's key into its independent streams: `split(key, 3)` as `{ init, heads, data }`.
+ * `initLayer(runKeys(k).init, { d, m, weights, bias, dtype })` of @mtrl/network is the initial
+ * layer of `pretrain(k, ...)` with that config.
+ *
+ * @example
+ * const layer0 = initLayer(runKeys(key(0)).init, { d: 64, m: 32 });
+ */
 export function runKeys(root: Key): RunKeys {
   const [init, heads, data] = split(root, 3);
   return { init, heads, data };

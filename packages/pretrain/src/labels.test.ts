@@ -35,7 +35,6 @@ const cfg: PretrainConfig = {
   alpha: 1,
   eta: 1000,
   rounds: 1,
-  seed: 1,
   normalizeRows: true,
 };
 
@@ -45,9 +44,10 @@ describe('label centring and label balance', () => {
     const energy = (w: Matrix) =>
       frobeniusNorm(matmul(w, gt.m, { transB: true })) ** 2 / frobeniusNorm(w) ** 2;
     const raw: string[] = [];
-    const a = pretrain(source, cfg, { onNotice: (m) => raw.push(m) });
+    const a = pretrain(key(1), source, cfg, { onNotice: (m) => raw.push(m) });
     const centred: string[] = [];
     const b = pretrain(
+      key(1),
       source,
       { ...cfg, centerLabels: true },
       { onNotice: (m) => centred.push(m) },
@@ -71,6 +71,7 @@ describe('label centring and label balance', () => {
     const source = suiteSource<'float64'>(gt, taskSuite(ks, { kind: 'halfspace' }, gt, 16));
     const notes: string[] = [];
     const res = pretrain(
+      key(1),
       source,
       { ...cfg, m: 16, n1: 256, n2: 256 },
       { onNotice: (m) => notes.push(m) },
@@ -129,21 +130,21 @@ describe('label centring and label balance', () => {
 
   it('gives the same bits on 2 threads as on one with centred labels', async () => {
     const { source } = unbalanced(6);
-    const small = { ...cfg, m: 16, n1: 64, n2: 64, centerLabels: true, seed: 9 };
-    const one = pretrain(source, small);
-    const two = await pretrainAsync(source, small, { threads: 2 });
+    const small = { ...cfg, m: 16, n1: 64, n2: 64, centerLabels: true };
+    const one = pretrain(key(9), source, small);
+    const two = await pretrainAsync(key(9), source, small, { threads: 2 });
     expect(Array.from(two.layer.w.data)).toEqual(Array.from(one.layer.w.data));
     expect(two.history[1].labelBalance).toBe(one.history[1].labelBalance);
   });
 
   it('refuses centring with a loss for ±1 labels, and a non-boolean value', () => {
     const { source } = unbalanced(2);
-    expect(() => pretrain(source, { ...cfg, loss: 'logistic', centerLabels: true })).toThrow(
-      /centerLabels: .*'correlation' or 'square', got loss "logistic"/,
-    );
-    expect(() => pretrain(source, { ...cfg, centerLabels: 'yes' as unknown as boolean })).toThrow(
-      /centerLabels: expected a boolean, got "yes"/,
-    );
+    expect(() =>
+      pretrain(key(1), source, { ...cfg, loss: 'logistic', centerLabels: true }),
+    ).toThrow(/centerLabels: .*'correlation' or 'square', got loss "logistic"/);
+    expect(() =>
+      pretrain(key(1), source, { ...cfg, centerLabels: 'yes' as unknown as boolean }),
+    ).toThrow(/centerLabels: must be a boolean, got "yes"/);
   });
 });
 
@@ -155,8 +156,9 @@ describe('divergence and non-finite input', () => {
   it('ends a diverging run with status diverged, the round and the reason', () => {
     const notes: string[] = [];
     const res = pretrain(
+      key(0),
       source,
-      { m: 16, n1: 64, n2: 64, alpha: 100, eta: 100, rounds: 20, loss: 'square', seed: 0 },
+      { m: 16, n1: 64, n2: 64, alpha: 100, eta: 100, rounds: 20, loss: 'square' },
       { onNotice: (m) => notes.push(m) },
     );
     expect(res.status).toBe('diverged');
@@ -168,7 +170,7 @@ describe('divergence and non-finite input', () => {
   });
 
   it('completes a stable run, without a divergence record', () => {
-    const res = pretrain(source, { m: 16, n1: 64, n2: 64, alpha: 1, eta: 10, rounds: 3, seed: 0 });
+    const res = pretrain(key(0), source, { m: 16, n1: 64, n2: 64, alpha: 1, eta: 10, rounds: 3 });
     expect(res.status).toBe('completed');
     expect(res.divergence).toBeUndefined();
   });
@@ -178,8 +180,9 @@ describe('divergence and non-finite input', () => {
     layer.w.data[5] = Number.NaN;
     expect(() =>
       pretrain(
+        key(0),
         source,
-        { m: 8, n1: 8, n2: 8, alpha: 1, eta: 1, rounds: 1, seed: 0 },
+        { m: 8, n1: 8, n2: 8, alpha: 1, eta: 1, rounds: 1 },
         { initialLayer: layer },
       ),
     ).toThrow(/initialLayer.w has a non-finite entry \(NaN at flat index 5\)/);
@@ -193,7 +196,7 @@ describe('divergence and non-finite input', () => {
       },
     };
     expect(() =>
-      pretrain(poisoned, { m: 8, n1: 8, n2: 8, alpha: 1, eta: 1, rounds: 1, seed: 0 }),
+      pretrain(key(0), poisoned, { m: 8, n1: 8, n2: 8, alpha: 1, eta: 1, rounds: 1 }),
     ).toThrow(
       /task 1's S1 samples in round 1: the inputs x contain a non-finite value: x\[0, 3\] = Infinity/,
     );

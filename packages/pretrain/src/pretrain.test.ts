@@ -23,7 +23,7 @@ function singularValues2(p: Matrix): [number, number] {
   return [Math.sqrt(tr / 2 + disc), Math.sqrt(Math.max(0, tr / 2 - disc))];
 }
 
-const base: PretrainConfig = { m: 64, n1: 256, n2: 256, alpha: 1, eta: 1000, rounds: 1, seed: 0 };
+const base: PretrainConfig = { m: 64, n1: 256, n2: 256, alpha: 1, eta: 1000, rounds: 1 };
 
 describe('pretrain: the one-step analysis (K = 1, correlation loss, zero heads)', () => {
   it('has mean update W (I + (alpha eta / (2 pi T)) M^T (sum_t v_t v_t^T) M) over independent draws', () => {
@@ -41,8 +41,9 @@ describe('pretrain: the one-step analysis (K = 1, correlation loss, zero heads)'
     const sumSq = new Float64Array(m * d);
     for (let s = 0; s < draws; s++) {
       const res = pretrain(
+        key(100 + s),
         source,
-        { m, n1: 3000, n2: 3000, alpha, eta, rounds: 1, seed: 100 + s },
+        { m, n1: 3000, n2: 3000, alpha, eta, rounds: 1 },
         { initialLayer: layer0 },
       );
       for (let i = 0; i < m * d; i++) {
@@ -87,6 +88,7 @@ describe('pretrain: recovery', () => {
   it('raises subspace energy from about r/d to at least 0.6 (d = 64, r = 2, m = 64, T = 32, one big step)', () => {
     const { gt, source } = setup(3, 64, 2, 32);
     const res = pretrain(
+      key(0),
       source,
       { ...base, normalizeRows: true },
       { probes: { energy: energyOf(gt) } },
@@ -99,8 +101,8 @@ describe('pretrain: recovery', () => {
   it('learns one direction from a single task: s2 / s1 of W M^T stays small', () => {
     const { gt, source } = setup(4, 64, 2, 1);
     const multi = setup(4, 64, 2, 32);
-    const one = pretrain(source, { ...base, n1: 2048, n2: 2048, normalizeRows: true });
-    const many = pretrain(multi.source, { ...base, normalizeRows: true });
+    const one = pretrain(key(0), source, { ...base, n1: 2048, n2: 2048, normalizeRows: true });
+    const many = pretrain(key(0), multi.source, { ...base, normalizeRows: true });
     const [s1, s2] = singularValues2(matmul(one.layer.w, gt.m, { transB: true }));
     const [m1, m2] = singularValues2(matmul(many.layer.w, multi.gt.m, { transB: true }));
     expect(s2 / s1).toBeLessThan(0.2); // measured 0.04
@@ -118,14 +120,13 @@ describe('pretrain: behaviour', () => {
     alpha: 0.5,
     eta: 2,
     rounds: 3,
-    seed: 7,
     loss: 'logistic',
   };
 
-  it('reproduces a run bit for bit from its seed, and another seed differs', () => {
-    const a = pretrain(source, small);
-    const b = pretrain(source, small);
-    const c = pretrain(source, { ...small, seed: 8 });
+  it('reproduces a run bit for bit from its key, and another key differs', () => {
+    const a = pretrain(key(7), source, small);
+    const b = pretrain(key(7), source, small);
+    const c = pretrain(key(8), source, small);
     expect(Array.from(a.layer.w.data)).toEqual(Array.from(b.layer.w.data));
     expect(Array.from(a.heads.data)).toEqual(Array.from(b.heads.data));
     expect(Array.from(a.layer.w.data)).not.toEqual(Array.from(c.layer.w.data));
@@ -134,7 +135,7 @@ describe('pretrain: behaviour', () => {
   it('emits round 0 plus one event per round and one per task, and can stop early', () => {
     const rounds: number[] = [];
     let tasks = 0;
-    const res = pretrain(source, small, {
+    const res = pretrain(key(7), source, small, {
       onRound: (e) => void rounds.push(e.round),
       onTask: () => void tasks++,
     });
@@ -142,7 +143,7 @@ describe('pretrain: behaviour', () => {
     expect(tasks).toBe(9);
     expect(res.history).toHaveLength(4);
     expect(res.status).toBe('completed');
-    const stopped = pretrain(source, small, {
+    const stopped = pretrain(key(7), source, small, {
       onRound: (e) => (e.round === 1 ? 'stop' : undefined),
     });
     expect(stopped.status).toBe('stopped');
@@ -151,7 +152,7 @@ describe('pretrain: behaviour', () => {
 
   it('honours an AbortSignal in the async driver, keeping finished rounds', async () => {
     const ctl = new AbortController();
-    const res = await pretrainAsync(source, small, {
+    const res = await pretrainAsync(key(7), source, small, {
       signal: ctl.signal,
       onTask: (e) => (e.round === 2 && e.task === 0 ? ctl.abort() : undefined),
     });
@@ -169,15 +170,15 @@ describe('pretrain: behaviour', () => {
       { trainBias: true, init: { bias: { kind: 'normal', std: 0.5 } } },
       { dtype: 'float32' },
     ] as Partial<PretrainConfig>[]) {
-      const res = pretrain(source, { ...small, ...extra });
+      const res = pretrain(key(7), source, { ...small, ...extra });
       expect(res.layer.w.data.every(Number.isFinite)).toBe(true);
       expect(res.history.at(-1)!.layerLoss).toBeGreaterThan(0);
     }
-    const fit = pretrain(source, { ...small, head: { mode: 'fit', l2: 0.01 } });
+    const fit = pretrain(key(7), source, { ...small, head: { mode: 'fit', l2: 0.01 } });
     expect(fit.history.at(-1)!.headConvergedFraction).toBe(1);
-    const biased = pretrain(source, { ...small, trainBias: true });
+    const biased = pretrain(key(7), source, { ...small, trainBias: true });
     expect(biased.layer.b.data.some((v) => v !== 0)).toBe(true);
-    const frozen = pretrain(source, small);
+    const frozen = pretrain(key(7), source, small);
     expect(frozen.layer.b.data.every((v) => v === 0)).toBe(true);
   });
 
@@ -197,7 +198,7 @@ describe('pretrain: behaviour', () => {
     };
     let message = '';
     try {
-      pretrain(source, bad as unknown as PretrainConfig);
+      pretrain(key(7), source, bad as unknown as PretrainConfig);
     } catch (e) {
       message = (e as Error).message;
     }
@@ -211,13 +212,14 @@ describe('pretrain: behaviour', () => {
       'head.mode:',
       'dtype:',
       'extra: unknown field',
+      'pass key(seed) as the first argument',
     ]) {
       expect(message).toContain(field);
     }
   });
 
   it('refuses a malformed source', () => {
-    expect(() => pretrain({ tasks: 0, d: 3, sample: () => ({}) } as never, small)).toThrow(
+    expect(() => pretrain(key(7), { tasks: 0, d: 3, sample: () => ({}) } as never, small)).toThrow(
       /source must be a TaskSource/,
     );
   });

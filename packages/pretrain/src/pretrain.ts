@@ -1,7 +1,8 @@
 import type { Layer } from '@mtrl/network';
-import type { DType, Matrix } from '@mtrl/tensors';
+import type { DType, Key, Matrix, Vector } from '@mtrl/tensors';
 import { localExecutor } from './_executor.js';
 import { isPending, notify, runRounds, setupRun } from './_rounds.js';
+import type { AlgorithmSpec } from './algorithm.js';
 import type { PretrainConfig, ResolvedPretrainConfig } from './config.js';
 import type { TaskSource } from './source.js';
 import type { PretrainWorkerOptions } from './workerOptions.js';
@@ -74,8 +75,13 @@ export interface PretrainOptions<D extends DType = DType> extends PretrainWorker
 export interface PretrainResult<D extends DType = DType> {
   /** The trained shared layer `{ w: [m, d], b: [m] }`. */
   readonly layer: Layer<D>;
-  /** The task heads after the last round, one row per task: `[T, m]`. */
+  /**
+   * The task heads after the last round, one row per task: `[T, m]` (with a shared head, each
+   * task's adapted head in the last round).
+   */
   readonly heads: Matrix<D>;
+  /** The shared head a0 `[m]`, for algorithms with one (`'fomaml'`, `'anil'`). */
+  readonly sharedHead?: Vector<D>;
   /** One event per round, starting with round 0. */
   readonly history: readonly RoundEvent[];
   /** The config with every default filled in. */
@@ -104,9 +110,17 @@ export interface PretrainResult<D extends DType = DType> {
  *       G = G_0 + G_1 + ... + G_{T-1}, added in task order
  *       W <- W - eta * G   (or an optimizer step on G); optional row normalisation
  *
- * Task t's samples in round k come from a key that depends only on (seed, k, t), and each G_t
- * is computed from zero into its own buffer before the ordered sum, so a run is reproduced bit
- * for bit by its seed, whatever the order or thread the tasks run on.
+ * That is the default algorithm, `'paper'`; `config.algorithm` selects another (`'joint-sgd'`,
+ * `'fomaml'`, `'anil'`) or gives its pieces (head step, layer gradient, reduction, layer update;
+ * see {@link AlgorithmSpec}), all run by this same loop.
+ *
+ * The run's randomness comes from `key` alone: `runKeys(key)` gives the initial layer's, the
+ * initial heads' and the data's keys, and task t's samples in round k come from a key that
+ * depends only on (key, k, t). Each G_t is computed from zero into its own buffer before the
+ * ordered sum, so a run is reproduced bit for bit by its key, whatever the order or thread the
+ * tasks run on.
+ *
+ * @param key - the run's key, `key(seed)` of @mtrl/tensors or a part of a larger key
  *
  * @throws {RangeError} for an invalid config, source or `options.threads`, or
  * `sampler: 'projected'` with a source that cannot serve it (no `projected` capability, or
@@ -115,17 +129,18 @@ export interface PretrainResult<D extends DType = DType> {
  * here too, though only `pretrainAsync` starts workers)
  */
 export function* pretrainSteps<D extends DType>(
+  key: Key,
   source: TaskSource<D>,
   config: PretrainConfig,
   options: PretrainOptions<D> = {},
 ): Generator<TaskEvent | RoundEvent, PretrainResult<D>, void> {
-  const setup = setupRun(source, config, options);
+  const setup = setupRun(key, source, config, options);
   if (typeof options.threads === 'number' && options.threads > 1)
     notify(
       options,
       `pretrain: threads=${options.threads} ignored: pretrain and pretrainSteps run on one thread; use pretrainAsync for worker threads`,
     );
-  const exec = localExecutor(source, setup.ctx, setup.cfg.m, setup.cfg.trainBias);
+  const exec = localExecutor(source, setup.ctx, setup.taskPieces, setup.cfg.m, setup.cfg.trainBias);
   const it = runRounds(setup, options, exec);
   for (;;) {
     const step = it.next();
@@ -140,19 +155,24 @@ export function* pretrainSteps<D extends DType>(
  * Runs multi-task pretraining to the end, synchronously and on the calling thread (for worker
  * threads use `pretrainAsync`). See {@link pretrainSteps}.
  *
+ * @param key - the run's key (see {@link pretrainSteps})
  * @param source - the tasks: `{ tasks: T, d, sample(t, key, n, dtype) }`
  * @param config - every knob; validated up front, all bad fields named in one error
  * @returns the trained layer, final heads, per-round history and resolved config
- * @throws {RangeError} for an invalid config or source
+ * @throws {TypeError} for a key that is not a Key
+ * @throws {RangeError} for an invalid config (`seed` included: pass `key(seed)` first instead)
+ * or source, or a module reference in the config (only `pretrainAsync` loads them)
  * @example
- * const res = pretrain(source, { m: 64, n1: 256, n2: 256, alpha: 1, eta: 1000, rounds: 1, seed: 0 });
+ * const res = pretrain(key(0), source, { m: 64, n1: 256, n2: 256, alpha: 1, eta: 1000, rounds: 1 });
+ * const maml = pretrain(key(0), source, { ...res.config, algorithm: 'fomaml' });
  */
 export function pretrain<D extends DType>(
+  key: Key,
   source: TaskSource<D>,
   config: PretrainConfig,
   options: PretrainOptions<D> = {},
 ): PretrainResult<D> {
-  const it = pretrainSteps(source, config, options);
+  const it = pretrainSteps(key, source, config, options);
   for (;;) {
     const step = it.next();
     if (step.done) return step.value;

@@ -1,9 +1,10 @@
-import type { DType } from '@mtrl/tensors';
+import type { DType, Key } from '@mtrl/tensors';
+import { loadRefs } from './_algorithm.js';
 import { localExecutor } from './_executor.js';
 import { isPending, notify, runRounds, setupRun } from './_rounds.js';
 import { threadedExecutor } from './_threadedExecutor.js';
 import { resolveThreads } from './_threads.js';
-import type { PretrainConfig } from './config.js';
+import { type PretrainConfig, resolveConfig } from './config.js';
 import type { PretrainOptions, PretrainResult } from './pretrain.js';
 import type { TaskSource } from './source.js';
 
@@ -19,6 +20,12 @@ import type { TaskSource } from './source.js';
  * it (esbuild), pass the URL of your bundle of that entry as `options.workerUrl`, or a function
  * starting a worker on it as `options.createWorker`.
  *
+ * Module references in the config (a custom loss or algorithm piece, `{ module, export?,
+ * params? }`) are loaded here before the run, and in every worker; head steps, layer gradients
+ * and losses given as objects cannot cross to workers (a `RangeError` naming the option with
+ * threads > 1).
+ *
+ * @param key - the run's key; the same key gives `pretrain`'s result, bit for bit
  * @param source - the tasks; with threads > 1 it needs a `spec` (see `suiteSource`)
  * @param config - every knob; validated up front, all bad fields named in one error
  * @param options - callbacks, probes, `signal`, `threads` (default 1), `workerUrl` or
@@ -30,28 +37,36 @@ import type { TaskSource } from './source.js';
  * that fails to load, rejects the promise with its message, and the workers are terminated in
  * every case
  * @example
- * const res = await pretrainAsync(source, { m: 64, n1: 256, n2: 256, alpha: 1, eta: 1000, rounds: 1, seed: 0 }, { threads: 2 });
+ * const res = await pretrainAsync(key(0), source, { m: 64, n1: 256, n2: 256, alpha: 1, eta: 1000, rounds: 1 }, { threads: 2 });
  * // with esbuild, which does not emit the worker: bundle '@mtrl/pretrain/worker' as an entry too
- * await pretrainAsync(source, config, { threads: 2, workerUrl: new URL('./pretrain-worker.js', import.meta.url) });
+ * await pretrainAsync(k, source, config, { threads: 2, workerUrl: new URL('./pretrain-worker.js', import.meta.url) });
  */
 export async function pretrainAsync<D extends DType>(
+  key: Key,
   source: TaskSource<D>,
   config: PretrainConfig,
   options: PretrainOptions<D> = {},
 ): Promise<PretrainResult<D>> {
-  const setup = setupRun(source, config, options);
+  // Module references of the config (pieces, loss) are loaded here, before anything runs.
+  const setup = setupRun(key, source, config, options, await loadRefs(resolveConfig(config)));
   let threads = Math.min(await resolveThreads(options.threads), setup.T);
   const spec = source.spec;
   if (threads > 1 && spec === undefined) {
     notify(
       options,
-      `pretrain: this source has no spec (a user-defined sampler or custom tasks), so its tasks run on one thread instead of ${threads}`,
+      `pretrain: this source has no spec (a user-defined sampler, or custom tasks whose function lives on this thread: give the family as { kind: 'custom', module } with taskSuiteAsync), so its tasks run on one thread instead of ${threads}`,
     );
     threads = 1;
   }
   const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
   if (threads <= 1 || spec === undefined) {
-    const exec = localExecutor(source, setup.ctx, setup.cfg.m, setup.cfg.trainBias);
+    const exec = localExecutor(
+      source,
+      setup.ctx,
+      setup.taskPieces,
+      setup.cfg.m,
+      setup.cfg.trainBias,
+    );
     const it = runRounds(setup, options, exec);
     for (;;) {
       const step = it.next();
@@ -59,9 +74,15 @@ export async function pretrainAsync<D extends DType>(
       await yieldToEventLoop();
     }
   }
+  const wire = setup.pieces.wire;
+  if ('missing' in wire)
+    throw new RangeError(
+      `pretrain: ${wire.missing} is an object, which cannot cross to worker threads; give it as a module reference { module, export?, params } (loaded in each worker), or run with threads: 1`,
+    );
   const exec = await threadedExecutor<D>(
     spec,
     setup.ctx,
+    wire,
     { m: setup.cfg.m, d: setup.d, tasks: setup.T, trainBias: setup.cfg.trainBias },
     threads,
     { workerUrl: options.workerUrl, createWorker: options.createWorker },

@@ -23,6 +23,8 @@ import { describe, expect, it } from 'vitest';
 import { projectedRounds } from './_projectedRound.js';
 import { runTask, type TaskContext, taskWorkspace } from './_runTask.js';
 import {
+  headStep,
+  layerGradient,
   type PretrainConfig,
   type PretrainResult,
   pretrain,
@@ -72,7 +74,16 @@ describe('the projected sampler: one task gradient in law', () => {
       n1: 1,
       n2,
       dataKey,
-      step: { loss: 'logistic', alpha: 0, head: { mode: 'fixed' }, weight: 1 },
+      alpha: 0,
+      centerLabels: false,
+      weights: [1],
+      sharedHead: false,
+      headSamples: false,
+    };
+    const pieces = {
+      headStep: headStep({ mode: 'fixed' }),
+      layerGradient: layerGradient('layer'),
+      loss: 'logistic' as const,
     };
     const noiseStd = inputs.kind === 'mixture' ? inputs.noiseStd : 1;
     const projected = { k: m + 2, r: 2, noise: true };
@@ -94,9 +105,9 @@ describe('the projected sampler: one task gradient in law', () => {
     const outE = { w: zeros([m, d] as const), b: zeros([m] as const) };
     const outP = { w: zeros([m, 2 * m + 2] as const), b: zeros([m] as const) };
     for (let round = 1; round <= draws; round++) {
-      runTask(source, ctx, layer, head, round, 0, outE, wsE);
+      runTask(source, ctx, pieces, layer, head, round, 0, outE, wsE);
       explicit.push(Float64Array.from([...outE.w.data, ...outE.b.data]));
-      runTask(source, ctxP, coords, head, round, 0, outP, wsP);
+      runTask(source, ctxP, pieces, coords, head, round, 0, outP, wsP);
       const g = rounds.layerGradient(round, outP.w);
       proj.push(Float64Array.from([...g.data, ...outP.b.data]));
     }
@@ -155,8 +166,9 @@ describe('the projected sampler: pretraining', () => {
     const sumSq = new Float64Array(m * d);
     for (let s = 0; s < draws; s++) {
       const res = pretrain(
+        key(100 + s),
         source,
-        { m, n1: 3000, n2: 3000, alpha: 1, eta: 1, rounds: 1, seed: 100 + s, sampler: 'projected' },
+        { m, n1: 3000, n2: 3000, alpha: 1, eta: 1, rounds: 1, sampler: 'projected' },
         { initialLayer: layer0 },
       );
       for (let i = 0; i < m * d; i++) {
@@ -202,7 +214,6 @@ describe('the projected sampler: pretraining', () => {
       alpha: 1,
       eta: 1000,
       rounds: 1,
-      seed: 0,
       normalizeRows: true,
       dtype: 'float32',
     };
@@ -213,7 +224,7 @@ describe('the projected sampler: pretraining', () => {
     };
     const stats = (sampler: 'explicit' | 'projected') => {
       const vals = [0, 1, 2, 3, 4].map((seed) =>
-        measure(pretrain(source, { ...cfg, seed, sampler }).layer.w),
+        measure(pretrain(key(seed), source, { ...cfg, sampler }).layer.w),
       );
       return [0, 1].map((i) => {
         const xs = vals.map((v) => v[i]);
@@ -240,7 +251,6 @@ describe('the projected sampler: pretraining', () => {
       alpha: 0.5,
       eta: 2,
       rounds: 3,
-      seed: 7,
       loss: 'logistic',
       sampler: 'projected',
     };
@@ -255,23 +265,23 @@ describe('the projected sampler: pretraining', () => {
       { loss: 'correlation', centerLabels: true },
       { dtype: 'float32' },
     ] as Partial<PretrainConfig>[]) {
-      const a = pretrain(source, { ...small, ...extra });
+      const a = pretrain(key(7), source, { ...small, ...extra });
       expect(a.status).toBe('completed');
       expect(a.config.sampler).toBe('projected');
       expect(a.layer.w.data.every(Number.isFinite)).toBe(true);
       expect(Number.isFinite(a.history.at(-1)!.layerLoss)).toBe(true);
       expect(a.history.at(-1)!.labelBalance).toBeLessThan(1);
-      const b = pretrain(source, { ...small, ...extra });
+      const b = pretrain(key(7), source, { ...small, ...extra });
       expect(Array.from(b.layer.w.data)).toEqual(Array.from(a.layer.w.data));
     }
-    const fit = pretrain(source, { ...small, head: { mode: 'fit', l2: 0.01 } });
+    const fit = pretrain(key(7), source, { ...small, head: { mode: 'fit', l2: 0.01 } });
     expect(fit.history.at(-1)!.headConvergedFraction).toBe(1);
-    const biased = pretrain(source, { ...small, trainBias: true });
+    const biased = pretrain(key(7), source, { ...small, trainBias: true });
     expect(biased.layer.b.data.some((v) => v !== 0)).toBe(true);
     // A different sampler, a different stream: not the explicit run's bits.
-    const explicit = pretrain(source, { ...small, sampler: 'explicit' });
+    const explicit = pretrain(key(7), source, { ...small, sampler: 'explicit' });
     expect(Array.from(explicit.layer.w.data)).not.toEqual(
-      Array.from(pretrain(source, small).layer.w.data),
+      Array.from(pretrain(key(7), source, small).layer.w.data),
     );
   });
 
@@ -280,9 +290,10 @@ describe('the projected sampler: pretraining', () => {
     const mix = mixtureDistribution(key(41), { r: 2, k: 4, noiseStd: 0 });
     const { gt, source } = setup(12, 30, 2, 3, mix);
     const layer0 = initLayer(key(13), { d: 30, m: 5 });
-    const cfg: PretrainConfig = { m: 5, n1: 64, n2: 64, alpha: 1, eta: 1, rounds: 1, seed: 2 };
+    const cfg: PretrainConfig = { m: 5, n1: 64, n2: 64, alpha: 1, eta: 1, rounds: 1 };
     for (const sampler of ['explicit', 'projected'] as const) {
       const res = pretrain(
+        key(2),
         source,
         { ...cfg, sampler },
         { initialLayer: layer0, onNotice: () => {} },
@@ -305,6 +316,7 @@ describe('the projected sampler: pretraining', () => {
   it('ends a diverging run with status diverged, as the explicit sampler does', () => {
     const { source } = setup(6, 40, 2, 4);
     const res = pretrain(
+      key(0),
       source,
       {
         m: 16,
@@ -314,7 +326,6 @@ describe('the projected sampler: pretraining', () => {
         eta: 100,
         rounds: 20,
         loss: 'square',
-        seed: 0,
         sampler: 'projected',
       },
       { onNotice: () => {} },
@@ -331,21 +342,20 @@ describe('the projected sampler: pretraining', () => {
       alpha: 1,
       eta: 1,
       rounds: 1,
-      seed: 0,
       sampler: 'projected',
     };
     for (const kind of ['sphere', 'hypercube'] as const)
-      expect(() => pretrain(setup(8, 20, 2, 2, { kind }).source, cfg)).toThrow(
+      expect(() => pretrain(key(0), setup(8, 20, 2, 2, { kind }).source, cfg)).toThrow(
         `pretrain: sampler 'projected' is exact only for gaussian and mixture inputs, and this source's inputs are "${kind}"; use sampler 'explicit'`,
       );
     const { source } = setup(8, 20, 2, 2);
     const bare: TaskSource = { tasks: source.tasks, d: source.d, sample: source.sample };
-    expect(() => pretrain(bare, cfg)).toThrow(
+    expect(() => pretrain(key(0), bare, cfg)).toThrow(
       /sampler 'projected' needs a source with the projected capability \(source\.projected: the ground truth M/,
     );
-    expect(pretrain(bare, { ...cfg, sampler: 'explicit' }).status).toBe('completed');
-    expect(() => pretrain(source, { ...cfg, sampler: 'implicit' as never })).toThrow(
-      /sampler: expected 'explicit' or 'projected', got "implicit"/,
+    expect(pretrain(key(0), bare, { ...cfg, sampler: 'explicit' }).status).toBe('completed');
+    expect(() => pretrain(key(0), source, { ...cfg, sampler: 'implicit' as never })).toThrow(
+      /sampler: must be one of "explicit", "projected", got "implicit"/,
     );
   });
 });
@@ -371,7 +381,6 @@ describe('the projected sampler on worker threads', { timeout: 300_000 }, () => 
       alpha: 0.5,
       eta: 3,
       rounds: 3,
-      seed: 3,
       loss: 'logistic',
       trainBias: true,
       init: { bias: { kind: 'normal', std: 0.3 } },
@@ -380,8 +389,9 @@ describe('the projected sampler on worker threads', { timeout: 300_000 }, () => 
       sampler: 'projected',
     };
     for (const dtype of ['float32', 'float64'] as const) {
-      const one = pretrain(source, { ...cfg, dtype }, { onNotice: () => {} });
+      const one = pretrain(key(3), source, { ...cfg, dtype }, { onNotice: () => {} });
       const two = await pretrainAsync(
+        key(3),
         source,
         { ...cfg, dtype },
         { threads: 2, onNotice: () => {} },

@@ -1,5 +1,6 @@
 import type { Batch } from '@mtrl/network';
 import {
+  canRebuild,
   type GroundTruth,
   type InputDistribution,
   type ProjectedTaskSampleBuffers,
@@ -7,6 +8,7 @@ import {
   sampleTaskInto,
   sampleTaskProjectedInto,
   type TaskSuite,
+  taskData,
 } from '@mtrl/tasks';
 import { copy, type DType, type Key, type Matrix } from '@mtrl/tensors';
 import type { SuiteSourceSpec } from './suiteSourceSpec.js';
@@ -112,8 +114,11 @@ export function sampleSuite<D extends DType>(
 
 /**
  * A {@link TaskSource} over a task suite of @mtrl/tasks: task t's batches are
- * `sampleTask(key, suite.tasks[t], gt, inputs, n)`. Unless a task is `custom` (a function),
- * the source carries a `spec`, so `pretrainAsync` can sample its tasks on worker threads. It
+ * `sampleTask(key, suite.tasks[t], gt, inputs, n)`. The source carries a `spec`, so
+ * `pretrainAsync` can sample its tasks on worker threads, unless a task is `custom` with a
+ * function that lives only on this thread (a family `{ kind: 'custom', draw }` or `fn`); tasks
+ * of a module family (`taskSuiteAsync` with `{ kind: 'custom', module }`) are described by their
+ * module reference and key, and each worker rebuilds them. It
  * always carries `projected` (M, the inputs and `sampleTaskProjectedInto`), so it can run with
  * `sampler: 'projected'` when its inputs are `gaussian` or `mixture`.
  *
@@ -138,7 +143,8 @@ export function suiteSource<D extends DType = DType>(
     d: gt.d,
     ...sampleSuite<D>(gt, suite.tasks, inputs),
   };
-  if (suite.tasks.some((t) => t.kind === 'custom')) return source;
+  // Custom tasks whose function lives only on this thread have no plain-data description.
+  if (!suite.tasks.every(canRebuild)) return source;
   const spec: SuiteSourceSpec = {
     gt: {
       // An exact-size copy in M's own dtype: the worker's samples must match bit for bit.
@@ -148,7 +154,7 @@ export function suiteSource<D extends DType = DType>(
       kind: gt.kind,
       ...(gt.coordinates === undefined ? {} : { coordinates: [...gt.coordinates] }),
     },
-    tasks: suite.tasks,
+    tasks: suite.tasks.map(taskData),
     inputs,
   };
   return { ...source, spec };

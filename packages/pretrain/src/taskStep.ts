@@ -1,15 +1,8 @@
-import {
-  addLayerGrads,
-  type Batch,
-  fitHead,
-  headLossAndGrad,
-  hidden,
-  type Layer,
-  type LayerGradWorkspace,
-  type LossName,
-} from '@mtrl/network';
-import { axpyInto, copy, type DType, type Matrix, type Vector } from '@mtrl/tensors';
+import type { Batch, Layer } from '@mtrl/network';
+import { copy, type DType, type Matrix, type Vector } from '@mtrl/tensors';
+import type { LossLike } from './algorithm.js';
 import type { HeadUpdate } from './config.js';
+import { headStep, layerGradient } from './pieces.js';
 
 /** What one task contributes to a round, besides its gradient. */
 export interface TaskStepResult<D extends DType = DType> {
@@ -23,11 +16,13 @@ export interface TaskStepResult<D extends DType = DType> {
   readonly headConverged?: boolean;
   /** Mean of the task's raw labels over S1 and S2 (before any centring): its label balance. */
   readonly labelMean: number;
+  /** The head's gradient on S2, when the layer-gradient step gives it: [m]. */
+  readonly headGradient?: Vector<D>;
 }
 
 /** Settings of {@link taskStep}. */
 export interface TaskStepOptions {
-  readonly loss: LossName;
+  readonly loss: LossLike;
   readonly alpha: number;
   readonly head: HeadUpdate;
   /** The weight of this task's gradient in the round's sum (1 / T for the average). */
@@ -94,85 +89,31 @@ export function taskStep<D extends DType>(
   const b2 = center ? ownLabels(s2) : s2;
   const m1 = b1 === undefined ? 0 : prepareLabels('taskStep: s1', b1, center);
   const m2 = prepareLabels('taskStep: s2', b2, center);
-  const adapted = adaptHead(layer, head, b1, opts);
+  const hs = headStep(opts.head);
+  let adapted: { head: Vector<D>; headLoss: number; headConverged?: boolean } = {
+    head,
+    headLoss: Number.NaN,
+  };
+  if (hs.samples) {
+    if (b1 === undefined) throw new RangeError('taskStep: s1 is required unless the head is fixed');
+    adapted = hs.adapt({ layer, head, s1: b1, loss: opts.loss, alpha: opts.alpha });
+  }
+  const g = layerGradient('layer').compute({
+    layer,
+    head: adapted.head,
+    s2: b2,
+    loss: opts.loss,
+    weight: opts.weight,
+    headWeight: 1,
+    out,
+  });
   const n1 = b1?.y.shape[0] ?? 0;
   const n2 = b2.y.shape[0];
-  return layerStep(layer, adapted, b2, opts, out, undefined, (n1 * m1 + n2 * m2) / (n1 + n2));
-}
-
-/** The head part of {@link taskStep}: the adapted head (`head` itself when fixed). @internal */
-export interface AdaptedHead<D extends DType> {
-  readonly head: Vector<D>;
-  readonly headLoss: number;
-  readonly headConverged?: boolean;
-}
-
-/**
- * Adapts the head on S1 as {@link taskStep} does; `h1` (`[n1, m]`), when given, receives the
- * features of S1 instead of a fresh buffer. S1 is not needed afterwards. @internal
- */
-export function adaptHead<D extends DType>(
-  layer: Layer<D>,
-  head: Vector<D>,
-  s1: Batch<D> | undefined,
-  opts: TaskStepOptions,
-  h1Buffer?: Matrix<D>,
-): AdaptedHead<D> {
-  if (opts.head.mode === 'fixed') return { head, headLoss: Number.NaN };
-  if (s1 === undefined) throw new RangeError('taskStep: s1 is required unless the head is fixed');
-  // Features of S1 are computed once: only the head moves during the head update.
-  const h1 = hidden(layer, s1.x, h1Buffer);
-  if (opts.head.mode === 'step') {
-    const a = copy(head);
-    let headLoss = Number.NaN;
-    const steps = opts.head.steps ?? 1;
-    for (let s = 0; s < steps; s++) {
-      const { loss, grad } = headLossAndGrad(h1, a, s1.y, opts.loss);
-      if (s === 0) headLoss = loss;
-      axpyInto(a, -opts.alpha, grad);
-    }
-    return { head: a, headLoss };
-  }
-  const headLoss = headLossAndGrad(h1, head, s1.y, opts.loss).loss;
-  const fit = fitHead(h1, s1.y, opts.loss, {
-    init: head,
-    l2: opts.head.l2,
-    tol: opts.head.tol,
-    maxIter: opts.head.maxIter,
-  });
-  return { head: fit.head, headLoss, headConverged: fit.converged };
-}
-
-/**
- * The layer part of {@link taskStep}: writes weight * dL/dW (and dL/db) on S2 with the adapted
- * head into `out`, from zero; `workspace` reuses the forward buffers. @internal
- */
-export function layerStep<D extends DType>(
-  layer: Layer<D>,
-  adapted: AdaptedHead<D>,
-  s2: Batch<D>,
-  opts: TaskStepOptions,
-  out: { w: Matrix<D>; b?: Vector<D> },
-  workspace: LayerGradWorkspace<D> | undefined,
-  labelMean: number,
-): TaskStepResult<D> {
-  const { head: a, headLoss, headConverged } = adapted;
-  fillZero(out.w);
-  if (out.b !== undefined) fillZero(out.b);
-  const layerLoss = addLayerGrads(layer, a, s2, opts.loss, out, opts.weight, workspace);
-  return headConverged === undefined
-    ? { head: a, headLoss, layerLoss, labelMean }
-    : { head: a, headLoss, layerLoss, headConverged, labelMean };
-}
-
-function fillZero(t: Matrix | Vector): void {
-  if (t.shape.length === 1) {
-    const [n] = t.shape;
-    for (let i = 0; i < n; i++) t.data[t.offset + i * t.stride[0]] = 0;
-    return;
-  }
-  const [rows, cols] = t.shape as readonly [number, number];
-  const [s0, s1] = t.stride as readonly [number, number];
-  for (let i = 0; i < rows; i++)
-    for (let j = 0; j < cols; j++) t.data[t.offset + i * s0 + j * s1] = 0;
+  return {
+    head: adapted.head,
+    headLoss: adapted.headLoss,
+    layerLoss: g.loss,
+    labelMean: (n1 * m1 + n2 * m2) / (n1 + n2),
+    ...(adapted.headConverged === undefined ? {} : { headConverged: adapted.headConverged }),
+  };
 }

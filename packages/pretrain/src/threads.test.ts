@@ -19,6 +19,7 @@ function setup(T = 5) {
   return { gt, suite, source: suiteSource(gt, suite) };
 }
 
+const RUN = key(3);
 const small: PretrainConfig = {
   m: 6,
   n1: 32,
@@ -26,7 +27,6 @@ const small: PretrainConfig = {
   alpha: 0.5,
   eta: 3,
   rounds: 3,
-  seed: 3,
   loss: 'logistic',
   trainBias: true,
   init: { bias: { kind: 'normal', std: 0.3 } },
@@ -50,11 +50,11 @@ describe('pretrainAsync on worker threads', { timeout: 300_000 }, () => {
     const { source } = setup();
     for (const dtype of ['float32', 'float64'] as const) {
       const cfg = { ...small, dtype };
-      const one = pretrain(source, cfg);
-      expectIdentical(await pretrainAsync(source, cfg, { threads: 1 }), one);
+      const one = pretrain(RUN, source, cfg);
+      expectIdentical(await pretrainAsync(RUN, source, cfg, { threads: 1 }), one);
       for (const threads of [2, 3]) {
         const tasks: number[] = [];
-        const res = await pretrainAsync(source, cfg, {
+        const res = await pretrainAsync(RUN, source, cfg, {
           threads,
           onTask: (e) => void tasks.push(e.task),
         });
@@ -71,11 +71,11 @@ describe('pretrainAsync on worker threads', { timeout: 300_000 }, () => {
     const { source } = setup(14);
     const cfg = { ...small, dtype: 'float32' as const };
     const tasks: number[] = [];
-    const res = await pretrainAsync(source, cfg, {
+    const res = await pretrainAsync(RUN, source, cfg, {
       threads: 2,
       onTask: (e) => void tasks.push(e.task),
     });
-    expectIdentical(res, pretrain(source, cfg));
+    expectIdentical(res, pretrain(RUN, source, cfg));
     expect(tasks).toEqual([0, 1, 2].flatMap(() => Array.from({ length: 14 }, (_, t) => t)));
   });
 
@@ -86,7 +86,10 @@ describe('pretrainAsync on worker threads', { timeout: 300_000 }, () => {
       { head: { mode: 'fixed' }, headInit: { kind: 'normal', std: 1 }, loss: 'correlation' },
     ] as Partial<PretrainConfig>[]) {
       const cfg = { ...small, ...extra };
-      expectIdentical(await pretrainAsync(source, cfg, { threads: 2 }), pretrain(source, cfg));
+      expectIdentical(
+        await pretrainAsync(RUN, source, cfg, { threads: 2 }),
+        pretrain(RUN, source, cfg),
+      );
     }
   });
 
@@ -94,19 +97,20 @@ describe('pretrainAsync on worker threads', { timeout: 300_000 }, () => {
     const { source } = setup();
     const bare: TaskSource = { tasks: source.tasks, d: source.d, sample: source.sample };
     const notices: string[] = [];
-    const res = await pretrainAsync(bare, small, {
+    const res = await pretrainAsync(RUN, bare, small, {
       threads: 2,
       onNotice: (m) => void notices.push(m),
     });
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatch(/no spec.*one thread instead of 2/);
-    expectIdentical(res, pretrain(source, small));
+    expectIdentical(res, pretrain(RUN, source, small));
   });
 
   it('notes that the synchronous pretrain ignores threads', () => {
     const { source } = setup();
     const notices: string[] = [];
     pretrain(
+      RUN,
       source,
       { ...small, rounds: 1 },
       { threads: 2, onNotice: (m) => void notices.push(m) },
@@ -121,14 +125,14 @@ describe('pretrainAsync on worker threads', { timeout: 300_000 }, () => {
       ...source,
       spec: { ...source.spec!, inputs: { kind: 'bogus' } as never },
     };
-    await expect(pretrainAsync(broken, small, { threads: 2 })).rejects.toThrow(/bogus/);
+    await expect(pretrainAsync(RUN, broken, small, { threads: 2 })).rejects.toThrow(/bogus/);
     expect(liveWorkers()).toBe(0);
   });
 
   it('honours an AbortSignal, keeping the finished rounds', async () => {
     const { source } = setup();
     const ctl = new AbortController();
-    const res = await pretrainAsync(source, small, {
+    const res = await pretrainAsync(RUN, source, small, {
       threads: 2,
       signal: ctl.signal,
       onTask: (e) => (e.round === 2 && e.task === 1 ? ctl.abort() : undefined),
@@ -141,11 +145,11 @@ describe('pretrainAsync on worker threads', { timeout: 300_000 }, () => {
   it("validates threads: an integer >= 1 or 'auto'", async () => {
     const { source } = setup();
     for (const threads of [0, 1.5, -2, 'many'])
-      await expect(pretrainAsync(source, small, { threads: threads as never })).rejects.toThrow(
-        /threads: expected an integer >= 1 or 'auto'/,
-      );
-    expect(() => pretrain(source, small, { threads: 0 })).toThrow(/threads/);
-    const auto = await pretrainAsync(source, { ...small, rounds: 1 }, { threads: 'auto' });
+      await expect(
+        pretrainAsync(RUN, source, small, { threads: threads as never }),
+      ).rejects.toThrow(/options\.threads must be an integer >= 1 or 'auto', got/);
+    expect(() => pretrain(RUN, source, small, { threads: 0 })).toThrow(/threads/);
+    const auto = await pretrainAsync(RUN, source, { ...small, rounds: 1 }, { threads: 'auto' });
     expect(auto.status).toBe('completed');
   });
 });

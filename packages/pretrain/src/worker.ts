@@ -14,7 +14,7 @@
  *
  * @example
  * // esbuild: entryPoints: { app: 'src/app.ts', 'pretrain-worker': '@mtrl/pretrain/worker' }
- * await pretrainAsync(source, config, {
+ * await pretrainAsync(k, source, config, {
  *   threads: 2,
  *   workerUrl: new URL('./pretrain-worker.js', import.meta.url),
  * });

@@ -22,6 +22,7 @@ function setup(T = 5) {
   return suiteSource(gt, taskSuite(ks, { kind: 'halfspace', noise: 0.1 }, gt, T));
 }
 
+const RUN = key(3);
 const small: PretrainConfig = {
   m: 6,
   n1: 32,
@@ -29,7 +30,6 @@ const small: PretrainConfig = {
   alpha: 0.5,
   eta: 3,
   rounds: 2,
-  seed: 3,
   loss: 'logistic',
   trainBias: true,
   init: { bias: { kind: 'normal', std: 0.3 } },
@@ -59,23 +59,23 @@ describe('worker options: validation', () => {
     ],
   ])('rejects %o, naming the option', async (bad, message) => {
     const opts = { threads: 2, ...bad } as never;
-    await expect(pretrainAsync(source, small, opts)).rejects.toThrow(TypeError);
-    await expect(pretrainAsync(source, small, opts)).rejects.toThrow(message);
+    await expect(pretrainAsync(RUN, source, small, opts)).rejects.toThrow(TypeError);
+    await expect(pretrainAsync(RUN, source, small, opts)).rejects.toThrow(message);
     // Checked up front by every entry point, even on one thread.
-    expect(() => pretrain(source, small, bad as never)).toThrow(message);
+    expect(() => pretrain(RUN, source, small, bad as never)).toThrow(message);
     expect(liveWorkers()).toBe(0);
   });
 
   it('rejects a createWorker that returns no worker, or throws, and stops the workers started', async () => {
     let calls = 0;
     await expect(
-      pretrainAsync(source, small, { threads: 2, createWorker: () => ({}) as PretrainWorker }),
+      pretrainAsync(RUN, source, small, { threads: 2, createWorker: () => ({}) as PretrainWorker }),
     ).rejects.toThrow(
       /options\.createWorker: expected it to return a Web Worker or a node:worker_threads Worker, got an object/,
     );
     const boot = await sourceWorkerBoot();
     await expect(
-      pretrainAsync(source, small, {
+      pretrainAsync(RUN, source, small, {
         threads: 3,
         createWorker: () => {
           if (++calls === 2) throw new Error('no more workers today');
@@ -115,9 +115,9 @@ parentPort.postMessage({ type: 'ready' });
 
   it('createWorker returning node:worker_threads Workers: called once per thread, same bits as one thread', async () => {
     const boot = await sourceWorkerBoot();
-    const one = pretrain(source, small);
+    const one = pretrain(RUN, source, small);
     let calls = 0;
-    const res = await pretrainAsync(source, small, {
+    const res = await pretrainAsync(RUN, source, small, {
       threads: 2,
       // A promise is fine too.
       createWorker: async () => {
@@ -134,7 +134,7 @@ parentPort.postMessage({ type: 'ready' });
   it('workerUrl as a URL, a file: string and a path: the workers load that module', async () => {
     const file = join(fixtures, 'fake-worker.mjs');
     for (const workerUrl of [pathToFileURL(file), pathToFileURL(file).href, file]) {
-      await expect(pretrainAsync(source, small, { threads: 2, workerUrl })).rejects.toThrow(
+      await expect(pretrainAsync(RUN, source, small, { threads: 2, workerUrl })).rejects.toThrow(
         new RangeError('fake worker: init with d=8, m=6'),
       );
       expect(liveWorkers()).toBe(0);
@@ -143,19 +143,19 @@ parentPort.postMessage({ type: 'ready' });
 
   it('a workerUrl that does not load rejects with the loader error, without the default hint', async () => {
     const workerUrl = pathToFileURL(join(fixtures, 'missing.mjs'));
-    const run = pretrainAsync(source, small, { threads: 2, workerUrl });
+    const run = pretrainAsync(RUN, source, small, { threads: 2, workerUrl });
     await expect(run).rejects.toThrow(/missing\.mjs/);
     await expect(run).rejects.not.toThrow(/Bundlers/);
     expect(liveWorkers()).toBe(0);
   });
 
   it('ignores the worker options on one thread', async () => {
-    const res = await pretrainAsync(source, small, {
+    const res = await pretrainAsync(RUN, source, small, {
       threads: 1,
       createWorker: () => {
         throw new Error('not called');
       },
     });
-    expect(bytes(res)).toEqual(bytes(pretrain(source, small)));
+    expect(bytes(res)).toEqual(bytes(pretrain(RUN, source, small)));
   });
 });

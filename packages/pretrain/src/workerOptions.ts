@@ -44,10 +44,10 @@ export type PretrainWorker = WebWorkerLike | NodeWorkerLike;
  * @example
  * // esbuild, with entryPoints { app: 'src/app.ts', 'pretrain-worker': '@mtrl/pretrain/worker' }
  * const url = new URL('./pretrain-worker.js', import.meta.url);
- * await pretrainAsync(source, config, { threads: 2, workerUrl: url });
- * await pretrainAsync(source, config, { threads: 2, createWorker: () => new Worker(url, { type: 'module' }) });
+ * await pretrainAsync(k, source, config, { threads: 2, workerUrl: url });
+ * await pretrainAsync(k, source, config, { threads: 2, createWorker: () => new Worker(url, { type: 'module' }) });
  * // Vite: import PretrainWorker from '@mtrl/pretrain/worker?worker';
- * await pretrainAsync(source, config, { threads: 2, createWorker: () => new PretrainWorker() });
+ * await pretrainAsync(k, source, config, { threads: 2, createWorker: () => new PretrainWorker() });
  */
 export interface PretrainWorkerOptions {
   /**

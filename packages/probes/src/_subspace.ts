@@ -2,12 +2,6 @@ import { assertTensor, copy, type DType, type Matrix } from '@mtrl/tensors';
 import { assertFinite } from './_validate.js';
 
 /**
- * An r-dimensional subspace of R^d given by a matrix `[r, d]` with orthonormal rows, or by any
- * object holding one as `m` (a `GroundTruth` of @mtrl/tasks).
- */
-export type SubspaceBasis = Matrix | { readonly m: Matrix };
-
-/**
  * Reads the basis `[r, d]` of a subspace, checks that its rows are orthonormal and returns it
  * in `dtype` (copied only when the dtype differs). @internal
  */

@@ -1,69 +1,8 @@
-// Argument checks shared by the probes. Every message names the function and the argument, so
-// a bad call can be found from the message alone.
+// Checks specific to the probes (finite features, ±1 labels), built on the shared checks of
+// @mtrl/tensors: one error type per mistake, TypeError for a wrong JavaScript type and
+// RangeError for a bad value. Every message names the function and the argument.
 
 import { assertTensor, copy, type Matrix, type Vector } from '@mtrl/tensors';
-
-/** A short description of a bad value for an error message. */
-export function show(value: unknown): string {
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  return typeof value;
-}
-
-/** Refuses anything but an integer in [min, max]. */
-export function checkInt(
-  op: string,
-  name: string,
-  value: unknown,
-  min: number,
-  max = Number.MAX_SAFE_INTEGER,
-): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `in [${min}, ${max}]`;
-    throw new RangeError(`${op}: ${name} must be an integer ${range}, got ${show(value)}`);
-  }
-  return value;
-}
-
-/** Refuses anything but a finite number >= min (or > min when `strict`). */
-export function checkNumber(
-  op: string,
-  name: string,
-  value: unknown,
-  min = -Infinity,
-  strict = false,
-): number {
-  if (
-    typeof value !== 'number' ||
-    !Number.isFinite(value) ||
-    value < min ||
-    (strict && value === min)
-  ) {
-    const what =
-      min === -Infinity ? 'a finite number' : `a finite number ${strict ? '>' : '>='} ${min}`;
-    throw new RangeError(`${op}: ${name} must be ${what}, got ${show(value)}`);
-  }
-  return value;
-}
-
-/** Refuses anything but a boolean. */
-export function checkBoolean(op: string, name: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') {
-    throw new TypeError(`${op}: ${name} must be a boolean, got ${show(value)}`);
-  }
-  return value;
-}
-
-/** Refuses an options argument that is not a plain object (undefined gives `{}`). */
-export function checkOptions<T extends object>(op: string, opts: T | undefined): T {
-  if (opts === undefined) return {} as T;
-  if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) {
-    throw new TypeError(`${op}: opts must be an options object, got ${show(opts)}`);
-  }
-  return opts;
-}
 
 /**
  * A matrix whose entries are all finite, as a contiguous float64 matrix at offset 0: `x` itself

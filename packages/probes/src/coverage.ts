@@ -1,6 +1,15 @@
-import { assertTensor, type Matrix, matmul, normalizeRows, singularValues } from '@mtrl/tensors';
-import { readBasis, type SubspaceBasis } from './_subspace.js';
-import { assertFinite, checkBoolean, checkOptions } from './_validate.js';
+import {
+  assertTensor,
+  checkBoolean,
+  checkOptions,
+  type Matrix,
+  matmul,
+  normalizeRows,
+  singularValues,
+} from '@mtrl/tensors';
+import { readBasis } from './_subspace.js';
+import { assertFinite } from './_validate.js';
+import type { SubspaceBasis } from './subspaceBasis.js';
 
 /** Options for {@link coverage}. */
 export interface CoverageOptions {

@@ -1,5 +1,12 @@
-import { assertKey, foldIn, type Key } from '@mtrl/tensors';
-import { checkBoolean, checkInt, checkOptions, show } from './_validate.js';
+import {
+  assertKey,
+  checkBoolean,
+  checkInt,
+  checkOptions,
+  foldIn,
+  formatValue,
+  type Key,
+} from '@mtrl/tensors';
 
 /** Options for {@link curve}. */
 export interface CurveOptions<X> {
@@ -73,11 +80,11 @@ export function curve<X>(
 ): CurvePoint<X>[] {
   const op = 'curve';
   assertKey(op, key);
-  if (!Array.isArray(xs)) throw new TypeError(`${op}: xs must be an array, got ${show(xs)}`);
+  if (!Array.isArray(xs)) throw new TypeError(`${op}: xs must be an array, got ${formatValue(xs)}`);
   if (typeof fn !== 'function')
     throw new TypeError(`${op}: fn must be a function (key, x) -> number`);
   const o = checkOptions(op, opts);
-  const seeds = checkInt(op, 'opts.seeds', o.seeds ?? 5, 1);
+  const seeds = checkInt(op, 'opts.seeds', o.seeds ?? 5, { min: 1 });
   const paired = checkBoolean(op, 'opts.paired', o.paired ?? true);
   const points: CurvePoint<X>[] = [];
   xs.forEach((x, i) => {
@@ -87,7 +94,7 @@ export function curve<X>(
       const v = fn(k, x);
       if (typeof v !== 'number') {
         throw new TypeError(
-          `${op}: fn must return a number, got ${show(v)} at x index ${i}, seed ${s}`,
+          `${op}: fn must return a number, got ${formatValue(v)} at x index ${i}, seed ${s}`,
         );
       }
       values.push(v);

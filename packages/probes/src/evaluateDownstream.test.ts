@@ -25,7 +25,7 @@ describe('evaluateDownstream', () => {
     expect(res.trainAccuracy).toBeGreaterThanOrEqual(res.testAccuracy - 0.05);
     expect(res.converged).toBe(true);
     expect([res.nTrain, res.nTest]).toEqual([400, 1000]);
-    expect(res.keys).toEqual({ train: split(kx)[0], test: split(kx)[1] });
+    expect(res.keys).toEqual({ train: split(kx)[0], test: split(kx)[1], probe: split(kx, 3)[2] });
     expect(res.testPositiveRate).toBeGreaterThan(0.4);
     // Reproducible from the key.
     const again = evaluateDownstream(kx, {

@@ -1,13 +1,17 @@
 import { assertLayer, type BiasInit, hidden, initBias, type Layer } from '@mtrl/network';
-import { assertKey, assertShape, copy, type Key, type Matrix, normalizeRows } from '@mtrl/tensors';
 import {
-  assertFinite,
+  assertKey,
+  assertShape,
   checkBoolean,
   checkNumber,
   checkOptions,
-  nonFinite,
-  show,
-} from './_validate.js';
+  copy,
+  formatValue,
+  type Key,
+  type Matrix,
+  normalizeRows,
+} from '@mtrl/tensors';
+import { assertFinite, nonFinite } from './_validate.js';
 
 /**
  * Frozen features `phi(x) = relu(x W'^T + b')`, callable as `phi(x)`: `x: [n, d]` (float32
@@ -102,7 +106,7 @@ function checkBias(op: string, bias: unknown): BiasInit | 'layer' {
     case 'zero':
       return { kind: 'zero' };
     case 'normal':
-      return { kind: 'normal', std: checkNumber(op, 'opts.bias.std', b.std, 0) };
+      return { kind: 'normal', std: checkNumber(op, 'opts.bias.std', b.std, { min: 0 }) };
     case 'uniform': {
       const low = checkNumber(op, 'opts.bias.low', b.low);
       const high = checkNumber(op, 'opts.bias.high', b.high);
@@ -111,9 +115,13 @@ function checkBias(op: string, bias: unknown): BiasInit | 'layer' {
       }
       return { kind: 'uniform', low, high };
     }
-    default:
-      throw new TypeError(
-        `${op}: opts.bias must be 'layer' or { kind: 'zero' | 'normal' | 'uniform', ... }, got kind ${show(b?.kind)}`,
-      );
+    default: {
+      const what = `${op}: opts.bias must be 'layer' or { kind: 'zero' | 'normal' | 'uniform', ... }`;
+      if (typeof b?.kind === 'string' || typeof bias === 'string')
+        throw new RangeError(
+          `${what}, got ${formatValue(typeof bias === 'string' ? bias : b?.kind)}`,
+        );
+      throw new TypeError(`${what}, got ${formatValue(bias)}`);
+    }
   }
 }

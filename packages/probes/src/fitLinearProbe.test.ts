@@ -203,41 +203,63 @@ describe('fitLinearProbe: errors', () => {
   const x = fromArray([[0], [1]]);
   const y = fromArray([-1, 1]);
   it.each([
-    [() => fitLinearProbe(fromArray([0, 1]) as never, y), /fitLinearProbe: x must be a Matrix/],
+    [
+      () => fitLinearProbe(fromArray([0, 1]) as never, y),
+      /fitLinearProbe: x must be a Matrix/,
+      RangeError,
+    ],
     [
       () => fitLinearProbe(x, fromArray([-1, 1, 1])),
       /fitLinearProbe: y has shape \[3\], expected \[2\]/,
+      RangeError,
     ],
     [
       () => fitLinearProbe(x, fromArray([0, 1])),
       /fitLinearProbe: y must hold labels -1 or \+1, got 0 at \[0\]/,
+      RangeError,
     ],
     [
       () => fitLinearProbe(fromArray([[Number.NaN], [1]]), y),
       /fitLinearProbe: x must have finite entries, got NaN at \[0, 0\]/,
+      RangeError,
     ],
     [
       () => fitLinearProbe(fromArray([[1], [Number.POSITIVE_INFINITY]], { dtype: 'float32' }), y),
       /fitLinearProbe: x must have finite entries, got Infinity at \[1, 0\]/,
+      RangeError,
     ],
     [
       () => fitLinearProbe(x, y, { kind: 'svm' as never }),
-      /fitLinearProbe: opts.kind must be 'logistic' or 'ridge'/,
+      /fitLinearProbe: opts.kind must be one of "logistic", "ridge", got "svm"/,
+      RangeError,
     ],
     [
       () => fitLinearProbe(x, y, { l2: -1 }),
       /fitLinearProbe: opts.l2 must be a finite number >= 0, got -1/,
+      RangeError,
     ],
     [
       () => fitLinearProbe(x, y, { tol: 0 }),
       /fitLinearProbe: opts.tol must be a finite number > 0/,
+      RangeError,
     ],
     [
       () => fitLinearProbe(x, y, { maxIter: 1.5 }),
       /fitLinearProbe: opts.maxIter must be an integer >= 0/,
+      RangeError,
     ],
-    [() => fitLinearProbe(x, y, 3 as never), /fitLinearProbe: opts must be an options object/],
-  ])('throws a named error (%#)', (call, message) => {
+    [
+      () => fitLinearProbe(x, y, 3 as never),
+      /fitLinearProbe: options must be an object, got 3/,
+      TypeError,
+    ],
+    [
+      () => fitLinearProbe(x, y, { l2: '1' as never }),
+      /fitLinearProbe: opts.l2 must be/,
+      TypeError,
+    ],
+  ])('throws a named error of the right type (%#)', (call, message, type) => {
     expect(call).toThrow(message);
+    expect(call).toThrow(type);
   });
 });

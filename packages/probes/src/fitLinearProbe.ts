@@ -1,16 +1,18 @@
-import type { Matrix, Vector } from '@mtrl/tensors';
-import { f64Vector } from './_f64.js';
-import { fitLogistic } from './_logistic.js';
-import { fitRidge } from './_ridge.js';
 import {
   checkBoolean,
   checkInt,
   checkNumber,
+  checkOneOf,
   checkOptions,
-  finiteMatrix,
-  labelVector,
-  show,
-} from './_validate.js';
+  type Matrix,
+  type Vector,
+} from '@mtrl/tensors';
+import { f64Vector } from './_f64.js';
+import { linearDecision } from './_linear.js';
+import { fitLogistic } from './_logistic.js';
+import { fitRidge } from './_ridge.js';
+import { finiteMatrix, labelVector } from './_validate.js';
+import type { Predictor } from './probe.js';
 
 /** Hyperparameters of {@link fitLinearProbe}. */
 export interface LinearProbeOptions {
@@ -34,8 +36,12 @@ export interface LinearProbeOptions {
   maxIter?: number;
 }
 
-/** A fitted linear probe: scores `<x, weights> + intercept`, labels their sign. */
-export interface LinearProbe {
+/**
+ * A fitted linear probe: scores `<x, weights> + intercept`, labels their sign. A
+ * {@link Predictor}: its `decision` method (non-enumerable, so the probe stays plain data that
+ * clones and serialises as before) gives the scores.
+ */
+export interface LinearProbe extends Predictor {
   readonly kind: 'logistic' | 'ridge';
   /** `[p]`, one weight per feature. */
   readonly weights: Vector<'float64'>;
@@ -59,6 +65,29 @@ export interface LinearProbe {
    * singular features).
    */
   readonly status: 'converged' | 'maxIter' | 'lineSearch' | 'inaccurate';
+  /** The scores `<x_i, weights> + intercept` of features `[n, p]`, as `decisionFunction`. */
+  decision(features: Matrix): Vector<'float64'>;
+}
+
+/** Validated {@link LinearProbeOptions} with their defaults. @internal */
+export interface LinearSettings {
+  readonly kind: 'logistic' | 'ridge';
+  readonly l2: number;
+  readonly fitIntercept: boolean;
+  readonly tol: number;
+  readonly maxIter: number;
+}
+
+/** Checks linear-probe options and fills in the defaults. @internal */
+export function checkLinearOptions(op: string, opts: unknown): LinearSettings {
+  const o = checkOptions(op, opts as LinearProbeOptions | undefined);
+  return {
+    kind: checkOneOf(op, 'opts.kind', o.kind ?? 'logistic', ['logistic', 'ridge'] as const),
+    l2: checkNumber(op, 'opts.l2', o.l2 ?? 1e-3, { min: 0 }),
+    fitIntercept: checkBoolean(op, 'opts.fitIntercept', o.fitIntercept ?? true),
+    tol: checkNumber(op, 'opts.tol', o.tol ?? 1e-8, { minExclusive: 0 }),
+    maxIter: checkInt(op, 'opts.maxIter', o.maxIter ?? 100, { min: 0 }),
+  };
 }
 
 /**
@@ -77,7 +106,7 @@ export interface LinearProbe {
  * @returns the fitted probe with `converged`, `iterations`, `gradNorm` and `status`
  * @throws {TypeError} when x or y is not a Matrix / Vector, or an option has the wrong type
  * @throws {RangeError} when y's length differs from x's rows, a label is not ±1, an entry of x
- *   is NaN or infinite, n = 0, or an option is out of range
+ *   is NaN or infinite, n = 0, an option is out of range or opts.kind is unknown
  * @example
  * const x = fromArray([[0], [1], [3], [4]]);
  * const y = fromArray([-1, -1, 1, 1]);
@@ -87,15 +116,12 @@ export interface LinearProbe {
  */
 export function fitLinearProbe(x: Matrix, y: Vector, opts?: LinearProbeOptions): LinearProbe {
   const op = 'fitLinearProbe';
-  const o = checkOptions(op, opts);
-  const kind = o.kind ?? 'logistic';
-  if (kind !== 'logistic' && kind !== 'ridge') {
-    throw new TypeError(`${op}: opts.kind must be 'logistic' or 'ridge', got ${show(kind)}`);
-  }
-  const l2 = checkNumber(op, 'opts.l2', o.l2 ?? 1e-3, 0);
-  const fitIntercept = checkBoolean(op, 'opts.fitIntercept', o.fitIntercept ?? true);
-  const tol = checkNumber(op, 'opts.tol', o.tol ?? 1e-8, 0, true);
-  const maxIter = checkInt(op, 'opts.maxIter', o.maxIter ?? 100, 0);
+  return fitChecked(op, x, y, checkLinearOptions(op, opts));
+}
+
+/** {@link fitLinearProbe} with validated settings, errors named after `op`. @internal */
+export function fitChecked(op: string, x: Matrix, y: Vector, s: LinearSettings): LinearProbe {
+  const { kind, l2, fitIntercept, tol, maxIter } = s;
   const xs = finiteMatrix(op, 'x', x);
   const n = xs.shape[0];
   if (n < 1)
@@ -105,7 +131,7 @@ export function fitLinearProbe(x: Matrix, y: Vector, opts?: LinearProbeOptions):
     kind === 'logistic'
       ? fitLogistic(xs, ys, { l2, fitIntercept, tol, maxIter })
       : fitRidge(xs, ys, { l2, fitIntercept, tol });
-  return {
+  const probe = {
     kind,
     weights: f64Vector(sol.weights),
     intercept: sol.intercept,
@@ -116,4 +142,6 @@ export function fitLinearProbe(x: Matrix, y: Vector, opts?: LinearProbeOptions):
     converged: sol.status === 'converged',
     status: sol.status,
   };
+  Object.defineProperty(probe, 'decision', { value: linearDecision, enumerable: false });
+  return probe as LinearProbe;
 }

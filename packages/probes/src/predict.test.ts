@@ -29,7 +29,9 @@ describe('predict, decisionFunction, score', () => {
       /score: y has shape \[2\], expected \[1\]/,
     );
     expect(() => decisionFunction({} as never, fromArray([[1, 2]]))).toThrow(
-      /decisionFunction: probe must be a LinearProbe/,
+      /decisionFunction: probe must be a Predictor \(an object with decision\(features\)\), such as a LinearProbe/,
     );
+    expect(() => decisionFunction({} as never, fromArray([[1, 2]]))).toThrow(TypeError);
+    expect(() => predict(probe, fromArray([[1, 2, 3]]))).toThrow(RangeError);
   });
 });

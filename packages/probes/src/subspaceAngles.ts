@@ -1,7 +1,8 @@
 import { assertTensor, type Matrix, sliceCols, svdThin, transpose } from '@mtrl/tensors';
-import { readBasis, type SubspaceBasis } from './_subspace.js';
+import { readBasis } from './_subspace.js';
 import { assertFinite } from './_validate.js';
 import { anglesBetweenBases, orthonormalBasis } from './principalAngles.js';
+import type { SubspaceBasis } from './subspaceBasis.js';
 
 /**
  * The principal angles between the ground-truth subspace span(M^T) and the top-r right singular

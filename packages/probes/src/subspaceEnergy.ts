@@ -6,8 +6,9 @@ import {
   type Vector,
   zeros,
 } from '@mtrl/tensors';
-import { readBasis, type SubspaceBasis } from './_subspace.js';
+import { readBasis } from './_subspace.js';
 import { assertFinite } from './_validate.js';
+import type { SubspaceBasis } from './subspaceBasis.js';
 
 /**
  * The subspace energy `E(W) = ||W M^T||_F^2 / ||W||_F^2` (docs: Specification, 'Subspace

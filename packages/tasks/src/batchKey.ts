@@ -1,5 +1,4 @@
-import { assertKey, foldIn, type Key } from '@mtrl/tensors';
-import { checkInt } from './_validate.js';
+import { assertKey, checkInt, foldIn, type Key } from '@mtrl/tensors';
 
 /**
  * The key of one batch, addressed by (purpose, round, task):
@@ -26,8 +25,8 @@ import { checkInt } from './_validate.js';
 export function batchKey(runKey: Key, round: number, taskIndex: number, purpose: string): Key {
   const op = 'batchKey';
   assertKey(op, runKey);
-  checkInt(op, 'round', round, 0, Number.MAX_SAFE_INTEGER);
-  checkInt(op, 'taskIndex', taskIndex, 0, Number.MAX_SAFE_INTEGER);
+  checkInt(op, 'round', round, { min: 0, max: Number.MAX_SAFE_INTEGER });
+  checkInt(op, 'taskIndex', taskIndex, { min: 0, max: Number.MAX_SAFE_INTEGER });
   if (typeof purpose !== 'string' || purpose.length === 0) {
     throw new RangeError(
       `${op}: purpose must be a non-empty string, got ${JSON.stringify(purpose)}`,

@@ -162,12 +162,19 @@ describe('custom', () => {
     expect([...lengths]).toEqual([4]);
   });
 
-  it('refuses a NaN or non-number score', () => {
+  it('refuses a NaN, infinite or non-number score', () => {
     const z = fromArray([[0, 0, 0, 0]]);
-    const nan = drawTask(key(1), { kind: 'custom', fn: () => Number.NaN }, gt);
-    expect(() => labelTask(nan, z)).toThrow(/labelTask: the task's score for row 0 is NaN/);
-    const str = drawTask(key(1), { kind: 'custom', fn: (() => 'a') as never }, gt);
-    expect(() => labelTask(str, z)).toThrow(/expected a number/);
+    const off = { balance: false } as const;
+    const nan = drawTask(key(1), { kind: 'custom', fn: () => Number.NaN, ...off }, gt);
+    expect(() => labelTask(nan, z)).toThrow(
+      new RangeError("labelTask: the task's score for row 0 must be a finite number, got NaN"),
+    );
+    const inf = drawTask(key(1), { kind: 'custom', fn: () => -Infinity, ...off }, gt);
+    expect(() => labelTask(inf, z)).toThrow(RangeError);
+    const str = drawTask(key(1), { kind: 'custom', fn: (() => 'a') as never, ...off }, gt);
+    expect(() => labelTask(str, z)).toThrow(
+      new TypeError(`labelTask: the task's score for row 0 must be a number, got "a"`),
+    );
   });
 });
 
@@ -183,7 +190,7 @@ describe('sign convention', () => {
       { kind: 'halfspace' },
       { kind: 'teacher' },
       { kind: 'parity' },
-      { kind: 'custom', fn: () => -0 },
+      { kind: 'custom', fn: () => -0, balance: false },
     ];
     for (const f of families) {
       const y = labelTask(drawTask(key(2), f, gt), z);
@@ -197,54 +204,88 @@ describe('family validation', () => {
   it.each([
     [
       { kind: 'ring' },
+      RangeError,
       /drawTask: family.kind must be one of 'halfspace', 'teacher', 'parity', 'xor', 'custom', got "ring"/,
     ],
-    [{}, /family.kind must be one of .*got undefined/],
+    [{}, TypeError, /family.kind must be one of .*got undefined/],
     [
       { kind: 'halfspace', noise: -0.1 },
+      RangeError,
       /drawTask: family.noise must be a flip probability in \[0, 0.5\], got -0.1/,
     ],
     [
       { kind: 'halfspace', noise: 0.6 },
+      RangeError,
       /family.noise must be a flip probability in \[0, 0.5\], got 0.6/,
     ],
-    [{ kind: 'halfspace', noise: Number.NaN }, /family.noise must be a flip probability/],
+    [
+      { kind: 'halfspace', noise: Number.NaN },
+      RangeError,
+      /family.noise must be a flip probability/,
+    ],
     [
       { kind: 'halfspace', direction: [1, 0] },
+      RangeError,
       /family.direction must be an array of 4 numbers, got length 2/,
     ],
-    [{ kind: 'halfspace', direction: [0, 0, 0, 0] }, /family.direction must be non-zero/],
+    [
+      { kind: 'halfspace', direction: [0, 0, 0, 0] },
+      RangeError,
+      /family.direction must be non-zero/,
+    ],
     [
       { kind: 'halfspace', offset: { kind: 'cauchy' } },
+      RangeError,
       /family.offset.kind must be one of 'fixed', 'normal', 'uniform'/,
     ],
     [
       { kind: 'halfspace', offset: { kind: 'normal', std: -1 } },
+      RangeError,
       /family.offset.std must be a finite number >= 0, got -1/,
     ],
     [
       { kind: 'halfspace', offset: { kind: 'fixed' } },
+      TypeError,
       /family.offset.value must be a finite number, got undefined/,
     ],
     [
       { kind: 'halfspace', offset: { kind: 'uniform', low: 1, high: 1 } },
+      RangeError,
       /family.offset needs low < high/,
     ],
-    [{ kind: 'teacher', width: 0 }, /family.width must be an integer >= 1, got 0/],
-    [{ kind: 'teacher', width: 2.5 }, /family.width must be an integer >= 1, got 2.5/],
-    [{ kind: 'teacher', biasStd: -1 }, /family.biasStd must be a finite number >= 0/],
-    [{ kind: 'xor', subset: [0, 0] }, /family.subset has the duplicate index 0/],
-    [{ kind: 'xor', subset: [4] }, /family.subset\[0\] must be an integer in \[0, 3\], got 4/],
-    [{ kind: 'xor', subset: [] }, /family.subset must not be empty/],
+    [{ kind: 'teacher', width: 0 }, RangeError, /family.width must be an integer >= 1, got 0/],
+    [{ kind: 'teacher', width: 2.5 }, RangeError, /family.width must be an integer >= 1, got 2.5/],
+    [{ kind: 'teacher', biasStd: -1 }, RangeError, /family.biasStd must be a finite number >= 0/],
+    [{ kind: 'xor', subset: [0, 0] }, RangeError, /family.subset has the duplicate index 0/],
+    [
+      { kind: 'xor', subset: [4] },
+      RangeError,
+      /family.subset\[0\] must be an integer in \[0, 3\], got 4/,
+    ],
+    [{ kind: 'xor', subset: [] }, RangeError, /family.subset must not be empty/],
     [
       { kind: 'parity', subset: [0], subsetSize: 1 },
+      RangeError,
       /give family.subset or family.subsetSize, not both/,
     ],
-    [{ kind: 'parity', subsetSize: 0 }, /family.subsetSize must be an integer in \[1, 4\], got 0/],
-    [{ kind: 'parity', subsetSize: 5 }, /family.subsetSize must be an integer in \[1, 4\], got 5/],
-    [{ kind: 'custom' }, /drawTask: family.fn must be a function/],
-  ])('rejects %j', (family, msg) => {
+    [
+      { kind: 'parity', subsetSize: 0 },
+      RangeError,
+      /family.subsetSize must be an integer in \[1, 4\], got 0/,
+    ],
+    [
+      { kind: 'parity', subsetSize: 5 },
+      RangeError,
+      /family.subsetSize must be an integer in \[1, 4\], got 5/,
+    ],
+    [
+      { kind: 'custom' },
+      TypeError,
+      /drawTask: a custom family needs family.draw .* family.fn .* or family.module/,
+    ],
+  ])('rejects %j', (family, type, msg) => {
     expect(() => drawTask(key(0), family as never, gt)).toThrow(msg);
+    expect(() => drawTask(key(0), family as never, gt)).toThrow(type);
   });
 
   it('names the calling function', () => {
@@ -260,5 +301,7 @@ describe('family validation', () => {
     expect(() => labelTask({ kind: 'nope' } as never, fromArray([[1]]))).toThrow(
       /labelTask: task.kind must be one of/,
     );
+    expect(() => labelTask(null as never, fromArray([[1]]))).toThrow(TypeError);
+    expect(() => labelTask({ kind: 'nope' } as never, fromArray([[1]]))).toThrow(RangeError);
   });
 });

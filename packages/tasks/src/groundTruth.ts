@@ -2,6 +2,8 @@ import {
   assertDType,
   assertKey,
   assertTensor,
+  checkInt,
+  checkNumber,
   copy,
   type DType,
   type Key,
@@ -12,7 +14,7 @@ import {
   transpose,
   zeros,
 } from '@mtrl/tensors';
-import { checkIndices, checkInt, checkKind, checkNumber } from './_validate.js';
+import { checkIndices, checkKind } from './_validate.js';
 
 /** How a ground truth was made: drawn by {@link groundTruth} or given to {@link groundTruthFrom}. */
 export type GroundTruthKind = 'random' | 'coordinates' | 'given';
@@ -59,9 +61,10 @@ export interface GroundTruthOptions<D extends DType = 'float64'> {
  * @param key - the key (unused when `coordinates` are given)
  * @param opts - `{ d, r, kind?, coordinates?, dtype? }`
  * @returns the ground truth, `m: [r, d]`
- * @throws {RangeError} when d or r is not an integer, r < 1 or r > d, or coordinates are not r
- *   distinct integers in [0, d)
- * @throws {TypeError} for an unknown kind or dtype
+ * @throws {RangeError} when d or r is not an integer, r < 1 or r > d, the kind or dtype is
+ *   unknown, coordinates come with kind 'random', or coordinates are not r distinct integers
+ *   in [0, d)
+ * @throws {TypeError} when opts is not an object, or d, r, kind or dtype has the wrong type
  * @example
  * const gt = groundTruth(key(0), { d: 64, r: 4 });
  * gt.m.shape; // returns [4, 64]
@@ -75,8 +78,8 @@ export function groundTruth<D extends DType = 'float64'>(
   assertKey(op, key);
   if (opts === null || typeof opts !== 'object')
     throw new TypeError(`${op}: opts must be { d, r, ... }`);
-  const d = checkInt(op, 'd', opts.d, 1);
-  const r = checkInt(op, 'r', opts.r, 1);
+  const d = checkInt(op, 'd', opts.d, { min: 1 });
+  const r = checkInt(op, 'r', opts.r, { min: 1 });
   if (r > d) throw new RangeError(`${op}: r must be <= d, got r=${r} > d=${d}`);
   const kind = checkKind(op, 'opts', { kind: opts.kind ?? 'random' }, ['random', 'coordinates']);
   const dtype = (opts.dtype ?? 'float64') as D;
@@ -91,7 +94,7 @@ export function groundTruth<D extends DType = 'float64'>(
     return { m, d, r, kind, coordinates };
   }
   if (opts.coordinates !== undefined) {
-    throw new TypeError(`${op}: coordinates are only allowed with kind 'coordinates'`);
+    throw new RangeError(`${op}: coordinates are only allowed with kind 'coordinates'`);
   }
   // Householder QR with a non-negative diagonal of R: the unique Q, a Haar-random r-frame.
   const { q } = qr(normal(key, [d, r] as const));
@@ -125,7 +128,7 @@ export function groundTruthFrom<D extends DType>(
   const [r, d] = m.shape;
   if (r < 1 || r > d)
     throw new RangeError(`${op}: m must be [r, d] with 1 <= r <= d, got [${r}, ${d}]`);
-  const tol = checkNumber(op, 'tol', opts.tol ?? (m.dtype === 'float32' ? 1e-5 : 1e-9), 0);
+  const tol = checkNumber(op, 'tol', opts.tol ?? (m.dtype === 'float32' ? 1e-5 : 1e-9), { min: 0 });
   const c = copy(m);
   let worst = 0;
   for (let i = 0; i < r; i++) {

@@ -1,5 +1,5 @@
-import { assertKey, type Key, normal } from '@mtrl/tensors';
-import { checkInt, checkKind, checkNumber, checkVector } from './_validate.js';
+import { assertKey, checkInt, checkNumber, type Key, normal } from '@mtrl/tensors';
+import { checkKind, checkVector } from './_validate.js';
 
 /** x ~ N(0, I_d). The default input distribution. */
 export interface GaussianInputs {
@@ -70,10 +70,10 @@ export interface MixtureOptions {
 export function mixtureDistribution(key: Key, opts: MixtureOptions): MixtureInputs {
   const op = 'mixtureDistribution';
   assertKey(op, key);
-  const r = checkInt(op, 'r', opts.r, 1);
-  const k = checkInt(op, 'k', opts.k, 1);
-  const centreStd = checkNumber(op, 'centreStd', opts.centreStd ?? 2, 0);
-  const noiseStd = checkNumber(op, 'noiseStd', opts.noiseStd ?? 1, 0);
+  const r = checkInt(op, 'r', opts.r, { min: 1 });
+  const k = checkInt(op, 'k', opts.k, { min: 1 });
+  const centreStd = checkNumber(op, 'centreStd', opts.centreStd ?? 2, { min: 0 });
+  const noiseStd = checkNumber(op, 'noiseStd', opts.noiseStd ?? 1, { min: 0 });
   const g = normal(key, [k, r] as const);
   const centres: number[][] = [];
   for (let c = 0; c < k; c++)
@@ -95,6 +95,6 @@ export function checkInputDistribution(op: string, dist: unknown, r: number): In
     );
   }
   const centres = m.centres.map((c, i) => checkVector(op, `dist.centres[${i}]`, c, r));
-  const noiseStd = checkNumber(op, 'dist.noiseStd', m.noiseStd, 0);
+  const noiseStd = checkNumber(op, 'dist.noiseStd', m.noiseStd, { min: 0 });
   return { kind, centres, noiseStd };
 }

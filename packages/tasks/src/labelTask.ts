@@ -1,7 +1,9 @@
 import {
   assertDType,
   assertTensor,
+  checkInt,
   type DType,
+  formatValue,
   type Matrix,
   type Vector,
   zeros,
@@ -19,8 +21,10 @@ import { TASK_KINDS } from './taskFamily.js';
  * @param z - `[n, r]`, rows z_i = M x_i
  * @param opts - `{ dtype? }`, the labels' dtype (default z's dtype)
  * @returns `y: [n]`, every entry exactly -1 or +1
- * @throws {RangeError} when z does not have r columns, or a custom function returns NaN
- * @throws {TypeError} for an unknown task kind
+ * @throws {RangeError} when z does not have r columns, the task kind is unknown, or a score is
+ *   NaN or infinite
+ * @throws {TypeError} when task or z has the wrong type, or a custom function returns a
+ *   non-number
  * @example
  * const task = drawTask(key(1), { kind: 'parity' }, groundTruth(key(0), { d: 4, r: 2 }));
  * toArray(labelTask(task, fromArray([[1, 1], [1, -1], [0, -2]]))); // returns [1, -1, -1]
@@ -54,10 +58,15 @@ export function labelRows(op: string, task: Task, z: Matrix, y: Vector): void {
   for (let i = 0; i < n; i++) {
     const base = z.offset + i * z.stride[0];
     for (let a = 0; a < r; a++) row[a] = z.data[base + a * z.stride[1]];
-    const s = score(row);
-    if (typeof s !== 'number' || Number.isNaN(s)) {
+    const s: unknown = score(row);
+    if (typeof s !== 'number') {
+      throw new TypeError(
+        `${op}: the task's score for row ${i} must be a number, got ${formatValue(s)}`,
+      );
+    }
+    if (!Number.isFinite(s)) {
       throw new RangeError(
-        `${op}: the task's score for row ${i} is ${String(s)}, expected a number`,
+        `${op}: the task's score for row ${i} must be a finite number, got ${String(s)}`,
       );
     }
     y.data[y.offset + i * y.stride[0]] = sign(s);
@@ -68,9 +77,13 @@ export function labelRows(op: string, task: Task, z: Matrix, y: Vector): void {
 export function checkTask(op: string, task: unknown): asserts task is Task {
   checkKind(op, 'task', task, TASK_KINDS);
   const t = task as Task;
-  if (!(Number.isInteger(t.r) && t.r >= 1))
-    throw new RangeError(`${op}: task.r must be an integer >= 1, got ${String(t.r)}`);
+  checkInt(op, 'task.r', t.r, { min: 1 });
   checkNoise(op, 'task.noise', t.noise);
+  if (t.kind === 'custom' && typeof t.fn !== 'function') {
+    throw new TypeError(
+      `${op}: task.fn must be a function (z: Float64Array) => number, got ${formatValue(t.fn)}; rebuild a task described as data with rebuildTasks`,
+    );
+  }
 }
 
 // The real-valued g before the sign, for one row z (a reused buffer of length r).

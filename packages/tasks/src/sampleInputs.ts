@@ -2,6 +2,7 @@ import {
   assertDType,
   assertKey,
   assertShape,
+  checkInt,
   copy,
   copyInto,
   type DType,
@@ -15,7 +16,6 @@ import {
   split,
 } from '@mtrl/tensors';
 import { checkGroundTruth } from './_checkGroundTruth.js';
-import { checkInt } from './_validate.js';
 import type { GroundTruth } from './groundTruth.js';
 import { checkInputDistribution, type InputDistribution } from './inputDistribution.js';
 
@@ -43,8 +43,9 @@ export interface SampleOptions<D extends DType = 'float64'> {
  * @param n - number of samples, n >= 0
  * @param opts - `{ dtype? }`
  * @returns `x: [n, d]`
- * @throws {RangeError} when n is not a non-negative integer or the mixture's centres do not have length r
- * @throws {TypeError} for an unknown distribution kind or dtype
+ * @throws {RangeError} when n is not a non-negative integer, the kind or dtype is unknown, or the
+ *   mixture's centres do not have length r
+ * @throws {TypeError} when dist is not an object { kind }
  * @example
  * const gt = groundTruth(key(0), { d: 16, r: 2 });
  * sampleInputs(key(1), { kind: 'sphere' }, gt, 100).shape; // returns [100, 16]
@@ -60,7 +61,7 @@ export function sampleInputs<D extends DType = 'float64'>(
   assertKey(op, key);
   checkGroundTruth(op, gt);
   const dd = checkInputDistribution(op, dist, gt.r);
-  checkInt(op, 'n', n, 0);
+  checkInt(op, 'n', n, { min: 0 });
   const dtype = (opts.dtype ?? 'float64') as D;
   assertDType(op, dtype);
   const x = drawFloat64(key, dd, gt, n);

@@ -45,8 +45,9 @@ export interface TaskSample<D extends DType = DType> {
  * @param n - batch size, n >= 0
  * @param opts - `{ dtype? }` of x, y and z (default float64)
  * @returns `{ x: [n, d], y: [n], z: [n, r] }`
- * @throws {RangeError} when n is not a non-negative integer or task.r differs from gt.r
- * @throws {TypeError} for an unknown task or distribution kind
+ * @throws {RangeError} when n is not a non-negative integer, task.r differs from gt.r, or a kind or
+ *   dtype is unknown
+ * @throws {TypeError} when task or dist is not an object { kind }
  * @example
  * const gt = groundTruth(key(0), { d: 64, r: 4 });
  * const task = drawTask(key(1), { kind: 'halfspace', noise: 0.1 }, gt);
@@ -97,8 +98,9 @@ export interface TaskSampleBuffers<D extends DType = DType> {
  * `sampleInputsInto`). n is `out.x.shape[0]`; x, y and z share one dtype.
  *
  * @param out - `{ x: [n, d], y: [n], z?: [n, r] }`, overwritten
- * @throws {RangeError} when the buffers' shapes disagree with n, d and r, or task.r differs from gt.r
- * @throws {TypeError} when the buffers' dtypes differ, for an unknown task or distribution kind
+ * @throws {RangeError} when the buffers' shapes disagree with n, d and r or their dtypes
+ *   differ, task.r differs from gt.r, or a kind is unknown
+ * @throws {TypeError} when task or dist is not an object { kind }, or a buffer is not a tensor
  * @example
  * const out = { x: zeros([256, gt.d] as const), y: zeros([256] as const) };
  * sampleTaskInto(key(2), task, gt, { kind: 'gaussian' }, out); // as sampleTask(key(2), task, gt, dist, 256)

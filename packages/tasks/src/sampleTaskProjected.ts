@@ -4,6 +4,7 @@ import {
   assertSameDType,
   assertShape,
   assertTensor,
+  checkInt,
   copy,
   type DType,
   gemmInto,
@@ -16,7 +17,6 @@ import {
   type Vector,
   zeros,
 } from '@mtrl/tensors';
-import { checkInt } from './_validate.js';
 import type { Task } from './drawTask.js';
 import { checkInputDistribution, type InputDistribution } from './inputDistribution.js';
 import { checkTask, labelRows } from './labelTask.js';
@@ -66,8 +66,8 @@ export interface ProjectedTaskSampleBuffers<D extends DType = DType> {
  * @param opts - `{ dtype? }` of u, y and z (default float64)
  * @returns `{ u: [n, k], y: [n], z: [n, r] }`
  * @throws {RangeError} for `sphere` or `hypercube` inputs, when n is not a non-negative integer,
- *   or when mInBasis does not have task.r rows
- * @throws {TypeError} for an unknown task or distribution kind
+ *   when mInBasis does not have task.r rows, or a kind is unknown
+ * @throws {TypeError} when task or dist is not an object { kind }
  * @example
  * const gt = groundTruth(key(0), { d: 4096, r: 4 });
  * const basis = projectionBasis(gt, layer.w); // layer.w: [256, 4096], so k = 260
@@ -83,7 +83,7 @@ export function sampleTaskProjected<D extends DType = 'float64'>(
   opts: SampleOptions<D> = {},
 ): ProjectedTaskSample<D> {
   const op = 'sampleTaskProjected';
-  checkInt(op, 'n', n, 0);
+  checkInt(op, 'n', n, { min: 0 });
   const dtype = (opts.dtype ?? 'float64') as D;
   assertDType(op, dtype);
   assertTensor(op, 'mInBasis', mInBasis, 2);
@@ -102,9 +102,9 @@ export function sampleTaskProjected<D extends DType = 'float64'>(
  * same key. n is `out.u.shape[0]`, k its number of columns; u, y and z share one dtype.
  *
  * @param out - `{ u: [n, k], y: [n], z?: [n, r] }`, overwritten
- * @throws {RangeError} for `sphere` or `hypercube` inputs, or when the buffers' shapes disagree
- *   with n, k and r
- * @throws {TypeError} when the buffers' dtypes differ, for an unknown task or distribution kind
+ * @throws {RangeError} for `sphere` or `hypercube` inputs, when the buffers' shapes disagree
+ *   with n, k and r or their dtypes differ, or a kind is unknown
+ * @throws {TypeError} when task or dist is not an object { kind }, or a buffer is not a tensor
  * @example
  * const out = { u: zeros([1024, basis.k] as const), y: zeros([1024] as const) };
  * sampleTaskProjectedInto(key(2), task, basis.mInBasis, { kind: 'gaussian' }, out);

@@ -3,12 +3,18 @@ import { gemmBlocked } from './_kernels/gemmBlocked.js';
 import { gemmReference } from './_kernels/gemmReference.js';
 import { maskedGemmKernel } from './_kernels/maskedGemm.js';
 import { fillNormalKernel } from './_kernels/normal.js';
-import type { KernelBackend } from './_kernels/types.js';
+import type {
+  FillNormalKernel,
+  GemmKernel,
+  KernelBackend,
+  MaskedGemmKernel,
+} from './_kernels/types.js';
 import { getArena, loadArena, simdSupported } from './_kernels/wasm/arena.js';
 import { gemmWasm } from './_kernels/wasm/gemmWasm.js';
 import { maskedGemmWasm } from './_kernels/wasm/maskedGemmWasm.js';
 import { fillNormalWasm, getSampler, loadSampler } from './_kernels/wasm/normalWasm.js';
 import { key } from './random/key.js';
+import { checkBoolean, checkFunction, checkObject, checkString } from './validate.js';
 
 /** The plain TypeScript backend: the reference every other backend is tested against. */
 const jsBackend: KernelBackend = {
@@ -30,21 +36,244 @@ const wasmBackend: KernelBackend = {
   maskedGemm: maskedGemmWasm,
 };
 
-const backends = new Map<string, KernelBackend>([
-  ['js', jsBackend],
-  ['wasm', wasmBackend],
+/** The kernels a backend provides: what {@link registerBackend} takes. */
+export interface BackendKernels {
+  /** Strided GEMM with the optional epilogue (bias row, elementwise map). */
+  readonly gemm: GemmKernel;
+  /** The bulk normal sampler; must draw exactly the numbers of the `js` backend. */
+  readonly fillNormal: FillNormalKernel;
+  /** The row-masked first-layer product. */
+  readonly maskedGemm: MaskedGemmKernel;
+}
+
+/**
+ * Kernels, or a function that makes them (called once, on first use; it may return a promise,
+ * in which case select the backend with {@link setBackendAsync} first).
+ */
+export type BackendLoader = () => BackendKernels | Promise<BackendKernels>;
+
+interface Entry {
+  readonly builtin: boolean;
+  backend?: KernelBackend;
+  loader?: BackendLoader;
+  /** An asynchronous loader's result, while it is awaited. */
+  pending?: Promise<void>;
+}
+
+function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
+  return (
+    v !== null &&
+    (typeof v === 'object' || typeof v === 'function') &&
+    typeof (v as { then?: unknown }).then === 'function'
+  );
+}
+
+// Records the kernels an asynchronous loader resolves to; a failure clears the attempt, so the
+// next use calls the loader again.
+function startLoading(entry: Entry, name: string, made: PromiseLike<BackendKernels>): void {
+  const pending = Promise.resolve(made).then(
+    (k) => {
+      entry.backend = checkKernels('registerBackend', name, k);
+      entry.pending = undefined;
+    },
+    (e: unknown) => {
+      entry.pending = undefined;
+      throw e;
+    },
+  );
+  entry.pending = pending;
+  // Whoever awaits `pending` sees a failure; nobody awaiting it is no unhandled rejection.
+  pending.catch(() => {});
+}
+
+const backends = new Map<string, Entry>([
+  ['js', { builtin: true, backend: jsBackend }],
+  ['wasm', { builtin: true, backend: wasmBackend }],
 ]);
 let active: KernelBackend = jsBackend;
 let warned = false;
 
-/** The backend in use by every tensor operation. @internal */
-export function kernels(): KernelBackend {
-  return active;
+/**
+ * The backend in use by every tensor operation, or the one named by an operation's `backend`
+ * option (`op` names the operation in errors). @internal
+ */
+export function kernels(name?: string, op = 'backend'): KernelBackend {
+  if (name === undefined) return active;
+  return name === 'auto' ? autoBackend() : resolve(op, name);
+}
+
+const KERNEL_NAMES = ['gemm', 'fillNormal', 'maskedGemm'] as const;
+
+function checkKernels(op: string, name: string, value: unknown): KernelBackend {
+  const k = checkObject<Record<string, unknown>>(op, 'kernels', value);
+  for (const f of KERNEL_NAMES) checkFunction(op, `kernels.${f}`, k[f]);
+  const { gemm, fillNormal, maskedGemm } = k as unknown as BackendKernels;
+  return { name, gemm, fillNormal, maskedGemm };
+}
+
+function knownNames(): string {
+  return [...backends.keys()].join(', ');
+}
+
+// The backend registered under `name`, loaded (synchronously) if it has not been yet.
+function resolve(op: string, value: unknown): KernelBackend {
+  const name = checkString(op, 'name', value);
+  const entry = backends.get(name);
+  if (entry === undefined) {
+    throw new RangeError(
+      `${op}: unknown backend ${JSON.stringify(name)}; use ${op === 'setBackend' ? "'auto' or " : ''}one of: ${knownNames()}`,
+    );
+  }
+  if (entry.backend === wasmBackend) {
+    if (!simdSupported())
+      throw new Error(`${op}: 'wasm' needs WebAssembly SIMD, which this engine lacks`);
+    getArena();
+    getSampler();
+  }
+  if (entry.backend === undefined) {
+    if (entry.pending === undefined) {
+      const made = (entry.loader as BackendLoader)();
+      if (!isPromiseLike(made)) {
+        entry.backend = checkKernels('registerBackend', name, made);
+        return entry.backend;
+      }
+      startLoading(entry, name, made as PromiseLike<BackendKernels>);
+    }
+    throw new Error(
+      `${op}: backend ${JSON.stringify(name)} loads asynchronously; await setBackendAsync(${JSON.stringify(name)}) or loadBackend(${JSON.stringify(name)}) first`,
+    );
+  }
+  return entry.backend;
+}
+
+/**
+ * Adds a compute backend under `name`, for {@link setBackend}, {@link withBackend} and the
+ * `backend` option of the GEMM operations. `kernels` is an object with `gemm`, `fillNormal`
+ * and `maskedGemm` kernel functions (see {@link KernelBackend}; {@link backendKernels} gives
+ * the built-in ones to wrap), or a loader that returns such an object (or a promise of one),
+ * called on first use. A kernel receives plain typed arrays, strides and offsets; it must
+ * honour the epilogue and mask factor it is passed.
+ *
+ * @throws {TypeError} when `name` is not a string, `kernels` is neither an object nor a
+ *   function, or one of its kernels is not a function
+ * @throws {RangeError} when `name` is empty, `'auto'`, or already registered (a built-in
+ *   backend can never be replaced; a registered one only with `{ replace: true }`)
+ * @example
+ * const js = backendKernels('js');
+ * let calls = 0;
+ * registerBackend('counting', { ...js, gemm: (...args) => { calls++; js.gemm(...args); } });
+ * withBackend('counting', () => matmul(a, b)); // calls === 1
+ */
+export function registerBackend(
+  name: string,
+  kernels: BackendKernels | BackendLoader,
+  options: { replace?: boolean } = {},
+): void {
+  checkString('registerBackend', 'name', name);
+  if (name === '' || name === 'auto') {
+    throw new RangeError(
+      `registerBackend: name must be a non-empty string other than 'auto', got ${JSON.stringify(name)}`,
+    );
+  }
+  const replace =
+    checkBoolean('registerBackend', 'options.replace', options.replace ?? false) === true;
+  const old = backends.get(name);
+  if (old !== undefined && (old.builtin || !replace)) {
+    throw new RangeError(
+      `registerBackend: a backend named ${JSON.stringify(name)} is already registered${old.builtin ? ' (built in)' : '; pass { replace: true } to replace it'}`,
+    );
+  }
+  if (typeof kernels === 'function') {
+    backends.set(name, { builtin: false, loader: kernels });
+  } else {
+    backends.set(name, { builtin: false, backend: checkKernels('registerBackend', name, kernels) });
+  }
+  if (old?.backend !== undefined && active === old.backend) active = jsBackend;
+}
+
+/**
+ * Removes a backend added with {@link registerBackend}; if it was active, `'js'` becomes
+ * active. Returns whether it was registered.
+ *
+ * @throws {RangeError} for a built-in backend
+ */
+export function unregisterBackend(name: string): boolean {
+  checkString('unregisterBackend', 'name', name);
+  const entry = backends.get(name);
+  if (entry === undefined) return false;
+  if (entry.builtin) throw new RangeError(`unregisterBackend: ${JSON.stringify(name)} is built in`);
+  backends.delete(name);
+  if (entry.backend !== undefined && active === entry.backend) active = jsBackend;
+  return true;
+}
+
+/**
+ * The kernels of a backend, loading them if needed, e.g. to wrap the built-in ones in a
+ * backend of one's own.
+ *
+ * @throws {RangeError} for an unknown name
+ * @example
+ * const { gemm } = backendKernels('js');
+ */
+export function backendKernels(name: string): KernelBackend {
+  return resolve('backendKernels', name);
+}
+
+/**
+ * Loads a registered backend whose loader is asynchronous (and the WebAssembly kernels for
+ * `'wasm'`), so that {@link setBackend} and {@link withBackend} can use it synchronously.
+ */
+export async function loadBackend(name: string): Promise<void> {
+  checkString('loadBackend', 'name', name);
+  const entry = backends.get(name);
+  if (entry === undefined) {
+    throw new RangeError(
+      `loadBackend: unknown backend ${JSON.stringify(name)}; use one of: ${knownNames()}`,
+    );
+  }
+  if (entry.backend === wasmBackend) {
+    await loadArena();
+    await loadSampler();
+    return;
+  }
+  if (entry.backend === undefined) {
+    if (entry.pending === undefined) {
+      const made = (entry.loader as BackendLoader)();
+      if (!isPromiseLike(made)) {
+        entry.backend = checkKernels('registerBackend', name, made);
+        return;
+      }
+      startLoading(entry, name, made as PromiseLike<BackendKernels>);
+    }
+    await entry.pending;
+  }
+}
+
+/**
+ * Runs `fn` with the backend `name` active and restores the previous backend afterwards, also
+ * when `fn` throws. `fn` must be synchronous: the backend is restored when it returns, so the
+ * later steps of an async function would run on the previous backend.
+ *
+ * @throws {RangeError} for an unknown name (`fn` does not run)
+ * @throws {TypeError} when `fn` is not a function
+ * @example
+ * const c = withBackend('wasm', () => matmul(a, b));
+ */
+export function withBackend<T>(name: string, fn: () => T): T {
+  checkFunction('withBackend', 'fn', fn);
+  const b = name === 'auto' ? autoBackend() : resolve('withBackend', name);
+  const previous = active;
+  active = b;
+  try {
+    return fn();
+  } finally {
+    active = previous;
+  }
 }
 
 /**
  * Names of the compute backends available here: `'js'` always, `'wasm'` where WebAssembly
- * SIMD is supported.
+ * SIMD is supported, then every backend added with {@link registerBackend}.
  */
 export function listBackends(): string[] {
   return [...backends.keys()].filter((name) => name !== 'wasm' || simdSupported());
@@ -57,14 +286,15 @@ export function getBackend(): string {
 
 /** What the active backend runs, for run records (see {@link describeBackend}). */
 export interface BackendDescription {
-  /** `'js'` or `'wasm'`. */
+  /** `'js'`, `'wasm'` or the name of a registered backend. */
   readonly name: string;
   /**
-   * The GEMM micro kernel: `'typescript'`, `'simd128'` (WebAssembly SIMD multiply then add) or
-   * `'relaxed-madd'` (relaxed-SIMD fused multiply-add, where the engine has it). Float results
-   * differ between these in the last bits.
+   * The GEMM micro kernel: `'typescript'`, `'simd128'` (WebAssembly SIMD multiply then add),
+   * `'relaxed-madd'` (relaxed-SIMD fused multiply-add, where the engine has it) or `'custom'`
+   * (a backend added with {@link registerBackend}). Float results differ between these in the
+   * last bits.
    */
-  readonly gemmKernel: 'typescript' | 'simd128' | 'relaxed-madd';
+  readonly gemmKernel: 'typescript' | 'simd128' | 'relaxed-madd' | 'custom';
 }
 
 /**
@@ -75,7 +305,8 @@ export interface BackendDescription {
  * describeBackend(); // returns { name: 'wasm', gemmKernel: 'relaxed-madd' } on Node 22
  */
 export function describeBackend(): BackendDescription {
-  if (active !== wasmBackend) return { name: active.name, gemmKernel: 'typescript' };
+  if (active === jsBackend) return { name: active.name, gemmKernel: 'typescript' };
+  if (active !== wasmBackend) return { name: active.name, gemmKernel: 'custom' };
   return { name: active.name, gemmKernel: getArena().fma ? 'relaxed-madd' : 'simd128' };
 }
 
@@ -112,17 +343,14 @@ function wasmProblem(): string | undefined {
   return undefined;
 }
 
-function selectAuto(): void {
+function autoBackend(): KernelBackend {
   const problem = wasmProblem();
-  if (problem === undefined) {
-    active = wasmBackend;
-    return;
-  }
+  if (problem === undefined) return wasmBackend;
   if (!warned) {
     warned = true;
     console.warn(`@mtrl/tensors: ${problem}; using the 'js' backend`);
   }
-  active = jsBackend;
+  return jsBackend;
 }
 
 /**
@@ -133,6 +361,10 @@ function selectAuto(): void {
  * In a browser's main thread, where synchronous compilation of the kernels is refused, use
  * {@link setBackendAsync}.
  *
+ * Backends added with {@link registerBackend} are selected by their name too; scope one to a
+ * block of code with {@link withBackend} instead of changing it for everything.
+ *
+ * @throws {TypeError} when `name` is not a string
  * @throws {RangeError} for an unknown name
  * @throws {Error} for `'wasm'` where WebAssembly SIMD is missing or the kernels do not load
  * @example
@@ -140,22 +372,7 @@ function selectAuto(): void {
  * getBackend(); // returns 'wasm' on Node 20
  */
 export function setBackend(name: string): void {
-  if (name === 'auto') {
-    selectAuto();
-    return;
-  }
-  const b = backends.get(name);
-  if (b === undefined)
-    throw new RangeError(
-      `setBackend: unknown backend ${JSON.stringify(name)}; use 'auto' or one of: ${[...backends.keys()].join(', ')}`,
-    );
-  if (b === wasmBackend) {
-    if (!simdSupported())
-      throw new Error("setBackend: 'wasm' needs WebAssembly SIMD, which this engine lacks");
-    getArena();
-    getSampler();
-  }
-  active = b;
+  active = name === 'auto' ? autoBackend() : resolve('setBackend', name);
 }
 
 /**
@@ -173,6 +390,8 @@ export async function setBackendAsync(name: string): Promise<string> {
     } catch (e) {
       if (name === 'wasm') throw e;
     }
+  } else if (name !== 'auto' && name !== 'wasm' && backends.has(name)) {
+    await loadBackend(name);
   }
   setBackend(name);
   return getBackend();

@@ -1,3 +1,5 @@
+import { checkOneOf } from './validate.js';
+
 /** Floating-point element types supported by every tensor operation. */
 export type DType = 'float32' | 'float64';
 
@@ -15,14 +17,11 @@ export const DTYPES: readonly DType[] = ['float32', 'float64'];
  *
  * @param op - the operation, named in the error
  * @param dtype - the value to check
- * @throws {TypeError} when `dtype` is not `'float32'` or `'float64'`
+ * @throws {TypeError} when `dtype` is not a string
+ * @throws {RangeError} when it is a string other than `'float32'` or `'float64'`
  */
 export function assertDType(op: string, dtype: unknown): asserts dtype is DType {
-  if (dtype !== 'float32' && dtype !== 'float64') {
-    throw new TypeError(
-      `${op}: dtype must be 'float32' or 'float64', got ${JSON.stringify(dtype)}`,
-    );
-  }
+  checkOneOf(op, 'dtype', dtype, DTYPES);
 }
 
 /**

@@ -9,10 +9,11 @@ import {
   subStrided,
 } from './_kernels/elementwise.js';
 import { loopNest } from './_loopNest.js';
-import { checkFinite, fmtShape } from './_validate.js';
+import { fmtShape } from './_shape.js';
 import type { DType } from './dtype.js';
 import { viaNdarrayOps } from './elementwisePath.js';
 import { assertSameDType, assertTensor, type Shape, type Tensor, zeros } from './tensor.js';
+import { checkFinite, checkFunction } from './validate.js';
 
 // Each op validates, allocates its output, then runs ndarray-ops when an operand is strided and
 // ndarray-ops is loaded (see elementwisePath), else the plain strided loops of _kernels/.
@@ -165,6 +166,9 @@ export function addInto(out: Tensor, a: Tensor, b: Tensor): void {
 /**
  * `max(x, 0)` elementwise.
  *
+ * @deprecated tensors no longer names activations: use `map(x, (v) => Math.max(v, 0))`, the
+ * GEMM epilogue `{ kind: 'leaky', slope: 0 }`, or `activation('relu')` from @mtrl/network.
+ *
  * @example
  * toArray(relu(fromArray([-1, 0, 2]))); // returns [0, 0, 2]
  */
@@ -175,7 +179,12 @@ export function relu<S extends Shape, D extends DType>(x: Tensor<S, D>): Tensor<
   return out;
 }
 
-/** `x = max(x, 0)` in place (`Math.max` semantics: NaN stays NaN, -0 becomes 0). */
+/**
+ * `x = max(x, 0)` in place (`Math.max` semantics: NaN stays NaN, -0 becomes 0).
+ *
+ * @deprecated tensors no longer names activations: use the GEMM epilogue
+ * `{ kind: 'leaky', slope: 0 }` or `activation('relu')` from @mtrl/network.
+ */
 export function reluInto(x: Tensor): void {
   assertTensor('reluInto', 'x', x);
   if (!viaNdarrayOps([x], (nd) => nd.relu(x, x))) unaryLoops(reluStrided, x, x);
@@ -183,6 +192,9 @@ export function reluInto(x: Tensor): void {
 
 /**
  * The ReLU derivative mask: 1 where `x > 0`, else 0 (the derivative at 0 is taken as 0).
+ *
+ * @deprecated tensors no longer names activations: use `activation('relu').derivative` from
+ * @mtrl/network, or `map(x, (v) => (v > 0 ? 1 : 0))`.
  *
  * @example
  * toArray(reluMask(fromArray([-1, 0, 2]))); // returns [0, 0, 1]
@@ -205,7 +217,7 @@ export function map<S extends Shape, D extends DType>(
   fn: (v: number) => number,
 ): Tensor<S, D> {
   assertTensor('map', 'x', x);
-  if (typeof fn !== 'function') throw new TypeError('map: fn must be a function');
+  checkFunction('map', 'fn', fn);
   const out = like(x);
   const o = out.data;
   if (x.shape.length === 1) {

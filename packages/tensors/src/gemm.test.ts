@@ -192,12 +192,94 @@ describe('gemm errors', () => {
     );
     expect(() =>
       gemmInto(c, a, w, { transB: true, bias: zeros([4], { dtype: 'float32' }) as never }),
-    ).toThrow('gemm: bias is float32 but c is float64');
+    ).toThrow('gemm: dtype mismatch: bias is float32 but c is float64');
     expect(() => gemmInto(c, a, w, { transB: true, bias: a as never })).toThrow(
       'gemm: bias must be a Vector',
     );
     expect(() => gemmInto(c, a, w, { transB: true, relu: 1 as never })).toThrow(
       'gemm: relu must be a boolean, got 1',
     );
+  });
+});
+
+describe.each(DTYPES)('gemm epilogue (%s)', (dtype) => {
+  const [ka, kb, kc] = split(key(41), 3);
+  const a = normal(ka, [9, 6], { dtype });
+  const w = normal(kb, [7, 6], { dtype });
+  const bias = normal(kc, [7], { dtype });
+
+  it('leaky with slope 0 is the deprecated relu, bit for bit, on js and wasm', () => {
+    for (const backend of ['js', 'wasm']) {
+      const viaRelu = matmul(a, w, { transB: true, bias, relu: true, backend });
+      const viaLeaky = matmul(a, w, {
+        transB: true,
+        bias,
+        epilogue: { kind: 'leaky', slope: 0 },
+        backend,
+      });
+      expect(viaLeaky.data).toEqual(viaRelu.data);
+      expect([...viaLeaky.data].every((v) => v >= 0 && !Object.is(v, -0))).toBe(true);
+    }
+  });
+
+  it('leaky with a slope equals the map fallback and is the same on js and wasm', () => {
+    const slope = 0.1;
+    const s = dtype === 'float32' ? Math.fround(slope) : slope;
+    const js = matmul(a, w, { transB: true, bias, epilogue: { kind: 'leaky', slope } });
+    const wasm = matmul(a, w, {
+      transB: true,
+      bias,
+      epilogue: { kind: 'leaky', slope },
+      backend: 'wasm',
+    });
+    const mapped = matmul(a, w, {
+      transB: true,
+      bias,
+      epilogue: { kind: 'map', fn: (v) => (v <= 0 ? s * v : v) },
+    });
+    const plain = toArray(matmul(a, w, { transB: true, bias }));
+    expect(js.data).toEqual(mapped.data);
+    const tol = dtype === 'float32' ? 1e-5 : 1e-12;
+    for (let i = 0; i < js.data.length; i++) {
+      expect(Math.abs(js.data[i] - wasm.data[i])).toBeLessThanOrEqual(tol);
+    }
+    const flat = plain.flat();
+    expect(flat.some((v) => v < 0)).toBe(true);
+    for (const [i, v] of flat.entries()) {
+      const want = v <= 0 ? s * v : v;
+      expect(Math.abs(js.data[i] - want)).toBeLessThanOrEqual(tol);
+    }
+  });
+
+  it('a map epilogue runs after bias on any backend', () => {
+    for (const backend of ['js', 'wasm']) {
+      const got = matmul(a, w, {
+        transB: true,
+        bias,
+        epilogue: { kind: 'map', fn: Math.tanh },
+        backend,
+      });
+      const plain = matmul(a, w, { transB: true, bias, backend });
+      const want = [...plain.data].map((v) =>
+        dtype === 'float32' ? Math.fround(Math.tanh(v)) : Math.tanh(v),
+      );
+      expect([...got.data]).toEqual(want);
+    }
+  });
+
+  it('refuses malformed epilogues', () => {
+    const c = zeros([9, 7], { dtype });
+    const bad = (epilogue: unknown) => () =>
+      gemmInto(c, a, w, { transB: true, epilogue: epilogue as never });
+    expect(bad('relu')).toThrow(new TypeError('gemm: epilogue must be an object, got "relu"'));
+    expect(bad({ kind: 'relu' })).toThrow(
+      new RangeError('gemm: epilogue.kind must be one of "leaky", "map", got "relu"'),
+    );
+    expect(bad({ kind: 'leaky', slope: Number.NaN })).toThrow(RangeError);
+    expect(bad({ kind: 'leaky' })).toThrow(TypeError);
+    expect(bad({ kind: 'map', fn: 3 })).toThrow(TypeError);
+    expect(() =>
+      gemmInto(c, a, w, { transB: true, relu: true, epilogue: { kind: 'leaky', slope: 0 } }),
+    ).toThrow('gemm: pass either epilogue or the deprecated relu, not both');
   });
 });

@@ -1,5 +1,5 @@
 import type { GemmEpilogue } from './_kernels/epilogue.js';
-import { checkFinite, fmtShape } from './_validate.js';
+import { fmtShape } from './_shape.js';
 import { kernels } from './backend.js';
 import type { DType } from './dtype.js';
 import {
@@ -10,6 +10,7 @@ import {
   type Vector,
   zeros,
 } from './tensor.js';
+import { checkBoolean, checkFinite, checkFunction, checkObject, checkOneOf } from './validate.js';
 
 /** Options for {@link gemmInto} and {@link matmul}. */
 export interface GemmOptions {
@@ -27,10 +28,56 @@ export interface GemmOptions {
    */
   bias?: Vector;
   /**
-   * Then `C = max(C, 0)` elementwise (ReLU; NaN is kept). With `bias`, `relu(X W^T + 1 b^T)`
-   * is one call, and on the `wasm` backend one SIMD pass while C is in kernel memory.
+   * Then an elementwise map of C (after `bias`): `{ kind: 'leaky', slope }` sets
+   * `C = slope * C` where `C <= 0` (slope 0 is `max(C, 0)`; -0 becomes +0, NaN is kept), which
+   * every backend applies itself (on `wasm` in one SIMD pass while C is in kernel memory, and
+   * with the same bits as `js`); `{ kind: 'map', fn }` applies any `fn` in TypeScript after
+   * the product. With `bias`, `phi(X W^T + 1 b^T)` is one call.
+   */
+  epilogue?: Epilogue;
+  /**
+   * Same as `epilogue: { kind: 'leaky', slope: 0 }`.
+   *
+   * @deprecated use `epilogue: { kind: 'leaky', slope: 0 }`; `relu` will be removed.
    */
   relu?: boolean;
+  /**
+   * The backend to run on, by name (default: the active one, see `setBackend` and
+   * `withBackend`).
+   */
+  backend?: string;
+}
+
+/**
+ * An elementwise map applied to a GEMM result in its epilogue: `leaky` is implemented by
+ * every backend (`x <= 0 ? slope * x : x`; slope 0 gives `max(x, 0)`); `map` runs any function
+ * in TypeScript after the product (and the bias), storing each result in C's dtype.
+ */
+export type Epilogue =
+  | { readonly kind: 'leaky'; readonly slope: number }
+  | { readonly kind: 'map'; readonly fn: (x: number) => number };
+
+const EPILOGUE_KINDS = ['leaky', 'map'] as const;
+
+/** Validates an epilogue spec; returns it narrowed. @internal */
+export function checkEpilogue(op: string, value: unknown): Epilogue {
+  const e = checkObject<{ kind?: unknown; slope?: unknown; fn?: unknown }>(op, 'epilogue', value);
+  const kind = checkOneOf(op, 'epilogue.kind', e.kind, EPILOGUE_KINDS);
+  if (kind === 'leaky') {
+    return { kind, slope: checkFinite(op, 'epilogue.slope', e.slope) };
+  }
+  return { kind, fn: checkFunction<(x: number) => number>(op, 'epilogue.fn', e.fn) };
+}
+
+// fn applied to every element of a strided [m, n] view, in place.
+function mapView(c: Matrix, fn: (x: number) => number): void {
+  const [m, n] = c.shape;
+  const [s0, s1] = c.stride;
+  const d = c.data;
+  for (let i = 0; i < m; i++) {
+    const row = c.offset + i * s0;
+    for (let j = 0; j < n; j++) d[row + j * s1] = fn(d[row + j * s1]);
+  }
 }
 
 function op(m: Matrix, t: boolean | undefined): Matrix {
@@ -44,10 +91,10 @@ function op(m: Matrix, t: boolean | undefined): Matrix {
  * @param c - output `[m, n]`, overwritten (or accumulated into when `beta != 0`)
  * @param a - `[m, k]` (or `[k, m]` with `transA`)
  * @param b - `[k, n]` (or `[n, k]` with `transB`)
- * @throws {RangeError} when the inner or outer dimensions disagree
- * @throws {TypeError} when dtypes differ
+ * @throws {RangeError} when the inner or outer dimensions or the dtypes disagree
  * @example
  * gemmInto(h, x, w, { transB: true }); // h = x w^T, x: [n, d], w: [m, d], h: [n, m]
+ * gemmInto(h, x, w, { transB: true, bias: b, epilogue: { kind: 'leaky', slope: 0.01 } });
  */
 export function gemmInto(c: Matrix, a: Matrix, b: Matrix, opts: GemmOptions = {}): void {
   assertTensor('gemm', 'a', a, 2);
@@ -70,26 +117,32 @@ export function gemmInto(c: Matrix, a: Matrix, b: Matrix, opts: GemmOptions = {}
       `gemm: c has shape ${fmtShape(c.shape)}, expected [${m}, ${n}] for op(a) ${fmtShape(A.shape)} times op(b) ${fmtShape(B.shape)}`,
     );
   }
+  if (opts.relu !== undefined) checkBoolean('gemm', 'relu', opts.relu);
+  let map = opts.epilogue === undefined ? undefined : checkEpilogue('gemm', opts.epilogue);
+  if (opts.relu === true) {
+    if (map !== undefined)
+      throw new RangeError('gemm: pass either epilogue or the deprecated relu, not both');
+    map = { kind: 'leaky', slope: 0 };
+  }
+  const bias = opts.bias;
+  if (bias !== undefined) {
+    assertTensor('gemm', 'bias', bias, 1);
+    if (bias.shape[0] !== n)
+      throw new RangeError(
+        `gemm: bias has shape ${fmtShape(bias.shape)}, expected [${n}] (the columns of c)`,
+      );
+    if (bias.dtype !== c.dtype)
+      throw new RangeError(`gemm: dtype mismatch: bias is ${bias.dtype} but c is ${c.dtype}`);
+  }
+  const kernelMap = map?.kind === 'leaky' ? map : undefined;
   let epi: GemmEpilogue | undefined;
-  if (opts.bias !== undefined || opts.relu) {
-    const bias = opts.bias;
-    if (bias !== undefined) {
-      assertTensor('gemm', 'bias', bias, 1);
-      if (bias.shape[0] !== n)
-        throw new RangeError(
-          `gemm: bias has shape ${fmtShape(bias.shape)}, expected [${n}] (the columns of c)`,
-        );
-      if (bias.dtype !== c.dtype)
-        throw new TypeError(`gemm: bias is ${bias.dtype} but c is ${c.dtype}`);
-    }
-    if (opts.relu !== undefined && typeof opts.relu !== 'boolean')
-      throw new TypeError(`gemm: relu must be a boolean, got ${JSON.stringify(opts.relu)}`);
+  if (bias !== undefined || kernelMap !== undefined) {
     epi =
       bias === undefined
-        ? { sb: 0, ob: 0, relu: true }
-        : { bias: bias.data, sb: bias.stride[0], ob: bias.offset, relu: opts.relu === true };
+        ? { sb: 0, ob: 0, map: kernelMap }
+        : { bias: bias.data, sb: bias.stride[0], ob: bias.offset, map: kernelMap };
   }
-  kernels().gemm(
+  kernels(opts.backend, 'gemm').gemm(
     m,
     n,
     k,
@@ -109,6 +162,7 @@ export function gemmInto(c: Matrix, a: Matrix, b: Matrix, opts: GemmOptions = {}
     c.offset,
     epi,
   );
+  if (map?.kind === 'map') mapView(c, map.fn);
 }
 
 /**

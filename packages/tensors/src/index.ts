@@ -1,18 +1,24 @@
-export type { GemmEpilogue } from './_kernels/epilogue.js';
+export type { GemmEpilogue, KernelMap } from './_kernels/epilogue.js';
+export { applyEpilogue, withEpilogue } from './_kernels/epilogue.js';
 export type {
   FillNormalKernel,
   GemmKernel,
   KernelBackend,
   MaskedGemmKernel,
+  MaskFactor,
 } from './_kernels/types.js';
-export { checkFinite, checkSize } from './_validate.js';
-export type { BackendDescription } from './backend.js';
+export type { BackendDescription, BackendKernels, BackendLoader } from './backend.js';
 export {
+  backendKernels,
   describeBackend,
   getBackend,
   listBackends,
+  loadBackend,
+  registerBackend,
   setBackend,
   setBackendAsync,
+  unregisterBackend,
+  withBackend,
 } from './backend.js';
 export type { DataFor, DType, FloatArray } from './dtype.js';
 export { allocate, assertDType, DTYPES, dtypeOf } from './dtype.js';
@@ -32,7 +38,7 @@ export {
 } from './elementwise.js';
 export type { ElementwisePath } from './elementwisePath.js';
 export { elementwisePath } from './elementwisePath.js';
-export type { GemmOptions } from './gemm.js';
+export type { Epilogue, GemmOptions } from './gemm.js';
 export { gemmInto, matmul, matvec } from './gemm.js';
 export type { CholeskyOptions } from './linalg/cholesky.js';
 export { cholesky, NotPositiveDefiniteError } from './linalg/cholesky.js';
@@ -45,10 +51,10 @@ export { qr } from './linalg/qr.js';
 export { solveSymmetricPositive } from './linalg/solveSymmetricPositive.js';
 export type { SvdOptions, SvdResult } from './linalg/svdThin.js';
 export { singularValues, svdThin } from './linalg/svdThin.js';
-export type { MaskedGemmOptions } from './maskedGemm.js';
+export type { MaskedFactor, MaskedGemmOptions } from './maskedGemm.js';
 export { maskedGemmInto } from './maskedGemm.js';
-export type { Key } from './random/key.js';
-export { assertKey, foldIn, key, split } from './random/key.js';
+export type { Key, Keys } from './random/key.js';
+export { assertKey, foldIn, key, split, splitNamed } from './random/key.js';
 export type { UniformOptions } from './random/sample.js';
 export {
   normal,
@@ -84,3 +90,22 @@ export {
   view,
   zeros,
 } from './tensor.js';
+export type { ConfigIssue, NumberBounds } from './validate.js';
+export {
+  ConfigError,
+  ConfigErrors,
+  checkBoolean,
+  checkFinite,
+  checkFunction,
+  checkInt,
+  checkKnownKeys,
+  checkNumber,
+  checkObject,
+  checkOneOf,
+  checkOptions,
+  checkSize,
+  checkString,
+  formatValue,
+  rangeError,
+  typeError,
+} from './validate.js';

@@ -90,3 +90,57 @@ describe('maskedGemmInto errors', () => {
     expect(() => maskedGemmInto(out, z, g, a, x, { beta: Number.NaN })).toThrow('maskedGemm: beta');
   });
 });
+
+describe.each(DTYPES)('maskedGemmInto factors (%s)', (dtype) => {
+  const [n, m, d] = [300, 5, 4]; // more than one row block of the js kernel
+  const [kz, kg, ka, kx] = split(key(17), 4);
+  const z = normal(kz, [n, m], { dtype });
+  const g = normal(kg, [n], { dtype });
+  const a = normal(ka, [m], { dtype });
+  const x = normal(kx, [n, d], { dtype });
+  const run = (opts: Parameters<typeof maskedGemmInto>[5]) => {
+    const out = zeros([m, d], { dtype });
+    maskedGemmInto(out, z, g, a, x, { alpha: 1 / n, ...opts });
+    return out;
+  };
+  const tol = dtype === 'float32' ? 2e-5 : 1e-12;
+
+  it('the step 0 / 1 is the default, bit for bit, on js and wasm', () => {
+    for (const backend of ['js', 'wasm']) {
+      const step = run({ backend, factor: { kind: 'step', below: 0, above: 1 } });
+      expect(step.data).toEqual(run({ backend }).data);
+    }
+  });
+
+  it('a leaky step, a derivative matrix and a map of z agree with a naive loop on js and wasm', () => {
+    const slope = 0.2;
+    const dz = zeros([n, m], { dtype });
+    for (let i = 0; i < n * m; i++) dz.data[i] = z.data[i] > 0 ? 1 : slope;
+    const [Z, G, A, X] = [toArray(z), toArray(g), toArray(a), toArray(x)];
+    for (const backend of ['js', 'wasm']) {
+      const results = [
+        run({ backend, factor: { kind: 'step', below: slope, above: 1 } }),
+        run({ backend, factor: { kind: 'matrix', d: dz } }),
+        run({ backend, factor: { kind: 'map', fn: (v) => (v > 0 ? 1 : slope) } }),
+      ];
+      for (const got of results) {
+        for (const [i, r] of toArray(got).entries()) {
+          for (const [j, v] of r.entries()) {
+            let acc = 0;
+            for (let p = 0; p < n; p++) acc += (Z[p][i] > 0 ? 1 : slope) * G[p] * A[i] * X[p][j];
+            expect(Math.abs(v - acc / n)).toBeLessThanOrEqual(tol);
+          }
+        }
+      }
+    }
+  });
+
+  it('refuses malformed factors', () => {
+    expect(() => run({ factor: { kind: 'relu' } as never })).toThrow(RangeError);
+    expect(() => run({ factor: { kind: 'step', below: 0 } as never })).toThrow(TypeError);
+    expect(() => run({ factor: { kind: 'matrix', d: zeros([n, m + 1], { dtype }) } })).toThrow(
+      'maskedGemm: factor.d has shape',
+    );
+    expect(() => run({ factor: 'step' as never })).toThrow(TypeError);
+  });
+});

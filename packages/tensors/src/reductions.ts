@@ -1,6 +1,6 @@
 import { maxStrided, minStrided, sumSquaresStrided, sumStrided } from './_kernels/reductions.js';
 import { loopNest } from './_loopNest.js';
-import { fmtShape } from './_validate.js';
+import { fmtShape } from './_shape.js';
 import type { DType } from './dtype.js';
 import {
   assertShape,

@@ -1,4 +1,4 @@
-import { checkSize, fmtShape } from './_validate.js';
+import { fmtShape } from './_shape.js';
 import {
   allocate,
   assertDType,
@@ -7,6 +7,7 @@ import {
   dtypeOf,
   type FloatArray,
 } from './dtype.js';
+import { checkSize, rangeError, typeError } from './validate.js';
 
 /** A shape of rank 1 (`[n]`) or rank 2 (`[rows, cols]`). */
 export type Shape = readonly [number] | readonly [number, number];
@@ -41,8 +42,9 @@ export function sizeOf(shape: Shape): number {
 }
 
 function checkShape(op: string, shape: unknown): asserts shape is Shape {
-  if (!Array.isArray(shape) || (shape.length !== 1 && shape.length !== 2)) {
-    throw new TypeError(`${op}: shape must be [n] or [rows, cols], got ${JSON.stringify(shape)}`);
+  if (!Array.isArray(shape)) typeError(op, 'shape', '[n] or [rows, cols]', shape);
+  if (shape.length !== 1 && shape.length !== 2) {
+    rangeError(op, 'shape', '[n] or [rows, cols]', shape);
   }
   for (let i = 0; i < shape.length; i++) checkSize(op, `shape[${i}]`, shape[i]);
 }
@@ -377,16 +379,20 @@ export function assertTensor(
   rank?: 1 | 2,
 ): asserts t is Tensor {
   const x = t as Tensor | null;
+  const what = rank === 1 ? 'a Vector' : rank === 2 ? 'a Matrix' : 'a Tensor';
   if (
     x === null ||
     typeof x !== 'object' ||
     !Array.isArray(x.shape) ||
-    dtypeOf(x.data) === undefined ||
-    (rank !== undefined && x.shape.length !== rank)
+    dtypeOf(x.data) === undefined
   ) {
-    const what = rank === 1 ? 'a Vector' : rank === 2 ? 'a Matrix' : 'a Tensor';
     throw new TypeError(
-      `${op}: ${name} must be ${what} (float32/float64)${x && Array.isArray(x.shape) ? `, got shape ${fmtShape(x.shape)}` : ''}`,
+      `${op}: ${name} must be ${what} (float32/float64)${x && typeof x === 'object' && Array.isArray(x.shape) ? `, got shape ${fmtShape(x.shape)}` : ''}`,
+    );
+  }
+  if (rank !== undefined && x.shape.length !== rank) {
+    throw new RangeError(
+      `${op}: ${name} must be ${what} (float32/float64), got shape ${fmtShape(x.shape)}`,
     );
   }
 }
@@ -417,7 +423,7 @@ export function assertSameDType(op: string, named: Record<string, Tensor>): DTyp
   const dt = entries[0][1].dtype;
   for (const [name, t] of entries) {
     if (t.dtype !== dt) {
-      throw new TypeError(
+      throw new RangeError(
         `${op}: dtype mismatch: ${entries[0][0]} is ${dt} but ${name} is ${t.dtype}`,
       );
     }

@@ -291,6 +291,8 @@ describe('a fresh npm project with every package', () => {
           types: ['node'],
           outDir: 'out',
           noEmitOnError: true,
+          // Users' strictest common setting: tuples from split() must index without `!`.
+          noUncheckedIndexedAccess: true,
         },
         files: ['consumer.ts', ...examples],
       }),
@@ -301,8 +303,42 @@ describe('a fresh npm project with every package', () => {
     expect(c.rows).toBe(64);
     expect(c.methods).toEqual(['multiTask', 'oracle']);
     expect(c.shape).toEqual([2, 3]);
+    expect(c.anil).toBe('completed');
+    expect(c.distinctTasks).toBe(true);
+    // The 'always +1' probe scores the majority rate of a custom task: a number in (0, 1).
+    expect(c.constantAccuracy).toBeGreaterThan(0);
+    expect(c.constantAccuracy).toBeLessThan(1);
     const failures = await eachLimited(examples, 2, async (file) => {
       await run(NODE, [join('out', file.replace(/\.ts$/, '.js'))], { cwd: dir });
+    });
+    expect(failures).toEqual([]);
+  }, 600_000);
+
+  const EXAMPLES = join(ROOT, 'examples');
+  const files = readdirSync(EXAMPLES).filter((f) => f.endsWith('.mjs'));
+
+  test('examples/: at least three studies, each at most 80 lines, importing only public @mtrl exports', () => {
+    expect(files.length).toBeGreaterThanOrEqual(3);
+    for (const f of files) {
+      const text = readFileSync(join(EXAMPLES, f), 'utf8');
+      expect(text.trimEnd().split('\n').length, f).toBeLessThanOrEqual(80);
+      for (const m of text.matchAll(/from '([^']+)'/g)) {
+        const spec = m[1] ?? '';
+        expect(spec.startsWith('@mtrl/') || spec.startsWith('node:'), `${f} imports ${spec}`).toBe(
+          true,
+        );
+        // A package's root or one of its exports-map subpaths, never a file inside it.
+        expect(spec, `${f} reaches into ${spec}`).not.toMatch(/^@mtrl\/[\w-]+\/(src|dist)\//);
+      }
+    }
+  });
+
+  test('examples/: each study runs from the installed tarballs and prints its comparison table', async () => {
+    for (const f of files) cpSync(join(EXAMPLES, f), join(dir, f));
+    const failures = await eachLimited(files, 2, async (file) => {
+      const { stdout } = await run(NODE, [file], { cwd: dir });
+      // Every example ends with a table whose header row starts with '|'.
+      if (!/^\|.*\|$/m.test(stdout)) throw new Error(`${file} printed no table:\n${stdout}`);
     });
     expect(failures).toEqual([]);
   }, 600_000);

@@ -1,14 +1,16 @@
-// WAT of the GEMM epilogue of the `wasm` backend: C[i, j] += bias[j], then C[i, j] = 0 where
-// ReLU is asked and C[i, j] <= 0 (NaN kept), in place on C while it is still in kernel memory,
-// so `relu(X W^T + 1 b^T)` costs one SIMD pass instead of two TypeScript passes after the copy
+// WAT of the GEMM epilogue of the `wasm` backend: C[i, j] += bias[j], then, where
+// C[i, j] <= 0 (NaN kept), C[i, j] = 0 (act 1, the slope-0 map) or slope * C[i, j] + 0 (act 2,
+// the leaky map), in place on C while it is still in kernel memory, so a layer's
+// `max(X W^T + 1 b^T, 0)` costs one SIMD pass instead of two TypeScript passes after the copy
 // back. The order of operations is that of `applyEpilogue` (src/_kernels/epilogue.ts), so both
 // backends give the same bits. Part of the kernel module (kernels.ts assembles it in).
 
 type T = 'f32' | 'f64';
 
 /**
- * `epilogue_<t>(c, m, n, sc0, sc1, pb, hasBias, relu)`: C at byte address c with element
- * strides sc0, sc1; the bias contiguous at byte address pb (read when hasBias != 0).
+ * `epilogue_<t>(c, m, n, sc0, sc1, pb, hasBias, act, slope)`: C at byte address c with element
+ * strides sc0, sc1; the bias contiguous at byte address pb (read when hasBias != 0); act 0
+ * leaves the sums, 1 zeroes entries <= 0, 2 multiplies them by slope (then adds +0).
  * Unit-stride rows take a SIMD loop with a scalar tail, other strides a scalar loop.
  */
 export function epilogueWat(t: T): string {
@@ -18,9 +20,10 @@ export function epilogueWat(t: T): string {
   const v = t === 'f32' ? 'f32x4' : 'f64x2';
   return `
   (func (export "epilogue_${t}") (param $c i32) (param $m i32) (param $n i32) (param $sc0 i32)
-    (param $sc1 i32) (param $pb i32) (param $hasBias i32) (param $relu i32)
+    (param $sc1 i32) (param $pb i32) (param $hasBias i32) (param $act i32) (param $slope ${t})
     (local $i i32) (local $j i32) (local $row i32) (local $q i32) (local $nv i32)
-    (local $x v128) (local $s ${t})
+    (local $x v128) (local $s ${t}) (local $sv v128)
+    (local.set $sv (${v}.splat (local.get $slope)))
     ;; the columns the SIMD loop covers (unit stride only)
     (local.set $nv (select
       (i32.and (local.get $n) (i32.const ${-lanes}))
@@ -40,8 +43,14 @@ export function epilogueWat(t: T): string {
             (if (local.get $hasBias)
               (then (local.set $x (${v}.add (local.get $x)
                 (v128.load (i32.add (local.get $pb) (i32.shl (local.get $j) (i32.const ${sh}))))))))
-            (if (local.get $relu)
+            (if (i32.eq (local.get $act) (i32.const 1))
               (then (local.set $x (v128.andnot (local.get $x)
+                (${v}.le (local.get $x) (v128.const ${v} ${Array(lanes).fill('0').join(' ')}))))))
+            (if (i32.eq (local.get $act) (i32.const 2))
+              (then (local.set $x (v128.bitselect
+                (${v}.add (${v}.mul (local.get $x) (local.get $sv))
+                  (v128.const ${v} ${Array(lanes).fill('0').join(' ')}))
+                (local.get $x)
                 (${v}.le (local.get $x) (v128.const ${v} ${Array(lanes).fill('0').join(' ')}))))))
             (v128.store (local.get $q) (local.get $x))
             (local.set $j (i32.add (local.get $j) (i32.const ${lanes})))
@@ -55,9 +64,13 @@ export function epilogueWat(t: T): string {
             (if (local.get $hasBias)
               (then (local.set $s (${t}.add (local.get $s)
                 (${t}.load (i32.add (local.get $pb) (i32.shl (local.get $j) (i32.const ${sh}))))))))
-            (if (local.get $relu)
+            (if (i32.eq (local.get $act) (i32.const 1))
               (then (if (${t}.le (local.get $s) (${t}.const 0))
                 (then (local.set $s (${t}.const 0))))))
+            (if (i32.eq (local.get $act) (i32.const 2))
+              (then (if (${t}.le (local.get $s) (${t}.const 0))
+                (then (local.set $s (${t}.add (${t}.mul (local.get $s) (local.get $slope))
+                  (${t}.const 0)))))))
             (${t}.store (local.get $q) (local.get $s))
             (local.set $j (i32.add (local.get $j) (i32.const 1)))
             (br $scalar)))

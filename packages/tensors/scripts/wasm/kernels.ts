@@ -513,26 +513,31 @@ function pack(d: Dt, w: number): string {
 }
 
 // Packs rows [0, rows) of A = ((z > 0) ⊙ (g a^T))^T into 4-row strips over k samples:
-// strip s, step p holds z[p sz0 + (4s + r) sz1] > 0 ? g[p sg] a[(4s + r) sa] : 0.
-function packMasked(d: Dt): string {
+// strip s, step p holds z[p sz0 + (4s + r) sz1] > 0 ? g[p sg] a[(4s + r) sa] : 0. With
+// `leaky` ($pack_leaky, one more parameter `below`), entries where z <= 0 (NaN included) hold
+// (g a) * below instead of 0: the derivative of a leaky ReLU, 1 above zero and `below` under.
+function packMasked(d: Dt, leaky = false): string {
   const fx = d.t === 'f32' ? 'f32x4' : 'f64x2';
   const ps = pieces(d.mr * d.es);
+  const masked = (v: number, size: number) => {
+    const ga = `(${fx}.mul ${get('gv')} ${get(`a${v}`)})`;
+    const gt = `(${fx}.gt ${loadPiece(size, 16 * v, get('zp'))} (v128.const i32x4 0 0 0 0))`;
+    return leaky
+      ? `(v128.bitselect ${ga} (${fx}.mul ${ga} ${get('bv')}) ${gt})`
+      : `(v128.and ${ga} ${gt})`;
+  };
   const fast = [
     set('gv', `(${d.splat} ${get('gp')})`),
-    ...ps.flatMap((size, v) =>
-      storePiece(
-        size,
-        16 * v,
-        get('dst'),
-        `(v128.and (${fx}.mul ${get('gv')} ${get(`a${v}`)}) (${fx}.gt ${loadPiece(size, 16 * v, get('zp'))} (v128.const i32x4 0 0 0 0)))`,
-        'tv',
-      ),
-    ),
+    ...ps.flatMap((size, v) => storePiece(size, 16 * v, get('dst'), masked(v, size), 'tv')),
   ];
   const ld = (p: string) => `(${d.t}.load ${p})`;
+  const ga = `(${d.t}.mul ${get('gval')} ${ld(add(get('ap'), mul(get('r'), get('sa'))))})`;
+  const below = leaky
+    ? `\n                      (else (${d.t}.store ${get('dst')} (${d.t}.mul ${ga} ${get('below')})))`
+    : '';
   return `
-  (func $pack_masked_${d.t} ${params('rows:i32 k:i32 z:i32 sz0:i32 sz1:i32 g:i32 sg:i32 a:i32 sa:i32 dst:i32')}
-    ${locals(`r0:i32 w:i32 p:i32 r:i32 zp:i32 gp:i32 ap:i32 zq:i32 gval:${d.t} gv:v128 tv:v128 a0:v128 a1:v128`)}
+  (func $pack_${leaky ? 'leaky' : 'masked'}_${d.t} ${params(`rows:i32 k:i32 z:i32 sz0:i32 sz1:i32 g:i32 sg:i32 a:i32 sa:i32 dst:i32${leaky ? ` below:${d.t}` : ''}`)}
+    ${locals(`r0:i32 w:i32 p:i32 r:i32 zp:i32 gp:i32 ap:i32 zq:i32 gval:${d.t} gv:v128 tv:v128 a0:v128 a1:v128${leaky ? ' bv:v128' : ''}`)}${leaky ? `\n    ${set('bv', `(${fx}.splat ${get('below')})`)}` : ''}
     ${set('sz0', shl(get('sz0'), d.sh))}
     ${set('sz1', shl(get('sz1'), d.sh))}
     ${set('sg', shl(get('sg'), d.sh))}
@@ -567,7 +572,7 @@ function packMasked(d: Dt): string {
                 (if (i32.lt_s ${get('r')} ${get('w')})
                   (then
                     (if (${d.t}.gt ${ld(get('zq'))} (${d.t}.const 0))
-                      (then (${d.t}.store ${get('dst')} (${d.t}.mul ${get('gval')} ${ld(add(get('ap'), mul(get('r'), get('sa'))))}))))))
+                      (then (${d.t}.store ${get('dst')} ${ga}))${below})))
                 ${set('zq', add(get('zq'), get('sz1')))}
                 ${set('dst', add(get('dst'), i32(d.es)))}
                 ${set('r', add(get('r'), i32(1)))}
@@ -661,16 +666,18 @@ function gemm(d: Dt): string {
       (br_if $blocks (i32.lt_s ${get('i')} ${get('m')}))))`;
 }
 
-// out [m, d] = alpha ((z > 0) ⊙ (g a^T))^T x + beta out over n >= 1 samples, m, d >= 1.
-function masked(d: Dt): string {
+// out [m, d] = alpha ((z > 0) ⊙ (g a^T))^T x + beta out over n >= 1 samples, m, d >= 1; with
+// `leaky` (export masked_leaky_<t>, one more parameter `below`) the factor is 1 where z > 0 and
+// `below` elsewhere.
+function masked(d: Dt, leaky = false): string {
   return `
-  (func (export "masked_${d.t}") ${params(`n:i32 m:i32 d:i32 alpha:${d.t} pz:i32 sz0:i32 sz1:i32 pg:i32 sg:i32 pa:i32 sa:i32 px:i32 sx0:i32 sx1:i32 beta:${d.t} po:i32 so0:i32 so1:i32 wa:i32 wb:i32`)}
+  (func (export "masked_${leaky ? 'leaky_' : ''}${d.t}") ${params(`n:i32 m:i32 d:i32 alpha:${d.t} pz:i32 sz0:i32 sz1:i32 pg:i32 sg:i32 pa:i32 sa:i32 px:i32 sx0:i32 sx1:i32 beta:${d.t} po:i32 so0:i32 so1:i32 wa:i32 wb:i32${leaky ? ` below:${d.t}` : ''}`)}
     ${locals('i:i32 mb:i32')}
     (call $pack_${d.t}_${d.nr} ${['d', 'n', 'px', 'sx1', 'sx0', 'wb'].map(get).join(' ')})
     (loop $blocks
       ${set('mb', min(i32(d.mb), `(i32.sub ${get('m')} ${get('i')})`))}
-      (call $pack_masked_${d.t} ${get('mb')} ${get('n')} ${add(get('pz'), shl(mul(get('i'), get('sz1')), d.sh))} ${get('sz0')} ${get('sz1')}
-        ${get('pg')} ${get('sg')} ${add(get('pa'), shl(mul(get('i'), get('sa')), d.sh))} ${get('sa')} ${get('wa')})
+      (call $pack_${leaky ? 'leaky' : 'masked'}_${d.t} ${get('mb')} ${get('n')} ${add(get('pz'), shl(mul(get('i'), get('sz1')), d.sh))} ${get('sz0')} ${get('sz1')}
+        ${get('pg')} ${get('sg')} ${add(get('pa'), shl(mul(get('i'), get('sa')), d.sh))} ${get('sa')} ${get('wa')}${leaky ? ` ${get('below')}` : ''})
       (call $block_packed_${d.t} ${get('mb')} ${get('d')} ${get('n')} ${get('alpha')} ${get('beta')}
         ${add(get('po'), shl(mul(get('i'), get('so0')), d.sh))} ${get('so0')} ${get('so1')} ${get('wa')} ${i32(0)} ${get('wb')})
       ${set('i', add(get('i'), i32(d.mb)))}
@@ -694,6 +701,7 @@ export function kernelsWat(fma = false): string {
     }
     for (const w of new Set([mr, nr])) parts.push(packScalar(d, w), pack(d, w));
     parts.push(packMasked(d), gemm(d), masked(d), epilogueWat(d.t));
+    parts.push(packMasked(d, true), masked(d, true));
   }
   return `(module
   (import "env" "memory" (memory 1))${parts.join('\n')})

@@ -2,16 +2,24 @@ import type { FloatArray } from '../dtype.js';
 import type { GemmKernel } from './types.js';
 
 /**
+ * The elementwise map a backend applies in a GEMM epilogue, as data every backend implements
+ * with the same bits: `leaky` sets `C[i, j] = slope * C[i, j] + 0` where `C[i, j] <= 0` (so
+ * slope 0 is `max(C, 0)` with -0 turned into +0; NaN is kept). For float32 the slope is first
+ * rounded to float32 and the product rounded once, as a float32 multiply does.
+ */
+export type KernelMap = { readonly kind: 'leaky'; readonly slope: number };
+
+/**
  * What a GEMM kernel applies to C after the product, in place: `C[i, j] += bias[j]` when
- * `bias` is given (element j at `ob + j * sb`), then `C[i, j] = 0` where `relu` and
- * `C[i, j] <= 0` (NaN is kept, -0 becomes +0). The operations and their order are fixed so
- * every backend gives the same bits: one addition rounded to C's dtype, then the comparison.
+ * `bias` is given (element j at `ob + j * sb`), then the elementwise `map` when given. The
+ * operations and their order are fixed so every backend gives the same bits: one addition
+ * rounded to C's dtype, then the comparison (and, for a nonzero slope, one multiply).
  */
 export interface GemmEpilogue {
   readonly bias?: FloatArray;
   readonly sb: number;
   readonly ob: number;
-  readonly relu: boolean;
+  readonly map?: KernelMap;
 }
 
 /** The epilogue on a strided `[m, n]` view of `c`: the reference every backend matches. */
@@ -24,14 +32,23 @@ export function applyEpilogue(
   oc: number,
   epi: GemmEpilogue,
 ): void {
-  const { bias, sb, ob, relu } = epi;
+  const { bias, sb, ob, map } = epi;
+  const relu = map !== undefined && map.slope === 0;
+  const leaky = map !== undefined && map.slope !== 0;
+  const f32 = c instanceof Float32Array;
+  const slope = map === undefined ? 0 : f32 ? Math.fround(map.slope) : map.slope;
   for (let i = 0; i < m; i++) {
     const row = oc + i * sc0;
     for (let j = 0; j < n; j++) {
       const q = row + j * sc1;
       // Stored once, so float32 rounds the sum before the comparison, as the SIMD path does.
       if (bias !== undefined) c[q] += bias[ob + j * sb];
-      if (relu && c[q] <= 0) c[q] = 0;
+      if (relu) {
+        if (c[q] <= 0) c[q] = 0;
+      } else if (leaky && c[q] <= 0) {
+        // Rounded to C's dtype before adding +0, so an underflow to -0 becomes +0 as in SIMD.
+        c[q] = (f32 ? Math.fround(slope * c[q]) : slope * c[q]) + 0;
+      }
     }
   }
 }

@@ -4,8 +4,8 @@ import type { GemmEpilogue } from './epilogue.js';
 
 /**
  * Strided GEMM kernel signature; see `gemmReference` for the meaning of each argument. With
- * `epi`, the kernel adds a bias row and/or applies ReLU to C after the product
- * (see `GemmEpilogue`).
+ * `epi`, the kernel adds a bias row and/or applies an elementwise map to C after the product
+ * (see `GemmEpilogue`; `withEpilogue` adds it to a kernel that has none).
  */
 export type GemmKernel = (
   m: number,
@@ -42,7 +42,28 @@ export type FillNormalKernel = (
   offset: number,
 ) => void;
 
-/** The fused first-layer gradient product; see `maskedGemmKernel`. */
+/**
+ * The factor a row-masked product applies to `g a^T`, elementwise, given as data every backend
+ * implements: `step` is `below` where `z <= 0` (NaN included) and `above` where `z > 0` (the
+ * default is `below: 0, above: 1`, for which the product is exactly 0 below, never
+ * `0 * inf`); `matrix` is an explicit `[n, m]` matrix of factors (element (i, j) at
+ * `offset + i * s0 + j * s1`), for a derivative that is no step.
+ */
+export type MaskFactor =
+  | { readonly kind: 'step'; readonly below: number; readonly above: number }
+  | {
+      readonly kind: 'matrix';
+      readonly data: FloatArray;
+      readonly s0: number;
+      readonly s1: number;
+      readonly offset: number;
+    };
+
+/**
+ * The fused first-layer gradient product
+ * `out = alpha * (F ⊙ (g a^T))^T x + beta * out`, with F given by `factor` (see
+ * `MaskFactor`; default 1 where z > 0, else 0); see `maskedGemmKernel`, the reference.
+ */
 export type MaskedGemmKernel = (
   n: number,
   m: number,
@@ -67,6 +88,7 @@ export type MaskedGemmKernel = (
   so0: number,
   so1: number,
   oo: number,
+  factor?: MaskFactor,
 ) => void;
 
 /**

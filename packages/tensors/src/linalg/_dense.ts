@@ -2,8 +2,9 @@
 // matrix into a private float64 buffer (row- or column-major), refusing non-finite entries, so
 // the algorithms themselves run on plain arrays and never touch the caller's data.
 
-import { fmtShape } from '../_validate.js';
+import { fmtShape } from '../_shape.js';
 import { assertTensor, fromTypedArray, type Matrix, type Vector } from '../tensor.js';
+import { checkNumber } from '../validate.js';
 
 /** A private float64 copy of a matrix: `data[i * rowStride + j * colStride]`. */
 export interface Dense {
@@ -59,7 +60,7 @@ export function defaultSymmetryTol(dtype: string): number {
  * the row-major square `data` by its symmetric part `(a + a^T) / 2`.
  */
 export function symmetrize(op: string, name: string, data: Float64Array, n: number, tol: number) {
-  if (!(tol >= 0)) throw new RangeError(`${op}: symmetryTol must be >= 0, got ${String(tol)}`);
+  checkNumber(op, 'symmetryTol', tol, { min: 0, finite: false });
   let scale = 0;
   for (let k = 0; k < n * n; k++) scale = Math.max(scale, Math.abs(data[k]));
   let worst = 0;

@@ -1,4 +1,4 @@
-import { fmtShape } from '../_validate.js';
+import { fmtShape } from '../_shape.js';
 import { assertTensor, type Matrix, type Vector } from '../tensor.js';
 import { asMatrix, asVector, checkSquare, readDense } from './_dense.js';
 

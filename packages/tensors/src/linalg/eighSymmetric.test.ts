@@ -179,8 +179,10 @@ describe('eighSymmetric', () => {
         { maxSweeps: 0 },
       ),
     ).not.toThrow();
-    expect(() => eighSymmetric(fromArray([[1]]), { tol: -1 })).toThrow(/tol must be in \[0, 1\)/);
+    expect(() => eighSymmetric(fromArray([[1]]), { tol: -1 })).toThrow(
+      /tol must be a finite number in \[0, 1\), got -1/,
+    );
     expect(() => eighSymmetric(fromArray([[1]]), { maxSweeps: 1.5 })).toThrow(/maxSweeps/);
-    expect(() => eighSymmetric(fromArray([1]) as unknown as Matrix)).toThrow(TypeError);
+    expect(() => eighSymmetric(fromArray([1]) as unknown as Matrix)).toThrow(RangeError);
   });
 });

@@ -1,5 +1,5 @@
-import { checkSize } from '../_validate.js';
 import type { Matrix, Vector } from '../tensor.js';
+import { checkNumber, checkSize } from '../validate.js';
 import {
   asMatrix,
   asVector,
@@ -57,7 +57,7 @@ export function eighSymmetric(a: Matrix, opts: EighOptions = {}): EighResult {
   const d = readDense(op, 'a', a, 'row');
   const n = checkSquare(op, 'a', d);
   const tol = opts.tol ?? 1e-15;
-  if (!(tol >= 0 && tol < 1)) throw new RangeError(`${op}: tol must be in [0, 1), got ${tol}`);
+  checkNumber(op, 'tol', tol, { min: 0, max: 1, maxExclusive: true });
   const maxSweeps = checkSize(op, 'maxSweeps', opts.maxSweeps ?? 50);
   symmetrize(op, 'a', d.data, n, opts.symmetryTol ?? defaultSymmetryTol(a.dtype));
   const A = d.data;

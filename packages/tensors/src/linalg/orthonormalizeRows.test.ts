@@ -69,6 +69,6 @@ describe('orthonormalizeRows', () => {
     expect(() => orthonormalizeRows(fromArray([[1, Number.NaN]]))).toThrow(
       /finite entries, got NaN/,
     );
-    expect(() => orthonormalizeRows(fromArray([1, 2]) as unknown as Matrix)).toThrow(TypeError);
+    expect(() => orthonormalizeRows(fromArray([1, 2]) as unknown as Matrix)).toThrow(RangeError);
   });
 });

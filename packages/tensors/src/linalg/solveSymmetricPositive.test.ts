@@ -87,6 +87,6 @@ describe('solveSymmetricPositive', () => {
     expect(() => solveSymmetricPositive(fromArray([[Number.NaN]]), fromArray([1]))).toThrow(op);
     expect(() =>
       solveSymmetricPositive(fromArray([1]) as unknown as Matrix, fromArray([1])),
-    ).toThrow(TypeError);
+    ).toThrow(RangeError);
   });
 });

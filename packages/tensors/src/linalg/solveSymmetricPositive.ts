@@ -1,4 +1,4 @@
-import { fmtShape } from '../_validate.js';
+import { fmtShape } from '../_shape.js';
 import { assertTensor, type Matrix, type Vector } from '../tensor.js';
 import { asMatrix, asVector } from './_dense.js';
 import { type CholeskyOptions, choleskyFactor } from './cholesky.js';

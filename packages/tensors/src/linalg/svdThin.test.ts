@@ -192,7 +192,9 @@ describe('svdThin', () => {
     expect(() => svdThin(fromArray([1, 2]) as unknown as Matrix)).toThrow(
       /svdThin: a must be a Matrix/,
     );
-    expect(() => svdThin(fromArray([[1]]), { tol: 0 })).toThrow(/tol must be in \(0, 1\)/);
+    expect(() => svdThin(fromArray([[1]]), { tol: 0 })).toThrow(
+      /tol must be a finite number in \(0, 1\), got 0/,
+    );
     expect(() =>
       svdThin(
         fromArray([

@@ -1,5 +1,5 @@
-import { checkSize } from '../_validate.js';
 import type { Matrix, Vector } from '../tensor.js';
+import { checkNumber, checkSize } from '../validate.js';
 import { asMatrix, asVector, type Dense, norm2, readDense, signOfLargest } from './_dense.js';
 import { completeOrthonormal, hestenes, type JacobiControl, NEGLIGIBLE } from './_hestenes.js';
 import { householderQr } from './_householder.js';
@@ -158,7 +158,7 @@ function readOriented(op: string, a: Matrix): Oriented {
 
 function control(op: string, k: number, opts: SvdOptions): JacobiControl {
   const tol = opts.tol ?? Math.max(1, k) * Number.EPSILON;
-  if (!(tol > 0 && tol < 1)) throw new RangeError(`${op}: tol must be in (0, 1), got ${tol}`);
+  checkNumber(op, 'tol', tol, { minExclusive: 0, max: 1, maxExclusive: true });
   const maxSweeps = checkSize(op, 'maxSweeps', opts.maxSweeps ?? 50);
   return { tol, maxSweeps, op };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertKey, foldIn, type Key, key, normal, split, stream } from '../index.js';
+import { assertKey, foldIn, type Key, key, normal, split, splitNamed, stream } from '../index.js';
 
 // The first 256 words of each key's stream, as a set, to check that derived streams share none.
 function words(k: Key, n = 256): number[] {
@@ -86,5 +86,27 @@ describe('keys', () => {
       expect(() => normal(bad as unknown as Key, [2])).toThrow('normal: key must be a Key');
       expect(() => assertKey('op', bad)).toThrow(TypeError);
     }
+  });
+
+  it('refuses a seed that is not a number with a TypeError', () => {
+    expect(() => key('42' as unknown as number)).toThrow(
+      new TypeError('key: seed must be an integer in [0, 2^53 - 1], got "42"'),
+    );
+  });
+
+  it('splitNamed gives split(k, n) in order, by name', () => {
+    const k = key(9);
+    const names = ['init', 'heads', 'data'] as const;
+    const named = splitNamed(k, names);
+    const keys = split(k, 3);
+    names.forEach((name, i) => {
+      expect(named[name]).toEqual(keys[i]);
+    });
+    expect(Object.keys(named)).toEqual([...names]);
+    expect(Object.isFrozen(named)).toBe(true);
+    expect(splitNamed(k, [])).toEqual({});
+    expect(() => splitNamed(k, ['a', 'a'])).toThrow(RangeError);
+    expect(() => splitNamed(k, ['a', 3 as unknown as string])).toThrow(TypeError);
+    expect(() => splitNamed(k, 'ab' as unknown as string[])).toThrow(TypeError);
   });
 });

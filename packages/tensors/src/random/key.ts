@@ -1,4 +1,4 @@
-import { checkSize } from '../_validate.js';
+import { checkSize, checkString, rangeError, typeError } from '../validate.js';
 
 /**
  * A PRNG key: 128 bits as four unsigned 32-bit words. Keys are values: a sampling function
@@ -52,13 +52,15 @@ export function assertKey(op: string, k: unknown): asserts k is Key {
  * The root key for an integer seed (0 <= seed <= 2^53 - 1). The same seed gives the same
  * key, and so the same numbers, on every platform.
  *
+ * @throws {TypeError} when `seed` is not a number
  * @throws {RangeError} when `seed` is not a safe non-negative integer
  * @example
  * const k = key(42);
  */
 export function key(seed: number): Key {
+  if (typeof seed !== 'number') typeError('key', 'seed', 'an integer in [0, 2^53 - 1]', seed);
   if (!Number.isSafeInteger(seed) || seed < 0) {
-    throw new RangeError(`key: seed must be an integer in [0, 2^53 - 1], got ${String(seed)}`);
+    rangeError('key', 'seed', 'an integer in [0, 2^53 - 1]', seed);
   }
   const lo = seed >>> 0;
   const hi = Math.floor(seed / 4294967296) >>> 0;
@@ -66,17 +68,62 @@ export function key(seed: number): Key {
 }
 
 /**
- * `n` new independent keys from `k` (default 2).
+ * The keys `split(k, n)` returns: a tuple of exactly `N` keys when `N` is a literal count up
+ * to 64 (so destructuring works under `noUncheckedIndexedAccess`), else `readonly Key[]`.
+ */
+export type Keys<N extends number> = number extends N ? readonly Key[] : KeyTuple<N, []>;
+
+type KeyTuple<N extends number, Acc extends readonly Key[]> = Acc['length'] extends N
+  ? Readonly<Acc>
+  : Acc['length'] extends 64
+    ? readonly Key[]
+    : KeyTuple<N, [...Acc, Key]>;
+
+/**
+ * `n` new independent keys from `k` (default 2), typed by their count: `split(k)` is
+ * `readonly [Key, Key]`, `split(k, 3)` is `readonly [Key, Key, Key]`.
  *
  * @example
  * const [kData, kInit] = split(key(0));
+ * const [kx, ky, kz] = split(key(1), 3);
  */
-export function split(k: Key, n = 2): Key[] {
+export function split(k: Key): readonly [Key, Key];
+export function split<N extends number>(k: Key, n: N): Keys<N>;
+export function split(k: Key, n = 2): readonly Key[] {
   assertKey('split', k);
   checkSize('split', 'n', n);
   const out: Key[] = [];
   for (let i = 0; i < n; i++) out.push(derive(k, 0x5b1, i));
   return out;
+}
+
+/**
+ * Named keys: `splitNamed(k, names)[names[i]]` is `split(k, names.length)[i]`, bit for bit,
+ * so a method can name the parts of its key instead of counting them.
+ *
+ * @throws {TypeError} when `names` is not an array of strings
+ * @throws {RangeError} when a name repeats
+ * @example
+ * const { init, heads, data } = splitNamed(k, ['init', 'heads', 'data'] as const);
+ */
+export function splitNamed<const Names extends readonly string[]>(
+  k: Key,
+  names: Names,
+): Readonly<Record<Names[number], Key>> {
+  assertKey('splitNamed', k);
+  if (!Array.isArray(names)) {
+    throw new TypeError(`splitNamed: names must be an array of strings, got ${typeof names}`);
+  }
+  const keys = split(k, names.length);
+  const out: Record<string, Key> = {};
+  names.forEach((name, i) => {
+    checkString('splitNamed', `names[${i}]`, name);
+    if (Object.hasOwn(out, name)) {
+      throw new RangeError(`splitNamed: names must be distinct, got ${JSON.stringify(name)} twice`);
+    }
+    out[name] = keys[i] as Key;
+  });
+  return Object.freeze(out) as Readonly<Record<Names[number], Key>>;
 }
 
 /**
@@ -88,8 +135,9 @@ export function split(k: Key, n = 2): Key[] {
  */
 export function foldIn(k: Key, data: number): Key {
   assertKey('foldIn', k);
+  if (typeof data !== 'number') typeError('foldIn', 'data', 'a non-negative safe integer', data);
   if (!Number.isSafeInteger(data) || data < 0) {
-    throw new RangeError(`foldIn: data must be a non-negative safe integer, got ${String(data)}`);
+    rangeError('foldIn', 'data', 'a non-negative safe integer', data);
   }
   return derive(k, 0xf01d, data);
 }

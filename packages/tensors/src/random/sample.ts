@@ -1,7 +1,7 @@
-import { checkFinite, checkSize } from '../_validate.js';
 import { kernels } from '../backend.js';
 import { assertDType, type DType } from '../dtype.js';
 import { assertTensor, type CreateOptions, type Shape, type Tensor, zeros } from '../tensor.js';
+import { checkFinite, checkSize, rangeError, typeError } from '../validate.js';
 import { assertKey, type Key } from './key.js';
 import { Stream } from './stream.js';
 
@@ -124,8 +124,9 @@ export function permutation(k: Key, n: number): Int32Array {
 export function randomInts(k: Key, n: number, high: number): Int32Array {
   assertKey('randomInts', k);
   checkSize('randomInts', 'n', n);
+  if (typeof high !== 'number') typeError('randomInts', 'high', 'an integer in [1, 2^31]', high);
   if (!(Number.isInteger(high) && high >= 1 && high <= 2 ** 31)) {
-    throw new RangeError(`randomInts: high must be an integer in [1, 2^31], got ${String(high)}`);
+    rangeError('randomInts', 'high', 'an integer in [1, 2^31]', high);
   }
   const s = new Stream(k);
   const out = new Int32Array(n);

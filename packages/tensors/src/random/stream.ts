@@ -1,3 +1,4 @@
+import { rangeError, typeError } from '../validate.js';
 import { assertKey, type Key } from './key.js';
 import { normalFromStream } from './ziggurat.js';
 
@@ -60,8 +61,9 @@ export class Stream {
 
   /** A uniform integer in [0, n) without modulo bias (Lemire's rejection on 32 bits). */
   nextInt(n: number): number {
+    if (typeof n !== 'number') typeError('Stream.nextInt', 'n', 'an integer in [1, 2^32]', n);
     if (!(Number.isInteger(n) && n > 0 && n <= 4294967296)) {
-      throw new RangeError(`Stream.nextInt: n must be an integer in [1, 2^32], got ${String(n)}`);
+      rangeError('Stream.nextInt', 'n', 'an integer in [1, 2^32]', n);
     }
     const limit = 4294967296 - (4294967296 % n);
     for (;;) {

@@ -12,11 +12,14 @@ interface KernelExports {
   gemm_f64: GemmExport;
   masked_f32: MaskedExport;
   masked_f64: MaskedExport;
+  /** The masked product with factor 1 where z > 0 and `below` elsewhere (last argument). */
+  masked_leaky_f32: MaskedLeakyExport;
+  masked_leaky_f64: MaskedLeakyExport;
   epilogue_f32: EpilogueExport;
   epilogue_f64: EpilogueExport;
 }
 
-// (c, m, n, sc0, sc1, pb, hasBias, relu): scripts/wasm/epilogue.ts.
+// (c, m, n, sc0, sc1, pb, hasBias, act, slope): scripts/wasm/epilogue.ts.
 type EpilogueExport = (
   c: number,
   m: number,
@@ -25,7 +28,8 @@ type EpilogueExport = (
   sc1: number,
   pb: number,
   hasBias: number,
-  relu: number,
+  act: number,
+  slope: number,
 ) => void;
 
 type GemmExport = (
@@ -69,6 +73,8 @@ type MaskedExport = (
   wa: number,
   wb: number,
 ) => void;
+
+type MaskedLeakyExport = (...args: [...Parameters<MaskedExport>, below: number]) => void;
 
 const PAGE = 65536;
 // 2 GiB: kernels compare addresses as signed i32, so memory stays below 2^31 bytes.

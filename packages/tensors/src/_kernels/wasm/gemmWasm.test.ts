@@ -319,7 +319,7 @@ describe.each(VARIANTS)('gemmWasm against gemmReference (%s micro kernel)', (var
   });
 
   it.each(['float32', 'float64'] as const)(
-    'applies the bias and ReLU epilogue exactly as applyEpilogue does (%s)',
+    'applies the bias and leaky epilogue (slope 0 and others) exactly as applyEpilogue does (%s)',
     (dtype) => {
       const s = stream(foldIn(key(27), dtype === 'float32' ? 32 : 64));
       for (let t = 0; t < 40; t++) {
@@ -333,9 +333,17 @@ describe.each(VARIANTS)('gemmWasm against gemmReference (%s micro kernel)', (var
         const biased = t % 3 !== 2;
         const stride = 1 + (t % 2);
         const bias = operand(s, dtype, 1, stride * n, 'row');
+        // Slope 0 (the max(., 0) path) and leaky slopes, including one that is not a float32.
+        const slope = [0, 0.01, 0.1 + 1e-12, -0.5, 3][t % 5] as number;
+        const map = { kind: 'leaky', slope } as const;
         const epi: GemmEpilogue = biased
-          ? { bias: bias.data, sb: stride, ob: bias.offset, relu: t % 3 === 0 || t % 4 === 1 }
-          : { sb: 0, ob: 0, relu: true };
+          ? {
+              bias: bias.data,
+              sb: stride,
+              ob: bias.offset,
+              map: t % 3 === 0 || t % 4 === 1 ? map : undefined,
+            }
+          : { sb: 0, ob: 0, map };
         const alpha = t % 2 ? -1 : 0.5;
         const beta = t % 5 === 0 ? 0.5 : 0;
         // The same product without the epilogue, then the reference epilogue on it.

@@ -67,7 +67,7 @@ export function commonDType(...xs: FloatArray[]): 'f32' | 'f64' | undefined {
  * The spans the views cover are copied into the kernel memory, C's only when its old values
  * matter (beta != 0, or gaps between its elements that must survive the copy back). float32
  * accumulates in float32. Mixed dtypes, k = 0 and alpha = 0 go to `gemmBlocked`. With `epi`,
- * the bias row and ReLU are applied in WebAssembly before C is copied back.
+ * the bias row and the leaky map are applied in WebAssembly before C is copied back.
  */
 export function gemmWasm(
   m: number,
@@ -157,7 +157,19 @@ export function gemmWasm(
       }
     }
     const ep = t === 'f32' ? ar.kernels.epilogue_f32 : ar.kernels.epilogue_f64;
-    ep(pc, m, n, sc0, sc1, pbias, bias === undefined ? 0 : 1, epi.relu ? 1 : 0);
+    const map = epi.map;
+    const act = map === undefined ? 0 : map.slope === 0 ? 1 : 2;
+    ep(
+      pc,
+      m,
+      n,
+      sc0,
+      sc1,
+      pbias,
+      bias === undefined ? 0 : 1,
+      act,
+      map === undefined ? 0 : map.slope,
+    );
   }
   copyOut(ar, c, lc, hc, pc0);
 }

@@ -34,7 +34,17 @@ interface Layout {
   outT: boolean;
 }
 
-function check(n: number, m: number, d: number, f32: boolean, lay: Layout, s: Stream): void {
+// With `below`, the factor is the leaky step (1 where z > 0, `below` elsewhere, NaN included).
+function check(
+  n: number,
+  m: number,
+  d: number,
+  f32: boolean,
+  lay: Layout,
+  s: Stream,
+  below?: number,
+): void {
+  const factor = below === undefined ? undefined : ({ kind: 'step', below, above: 1 } as const);
   const z = buffer(s, f32, 2 + n * m, true);
   const g = buffer(s, f32, 1 + lay.sg * n);
   const a = buffer(s, f32, 3 + lay.sa * m);
@@ -51,8 +61,8 @@ function check(n: number, m: number, d: number, f32: boolean, lay: Layout, s: St
     const got = out0.slice();
     const args = [n, m, d, alpha, z, sz0, sz1, 2, g, lay.sg, 1, a, lay.sa, 3] as const;
     const rest = [x, d + lay.padX, 1, 0, beta] as const;
-    maskedGemmKernel(gemmReference, ...args, ...rest, want, so0, so1, 4);
-    maskedGemmWasm(...args, ...rest, got, so0, so1, 4);
+    maskedGemmKernel(gemmReference, ...args, ...rest, want, so0, so1, 4, factor);
+    maskedGemmWasm(...args, ...rest, got, so0, so1, 4, factor);
     // Bound: about n roundings (float32 accumulates in float32 here) of the magnitude sum.
     const eps = f32 ? 1.2e-7 : 2.3e-16;
     for (let i = 0; i < m; i++) {
@@ -60,8 +70,8 @@ function check(n: number, m: number, d: number, f32: boolean, lay: Layout, s: St
         let mag = 0;
         for (let p = 0; p < n; p++) {
           const zv = z[2 + p * sz0 + i * sz1];
-          if (zv > 0)
-            mag += Math.abs(g[1 + p * lay.sg] * a[3 + i * lay.sa] * x[p * (d + lay.padX) + j]);
+          const f = zv > 0 ? 1 : Math.abs(below ?? 0);
+          mag += f * Math.abs(g[1 + p * lay.sg] * a[3 + i * lay.sa] * x[p * (d + lay.padX) + j]);
         }
         const o = 4 + i * so0 + j * so1;
         const scale = Math.abs(alpha) * mag + (beta === 0 ? 0 : Math.abs(beta * out0[o]));
@@ -107,6 +117,9 @@ describe.each(VARIANTS)(
       for (const f32 of [true, false]) {
         check(n, m, d, f32, CONTIGUOUS, s);
         check(n, m, d, f32, STRIDED, s);
+        // The leaky step runs its own SIMD kernel (slope 0.25, and a negative one).
+        check(n, m, d, f32, CONTIGUOUS, s, 0.25);
+        check(n, m, d, f32, STRIDED, s, -0.5);
       }
     });
 

@@ -1,15 +1,17 @@
 import type { FloatArray } from '../../dtype.js';
 import { gemmBlocked } from '../gemmBlocked.js';
-import { maskedGemmKernel } from '../maskedGemm.js';
+import { isUnitStep, maskedGemmKernel } from '../maskedGemm.js';
+import type { MaskFactor } from '../types.js';
 import { getArena } from './arena.js';
-import { commonDType, copyIn, copyOut, span, tileOf } from './gemmWasm.js';
+import { commonDType, copyIn, copyOut, gemmWasm, span, tileOf } from './gemmWasm.js';
 
 /**
  * out = alpha * ((z > 0) ⊙ (g a^T))^T x + beta * out in WebAssembly SIMD; same contract as
  * `maskedGemmKernel` (z: [n, m], g: [n], a: [m], x: [n, d], out: [m, d], all strided). The
  * masked factor is formed while packing, one row block (63 or 64 hidden units, `tileOf`) at
  * a time, so it never exists as an n x m array. Mixed dtypes, n = 0 and alpha = 0 go to the
- * TypeScript kernel.
+ * TypeScript kernel. A factor other than the default step is formed in TypeScript, a row
+ * block at a time in x's dtype, and multiplied in with the WebAssembly GEMM.
  */
 export function maskedGemmWasm(
   n: number,
@@ -35,8 +37,45 @@ export function maskedGemmWasm(
   so0: number,
   so1: number,
   oo: number,
+  factor?: MaskFactor,
 ): void {
   if (m === 0 || d === 0) return;
+  // A step with 1 above zero (a leaky ReLU's derivative) has its own SIMD kernel; any other
+  // factor is formed in TypeScript, a row block at a time, and multiplied by the SIMD GEMM.
+  const leaky =
+    factor !== undefined && factor.kind === 'step' && factor.above === 1 && !isUnitStep(factor);
+  if (!isUnitStep(factor) && !leaky) {
+    const gemm = commonDType(z, g, a, x, out) === undefined ? gemmBlocked : gemmWasm;
+    maskedGemmKernel(
+      gemm,
+      n,
+      m,
+      d,
+      alpha,
+      z,
+      sz0,
+      sz1,
+      oz,
+      g,
+      sg,
+      og,
+      a,
+      sa,
+      oa,
+      x,
+      sx0,
+      sx1,
+      ox,
+      beta,
+      out,
+      so0,
+      so1,
+      oo,
+      factor,
+      true,
+    );
+    return;
+  }
   const t = commonDType(z, g, a, x, out);
   const ar = t === undefined || n === 0 || alpha === 0 ? undefined : getArena();
   const fallback = () =>
@@ -65,6 +104,7 @@ export function maskedGemmWasm(
       so0,
       so1,
       oo,
+      factor,
     );
   if (ar === undefined || t === undefined) {
     fallback();
@@ -100,9 +140,9 @@ export function maskedGemmWasm(
   const pa = pa0 + (oa - la) * es;
   const px = px0 + (ox - lx) * es;
   const po = po0 + (oo - lo) * es;
-  const kernel = t === 'f32' ? ar.kernels.masked_f32 : ar.kernels.masked_f64;
+  const below = leaky ? (factor as { below: number }).below : 0;
   for (let p = 0; p < n; p += kmax) {
-    kernel(
+    const args = [
       Math.min(kmax, n - p),
       m,
       d,
@@ -123,7 +163,9 @@ export function maskedGemmWasm(
       so1,
       wa,
       wb,
-    );
+    ] as const;
+    if (!leaky) (t === 'f32' ? ar.kernels.masked_f32 : ar.kernels.masked_f64)(...args);
+    else (t === 'f32' ? ar.kernels.masked_leaky_f32 : ar.kernels.masked_leaky_f64)(...args, below);
   }
   copyOut(ar, out, lo, ho, po0);
 }
