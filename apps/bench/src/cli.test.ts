@@ -171,6 +171,20 @@ describe('mtrl-bench CLI', () => {
   });
 });
 
+describe('mtrl-bench perf flag errors', () => {
+  it.each([
+    [['--rounds', 'bogus'], /--rounds: unknown size "bogus"/],
+    [['--threads', '0'], /--threads/],
+    [['--dtypes', 'int8'], /--dtypes/],
+    [['--peer-script', 'x.py'], /--peer-script only makes sense with --peer numpy/],
+  ])('perf %j exits 2 and says what is wrong, before any timing', async (flags, message) => {
+    const io = capture();
+    expect(await main(['perf', '--gemm', 'none', ...flags])).toBe(2);
+    expect(io.err()).toMatch(message);
+    expect(io.out()).toBe('');
+  });
+});
+
 describe('mtrl-bench --version', () => {
   it('prints the bench and package versions and exits 0', async () => {
     const io = capture();

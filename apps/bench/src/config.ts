@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { type AlgorithmName, resolveConfig } from '@mtrl/pretrain';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { pretrainConfigOf } from './setting.js';
 
 const int = (min: number) => z.number().int().min(min);
 
@@ -86,7 +88,160 @@ const biasSchema = z.discriminatedUnion(
   { error: oneOf('kind', ['zero', 'normal', 'uniform']) },
 );
 
-const pretrainSchema = z.strictObject({
+/** The pretraining algorithms a study can name (`algorithm` of @mtrl/pretrain's config). */
+export const ALGORITHMS = [
+  'paper',
+  'joint-sgd',
+  'fomaml',
+  'anil',
+] as const satisfies readonly AlgorithmName[];
+
+const quoted = (values: readonly string[]) => values.map((v) => JSON.stringify(v)).join(', ');
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * A value checked by the first schema whose test it passes (so the errors are those of the
+ * form the value was meant to have, not of a union), or refused with `expected`.
+ */
+function byForm<T>(
+  forms: readonly (readonly [(v: unknown) => boolean, z.ZodType])[],
+  expected: string,
+): z.ZodType<T> {
+  return z
+    .unknown()
+    .superRefine((v, ctx) => {
+      const form = forms.find(([test]) => test(v));
+      if (form === undefined) {
+        ctx.addIssue({ code: 'custom', message: `expected ${expected}, got ${JSON.stringify(v)}` });
+        return;
+      }
+      const res = form[1].safeParse(v);
+      if (!res.success)
+        for (const i of res.error.issues) {
+          const keys = (i as { keys?: string[] }).keys;
+          ctx.addIssue({
+            code: 'custom',
+            path: i.path,
+            message: keys ? `unknown key(s) ${quoted(keys)}` : i.message,
+          });
+        }
+    })
+    .transform((v) => v as T);
+}
+
+/** A module reference: a piece written by the user, loaded by the run and by every worker. */
+const moduleRefSchema = z.strictObject({
+  module: z.string().min(1),
+  export: z.string().min(1).optional(),
+  params: z.unknown().optional(),
+});
+type ModuleRefData = z.output<typeof moduleRefSchema>;
+const isRef = (v: unknown) => isRecord(v) && 'module' in v;
+
+const headStepModes = ['step', 'fit', 'fixed', 'maml'] as const;
+const headStepSchema = z.discriminatedUnion(
+  'mode',
+  [
+    z.strictObject({ mode: z.literal('step'), steps: int(1).optional() }),
+    z.strictObject({
+      mode: z.literal('fit'),
+      l2: num.min(0).optional(),
+      tol: num.positive().optional(),
+      maxIter: int(1).optional(),
+    }),
+    z.strictObject({ mode: z.literal('fixed') }),
+    z.strictObject({ mode: z.literal('maml'), steps: int(1).optional() }),
+  ],
+  { error: oneOf('mode', headStepModes) },
+);
+
+const optimizerSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z.strictObject({ kind: z.literal('step') }),
+    z.strictObject({
+      kind: z.literal('momentum'),
+      momentum: num.min(0).max(0.999),
+      nesterov: z.boolean().optional(),
+    }),
+    z.strictObject({
+      kind: z.literal('adam'),
+      b1: num.optional(),
+      b2: num.optional(),
+      eps: num.positive().optional(),
+    }),
+  ],
+  { error: oneOf('kind', ['step', 'momentum', 'adam']) },
+);
+
+const LAYER_GRADIENTS = ['layer', 'layer-and-head'] as const;
+const isString = (v: unknown) => typeof v === 'string';
+
+/**
+ * An algorithm's pieces as plain data (names, settings and module references), over a shipped
+ * algorithm (`base`, default 'paper'); see `AlgorithmPieces` of @mtrl/pretrain.
+ */
+const piecesSchema = z.strictObject({
+  base: z
+    .enum(ALGORITHMS, {
+      error: (i) => `expected one of ${quoted(ALGORITHMS)}, got ${JSON.stringify(i.input)}`,
+    })
+    .optional(),
+  heads: z.enum(['per-task', 'shared']).optional(),
+  headStep: byForm<z.output<typeof headStepSchema> | ModuleRefData>(
+    [
+      [isRef, moduleRefSchema],
+      [isRecord, headStepSchema],
+    ],
+    `{ mode: ${quoted(headStepModes)} } or a module reference { module, export?, params? }`,
+  ).optional(),
+  layerGradient: byForm<(typeof LAYER_GRADIENTS)[number] | ModuleRefData>(
+    [
+      [isString, z.enum(LAYER_GRADIENTS)],
+      [isRef, moduleRefSchema],
+    ],
+    `one of ${quoted(LAYER_GRADIENTS)} or a module reference { module, export?, params? }`,
+  ).optional(),
+  reduction: byForm<'mean' | { kind: 'weighted'; weights: number[] } | ModuleRefData>(
+    [
+      [isString, z.literal('mean')],
+      [isRef, moduleRefSchema],
+      [isRecord, z.strictObject({ kind: z.literal('weighted'), weights: z.array(num).min(1) })],
+    ],
+    `"mean", { kind: "weighted", weights } or a module reference { module, export?, params? }`,
+  ).optional(),
+  update: byForm<z.output<typeof optimizerSchema> | ModuleRefData>(
+    [
+      [isRef, moduleRefSchema],
+      [isRecord, optimizerSchema],
+    ],
+    '{ kind: "step" | "momentum" | "adam" } or a module reference { module, export?, params? }',
+  ).optional(),
+});
+
+/** `pretrain.algorithm`: a shipped algorithm's name, or its pieces as plain data. */
+export type AlgorithmData = AlgorithmName | z.output<typeof piecesSchema>;
+
+const algorithmSchema = byForm<AlgorithmData>(
+  [
+    [
+      isString,
+      z.enum(ALGORITHMS, {
+        error: (i) => `expected one of ${quoted(ALGORITHMS)}, got ${JSON.stringify(i.input)}`,
+      }),
+    ],
+    [isRecord, piecesSchema],
+  ],
+  `one of ${quoted(ALGORITHMS)} or { base?, heads?, headStep?, layerGradient?, reduction?, update? }`,
+);
+
+/** The shipped algorithm an `algorithm` builds on. */
+export function algorithmBase(a: AlgorithmData | undefined): AlgorithmName {
+  return a === undefined ? 'paper' : typeof a === 'string' ? a : (a.base ?? 'paper');
+}
+
+const pretrainObject = z.strictObject({
   T: int(1),
   m: int(1),
   n1: int(1),
@@ -96,6 +251,7 @@ const pretrainSchema = z.strictObject({
   rounds: int(0).default(1),
   loss: z.enum(['logistic', 'hinge', 'square', 'correlation']).default('correlation'),
   centerLabels: z.boolean().default(false),
+  /** Default: `{ mode: 'step', steps: 1 }`, or `{ mode: 'fixed' }` for joint SGD (no inner step). */
   head: z
     .discriminatedUnion(
       'mode',
@@ -111,7 +267,7 @@ const pretrainSchema = z.strictObject({
       ],
       { error: oneOf('mode', ['step', 'fit', 'fixed']) },
     )
-    .default({ mode: 'step', steps: 1 }),
+    .optional(),
   headInit: z
     .discriminatedUnion(
       'kind',
@@ -122,26 +278,7 @@ const pretrainSchema = z.strictObject({
       { error: oneOf('kind', ['zero', 'normal']) },
     )
     .optional(),
-  optimizer: z
-    .discriminatedUnion(
-      'kind',
-      [
-        z.strictObject({ kind: z.literal('step') }),
-        z.strictObject({
-          kind: z.literal('momentum'),
-          momentum: num.min(0).max(0.999),
-          nesterov: z.boolean().optional(),
-        }),
-        z.strictObject({
-          kind: z.literal('adam'),
-          b1: num.optional(),
-          b2: num.optional(),
-          eps: num.positive().optional(),
-        }),
-      ],
-      { error: oneOf('kind', ['step', 'momentum', 'adam']) },
-    )
-    .optional(),
+  optimizer: optimizerSchema.optional(),
   trainBias: z.boolean().default(false),
   normalizeRows: z.boolean().default(true),
   init: z
@@ -158,6 +295,27 @@ const pretrainSchema = z.strictObject({
    * projected sampler').
    */
   sampler: z.enum(['explicit', 'projected']).optional(),
+  /**
+   * The pretraining algorithm: 'paper' (absent means 'paper', so earlier configs and their
+   * results are unchanged), 'joint-sgd', 'fomaml', 'anil', or pieces over one as plain data.
+   */
+  algorithm: algorithmSchema.optional(),
+});
+
+const PRETRAIN_KEYS = Object.keys(pretrainObject.shape);
+
+/** The pretraining settings, with the head's default filled in for the algorithm chosen. */
+const pretrainSchema = pretrainObject.transform((p) => {
+  const head =
+    p.head ??
+    (algorithmBase(p.algorithm) === 'joint-sgd'
+      ? { mode: 'fixed' as const }
+      : { mode: 'step' as const, steps: 1 });
+  // Rebuilt in the schema's key order, so a config's JSON form reads as before.
+  const filled: Record<string, unknown> = { ...p, head };
+  const out: Record<string, unknown> = {};
+  for (const k of PRETRAIN_KEYS) if (filled[k] !== undefined) out[k] = filled[k];
+  return out as typeof p & { head: NonNullable<typeof p.head> };
 });
 
 const downstreamSchema = z.strictObject({
@@ -247,9 +405,28 @@ export function parseStudy(
       `groundTruth.r: must be <= groundTruth.d (${cfg.groundTruth.d}), got ${cfg.groundTruth.r}`,
     );
   issues.push(...samplerIssues(cfg));
+  issues.push(...algorithmIssues(cfg));
   issues.push(...(extraCheck?.(cfg) ?? []));
   if (issues.length > 0) throw new ConfigError(source, issues);
   return cfg;
+}
+
+/**
+ * A config that chooses an algorithm is also checked by @mtrl/pretrain, as the run will check it
+ * (the head an algorithm allows, piece settings), so it is refused before any work; one problem
+ * per bad field, named under `pretrain.`.
+ */
+function algorithmIssues(cfg: StudyConfig): string[] {
+  if (cfg.pretrain.algorithm === undefined) return [];
+  try {
+    resolveConfig(pretrainConfigOf(cfg));
+    return [];
+  } catch (e) {
+    const issues = (e as { issues?: readonly { field: string; message: string }[] }).issues;
+    const strip = (m: string) => m.replace(/^pretrain: /, '');
+    if (!Array.isArray(issues)) return [`pretrain: ${strip((e as Error).message)}`];
+    return issues.map((i) => `pretrain.${i.field}: ${strip(i.message)}`);
+  }
 }
 
 /** The projected sampler is exact only for gaussian and mixture inputs: one problem per place it is asked for on other inputs. */

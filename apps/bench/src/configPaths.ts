@@ -10,13 +10,16 @@ interface SchemaNode {
     readonly innerType?: SchemaNode;
     readonly options?: readonly SchemaNode[];
     readonly element?: SchemaNode;
+    /** A pipe's input schema (a transform after validation). */
+    readonly in?: SchemaNode;
   };
 }
 
-// Optional, default and nullable wrappers hold the field's real schema.
+// Optional, default and nullable wrappers hold the field's real schema; a pipe, its input.
 function unwrap(node: SchemaNode): SchemaNode[] {
   const { def } = node;
   if (def.innerType !== undefined) return unwrap(def.innerType);
+  if (def.type === 'pipe' && def.in !== undefined) return unwrap(def.in);
   if (def.type === 'union' && def.options !== undefined) return def.options.flatMap(unwrap);
   return [node];
 }

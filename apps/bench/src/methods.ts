@@ -1,4 +1,10 @@
-import { BASELINE_NAMES, BASELINES, type BaselineName, type Representation } from '@mtrl/baselines';
+import {
+  BASELINE_NAMES,
+  BASELINES,
+  type BaselineName,
+  type BaselineSetup,
+  type Representation,
+} from '@mtrl/baselines';
 import type { StudyConfig } from './config.js';
 import { pretrainConfigOf, type SeedContext } from './setting.js';
 
@@ -20,9 +26,23 @@ export function checkMethods(cfg: StudyConfig): string[] {
 }
 
 /**
+ * What every method of a seed is given: the seed's ground truth, tasks and inputs, the study's
+ * pretraining config and the probe-feature options.
+ */
+export function baselineSetup(ctx: SeedContext, cfg: StudyConfig): BaselineSetup {
+  return {
+    gt: ctx.gt,
+    suite: ctx.suite,
+    inputs: ctx.inputs,
+    config: pretrainConfigOf(cfg),
+    features: { bias: { kind: 'normal', std: cfg.downstream.biasStd } },
+  };
+}
+
+/**
  * Trains one method on one seed's context, through the common interface of @mtrl/baselines:
- * every method gets the same key, ground truth, tasks, pretraining config and probe-feature
- * options, so they differ only in how they learn the first layer. Runs to its end
+ * every method gets the same key (`ctx.methodKey`), ground truth, tasks, pretraining config and
+ * probe-feature options, so they differ only in how they learn the first layer. Runs to its end
  * (synchronously); callers check for interruption between methods.
  *
  * @throws {RangeError} for an unknown method name
@@ -33,11 +53,5 @@ export function trainMethod(name: string, ctx: SeedContext, cfg: StudyConfig): R
       `unknown method ${JSON.stringify(name)}; available: ${methodNames().join(', ')}`,
     );
   }
-  return BASELINES[name as BaselineName](ctx.methodKey, {
-    gt: ctx.gt,
-    suite: ctx.suite,
-    inputs: ctx.inputs,
-    config: pretrainConfigOf(cfg, ctx.pretrainSeed),
-    features: { bias: { kind: 'normal', std: cfg.downstream.biasStd } },
-  });
+  return BASELINES[name as BaselineName](ctx.methodKey, baselineSetup(ctx, cfg));
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from './cli.js';
-import { formatPerf, runNumpyPeer, runPerf } from './perf.js';
+import { formatPerf, runNumpyPeer, runPerf } from './perf/index.js';
 import { silentProgress } from './progress.js';
 
 afterEach(() => vi.restoreAllMocks());
@@ -236,5 +236,31 @@ describe('perf', () => {
     expect(doc.backends[0].rounds[0].size).toBe('tiny');
     expect(doc.backendRatios).toHaveLength(1);
     expect(out).toMatch(/pretraining round/);
+  });
+
+  it('times only the backend --backend names, and every backend without it', {
+    timeout: 240_000,
+  }, async () => {
+    let out = '';
+    vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
+      out += String(s);
+      return true;
+    });
+    const args = ['perf', '--gemm', 'none', '--rounds', 'tiny', '--dtypes', 'float32'];
+    const backendsOf = async (...pre: string[]) => {
+      out = '';
+      expect(await main([...pre, ...args, '--repeats', '1', '--json', '--quiet'])).toBe(0);
+      const doc = JSON.parse(out);
+      return [doc.backends.map((b: { backend: string }) => b.backend), doc.backendRatios.length];
+    };
+    expect(await backendsOf('--backend', 'js')).toEqual([['js'], 0]);
+    expect(await backendsOf('--backend', 'wasm')).toEqual([['wasm'], 0]);
+    expect(await backendsOf()).toEqual([['js', 'wasm'], 1]);
+    await expect(
+      runPerf(
+        { repeats: 1, rounds: [], gemm: 'none', dtypes: [], backends: ['gpu'] },
+        silentProgress,
+      ),
+    ).rejects.toThrow(/backends must name registered backends \(js, wasm\), got "gpu"/);
   });
 });

@@ -1,5 +1,5 @@
 import type { Layer } from '@mtrl/network';
-import type { PretrainConfig, RoundEvent } from '@mtrl/pretrain';
+import type { AlgorithmSpec, PretrainConfig, RoundEvent } from '@mtrl/pretrain';
 import {
   coverage,
   evaluateDownstream,
@@ -18,7 +18,7 @@ import {
   type TaskSuite,
   taskSuite,
 } from '@mtrl/tasks';
-import { foldIn, type Key, key, split } from '@mtrl/tensors';
+import { foldIn, type Key, key, splitNamed } from '@mtrl/tensors';
 import type { StudyConfig } from './config.js';
 
 /** Everything one seed of a study shares across methods: the ground truth, tasks and keys. */
@@ -27,31 +27,29 @@ export interface SeedContext {
   readonly gt: GroundTruth;
   readonly inputs: InputDistribution;
   readonly suite: TaskSuite;
-  /** Integer seed handed to pretraining (derived from the study seed, independent of the keys below). */
-  readonly pretrainSeed: number;
   /** Key of the probe features' fresh biases. */
   readonly featureKey: Key;
   /** Key of the downstream samples. */
   readonly downstreamKey: Key;
-  /** Keys left for methods that need their own randomness. */
+  /**
+   * Key every method is given (pretraining, its initial layer, the features' biases): methods
+   * that share it start from the same initial layer.
+   */
   readonly methodKey: Key;
   /** Downstream tasks by name. */
   readonly downstream: readonly { name: string; task: Task }[];
 }
 
-// A 53-bit integer from a key, for APIs that take an integer seed.
-function seedFromKey(k: Key): number {
-  return (k[0] >>> 0) * 2097152 + (k[1] >>> 11);
-}
+/** The parts of a seed's key, in split order. */
+const PARTS = ['groundTruth', 'suite', 'inputs', 'features', 'downstream', 'method'] as const;
 
 /**
- * The shared context of one seed of a study. The bench's keys are split from
- * foldIn(key(seed), 1), so they are independent of the keys pretraining derives from its own seed.
+ * The shared context of one seed of a study. The seed becomes a key here, once (`key(seed)`);
+ * every random part of the study is split from it by name.
  */
 export function seedContext(cfg: StudyConfig, seed: number): SeedContext {
-  const root = foldIn(key(seed), 1);
-  const [kGt, kSuite, kInputs, kFeat, kDown, kMethod, kPretrain] = split(root, 7);
-  const gt = groundTruth(kGt, {
+  const k = splitNamed(key(seed), PARTS);
+  const gt = groundTruth(k.groundTruth, {
     d: cfg.groundTruth.d,
     r: cfg.groundTruth.r,
     kind: cfg.groundTruth.kind,
@@ -60,33 +58,35 @@ export function seedContext(cfg: StudyConfig, seed: number): SeedContext {
   });
   const inputs: InputDistribution =
     cfg.inputs.kind === 'mixture'
-      ? mixtureDistribution(kInputs, {
+      ? mixtureDistribution(k.inputs, {
           r: cfg.groundTruth.r,
           k: cfg.inputs.k,
           centreStd: cfg.inputs.centreStd,
           noiseStd: cfg.inputs.noiseStd,
         })
       : { kind: cfg.inputs.kind };
-  const suite = taskSuite(kSuite, cfg.family as TaskFamily, gt, cfg.pretrain.T);
+  const suite = taskSuite(k.suite, cfg.family as TaskFamily, gt, cfg.pretrain.T);
   const downstream = cfg.downstream.tasks.map((t, i) => ({
     name: t.name,
-    task: drawTask(foldIn(kDown, 1000 + i), t.family as TaskFamily, gt),
+    task: drawTask(foldIn(k.downstream, 1000 + i), t.family as TaskFamily, gt),
   }));
   return {
     seed,
     gt,
     inputs,
     suite,
-    pretrainSeed: seedFromKey(kPretrain),
-    featureKey: kFeat,
-    downstreamKey: kDown,
-    methodKey: kMethod,
+    featureKey: k.features,
+    downstreamKey: k.downstream,
+    methodKey: k.method,
     downstream,
   };
 }
 
-/** The pretraining config of a study (the knobs shared by every pretrained method). */
-export function pretrainConfigOf(cfg: StudyConfig, seed: number): PretrainConfig {
+/**
+ * The pretraining config of a study (the knobs shared by every pretrained method). It holds no
+ * randomness: each method's key (`SeedContext.methodKey`) seeds its run.
+ */
+export function pretrainConfigOf(cfg: StudyConfig): PretrainConfig {
   const p = cfg.pretrain;
   return {
     m: p.m,
@@ -106,7 +106,8 @@ export function pretrainConfigOf(cfg: StudyConfig, seed: number): PretrainConfig
     dtype: p.dtype,
     // Only when asked for: an explicit run's config stays as it was before samplers existed.
     ...(p.sampler === 'projected' ? { sampler: 'projected' as const } : {}),
-    seed,
+    // Plain data checked by the schema; pretraining checks it again (parseStudy runs its check).
+    ...(p.algorithm !== undefined ? { algorithm: p.algorithm as AlgorithmSpec } : {}),
   };
 }
 

@@ -20,7 +20,8 @@ export interface MethodRun {
   readonly seconds: number;
   /**
    * How the method's pretraining ended: `completed`, or `diverged` (its numbers are then not
-   * meaningful; see `divergence`); `n/a` for methods without pretraining rounds.
+   * meaningful; see `divergence`); `n/a` for methods that do not pretrain (random features
+   * are the initial layer, the oracle and the method of moments have no rounds).
    */
   readonly status: 'completed' | 'diverged' | 'stopped' | 'aborted' | 'n/a';
   readonly divergence?: { readonly round: number; readonly reason: string };

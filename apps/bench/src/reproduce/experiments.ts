@@ -1,10 +1,10 @@
+import { multiTask } from '@mtrl/baselines';
 import type { Layer } from '@mtrl/network';
-import { pretrain, suiteSource } from '@mtrl/pretrain';
 import { coverage, featureMap, subspaceAngles, subspaceEnergy } from '@mtrl/probes';
 import { sliceRows } from '@mtrl/tensors';
 import { parseStudy, type StudyConfig } from '../config.js';
-import { trainMethod } from '../methods.js';
-import { energyAndCoverage, pretrainConfigOf, type SeedContext, seedContext } from '../setting.js';
+import { baselineSetup, trainMethod } from '../methods.js';
+import { energyAndCoverage, type SeedContext, seedContext } from '../setting.js';
 import type { Measurement } from '../summary.js';
 import { DownstreamEvaluator } from './downstream.js';
 import type { ReproduceSize } from './sizes.js';
@@ -351,7 +351,8 @@ function collapse(size: ReproduceSize, seed: number, push: Push): void {
   const c = size.collapse;
   const cfg = pointConfig(size, c.d, c.T, c.m, { rounds: c.rounds, eta: c.eta });
   const ctx = seedContext(cfg, seed);
-  pretrain(suiteSource(ctx.gt, ctx.suite, ctx.inputs), pretrainConfigOf(cfg, ctx.pretrainSeed), {
+  // The multiTask method of the other experiments, watched round by round.
+  multiTask(ctx.methodKey, baselineSetup(ctx, cfg), {
     probes: {
       energy: (l) => subspaceEnergy(l.w, ctx.gt),
       coverage: (l) => coverage(l.w, ctx.gt).ratio,

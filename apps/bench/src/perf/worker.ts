@@ -5,10 +5,10 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { setBackend } from '@mtrl/tensors';
-import { type GemmOp, gemmCase, type PerfWorkerMsg, type PerfWorkerReply } from './perf.js';
+import { type GemmOp, gemmCase, type PerfWorkerMsg, type PerfWorkerReply } from './gemm.js';
 
 const port = parentPort;
-if (port === null) throw new Error('perfWorker: must run in a worker thread');
+if (port === null) throw new Error('perf worker: must run in a worker thread');
 setBackend((workerData as { backend: string }).backend);
 let run: (() => void) | undefined;
 port.on('message', (msg: PerfWorkerMsg) => {
@@ -18,7 +18,7 @@ port.on('message', (msg: PerfWorkerMsg) => {
       run();
       port.postMessage({ type: 'ready' } satisfies PerfWorkerReply);
     } else {
-      if (run === undefined) throw new Error('perfWorker: run before setup');
+      if (run === undefined) throw new Error('perf worker: run before setup');
       run();
       port.postMessage({ type: 'done' } satisfies PerfWorkerReply);
     }
