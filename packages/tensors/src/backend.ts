@@ -1,18 +1,18 @@
-import { withEpilogue } from './_kernels/epilogue.js';
 import { gemmBlocked } from './_kernels/gemmBlocked.js';
 import { gemmReference } from './_kernels/gemmReference.js';
 import { maskedGemmKernel } from './_kernels/maskedGemm.js';
 import { fillNormalKernel } from './_kernels/normal.js';
+import { getArena, loadArena, simdSupported } from './_kernels/wasm/arena.js';
+import { gemmWasm } from './_kernels/wasm/gemmWasm.js';
+import { maskedGemmWasm } from './_kernels/wasm/maskedGemmWasm.js';
+import { fillNormalWasm, getSampler, loadSampler } from './_kernels/wasm/normalWasm.js';
+import { withEpilogue } from './epilogue.js';
 import type {
   FillNormalKernel,
   GemmKernel,
   KernelBackend,
   MaskedGemmKernel,
-} from './_kernels/types.js';
-import { getArena, loadArena, simdSupported } from './_kernels/wasm/arena.js';
-import { gemmWasm } from './_kernels/wasm/gemmWasm.js';
-import { maskedGemmWasm } from './_kernels/wasm/maskedGemmWasm.js';
-import { fillNormalWasm, getSampler, loadSampler } from './_kernels/wasm/normalWasm.js';
+} from './kernelTypes.js';
 import { key } from './random/key.js';
 import { checkBoolean, checkFunction, checkObject, checkString } from './validate.js';
 

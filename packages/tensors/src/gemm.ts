@@ -1,7 +1,7 @@
-import type { GemmEpilogue } from './_kernels/epilogue.js';
 import { fmtShape } from './_shape.js';
 import { kernels } from './backend.js';
 import type { DType } from './dtype.js';
+import type { GemmEpilogue } from './epilogue.js';
 import {
   assertSameDType,
   assertTensor,

@@ -1,12 +1,3 @@
-export type { GemmEpilogue, KernelMap } from './_kernels/epilogue.js';
-export { applyEpilogue, withEpilogue } from './_kernels/epilogue.js';
-export type {
-  FillNormalKernel,
-  GemmKernel,
-  KernelBackend,
-  MaskedGemmKernel,
-  MaskFactor,
-} from './_kernels/types.js';
 export type { BackendDescription, BackendKernels, BackendLoader } from './backend.js';
 export {
   backendKernels,
@@ -38,8 +29,17 @@ export {
 } from './elementwise.js';
 export type { ElementwisePath } from './elementwisePath.js';
 export { elementwisePath } from './elementwisePath.js';
+export type { GemmEpilogue, KernelMap } from './epilogue.js';
+export { applyEpilogue, withEpilogue } from './epilogue.js';
 export type { Epilogue, GemmOptions } from './gemm.js';
 export { gemmInto, matmul, matvec } from './gemm.js';
+export type {
+  FillNormalKernel,
+  GemmKernel,
+  KernelBackend,
+  MaskedGemmKernel,
+  MaskFactor,
+} from './kernelTypes.js';
 export type { CholeskyOptions } from './linalg/cholesky.js';
 export { cholesky, NotPositiveDefiniteError } from './linalg/cholesky.js';
 export { choleskySolve } from './linalg/choleskySolve.js';

@@ -1,5 +1,5 @@
-import type { MaskFactor } from './_kernels/types.js';
 import { kernels } from './backend.js';
+import type { MaskFactor } from './kernelTypes.js';
 import { assertSameDType, assertShape, assertTensor, type Matrix, type Vector } from './tensor.js';
 import { checkFinite, checkFunction, checkObject, checkOneOf } from './validate.js';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { DType, FloatArray } from '../dtype.js';
 import { foldIn, key, type Stream, stream } from '../index.js';
+import type { GemmKernel } from '../kernelTypes.js';
 import { gemmBlocked } from './gemmBlocked.js';
 import { gemmReference } from './gemmReference.js';
-import type { GemmKernel } from './types.js';
 
 // A strided operand: logical [rows, cols] at data[offset + i * s0 + j * s1].
 interface Operand {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { FloatArray } from '../dtype.js';
 import { key, type Stream, stream } from '../index.js';
+import type { GemmKernel } from '../kernelTypes.js';
 import { gemmBlocked } from './gemmBlocked.js';
 import { gemmReference } from './gemmReference.js';
 import { maskedGemmKernel } from './maskedGemm.js';
-import type { GemmKernel } from './types.js';
 
 // Random buffer of `size` values in [-1, 1), about a third of them exactly 0 so the mask's
 // `z > 0` (not `z >= 0`) is exercised.

@@ -1,5 +1,5 @@
 import type { FloatArray } from '../dtype.js';
-import type { GemmKernel, MaskFactor } from './types.js';
+import type { GemmKernel, MaskFactor } from '../kernelTypes.js';
 
 // 256 rows: one full k-panel of gemmBlocked (KC = 256), so each block is one pass over `out`
 // with full-depth micro-kernels; 128 rows made twice as many passes over `out`.

@@ -1,8 +1,8 @@
 import { setFlagsFromString } from 'node:v8';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DType, FloatArray } from '../../dtype.js';
+import { applyEpilogue, type GemmEpilogue } from '../../epilogue.js';
 import { foldIn, key, type Stream, stream } from '../../index.js';
-import { applyEpilogue, type GemmEpilogue } from '../epilogue.js';
 import { gemmReference } from '../gemmReference.js';
 import { getArena, relaxedSimdSupported, resetArena } from './arena.js';
 import { gemmWasm, tileOf } from './gemmWasm.js';

@@ -1,5 +1,5 @@
 import type { FloatArray } from '../../dtype.js';
-import { type GemmEpilogue, withEpilogue } from '../epilogue.js';
+import { type GemmEpilogue, withEpilogue } from '../../epilogue.js';
 import { gemmBlocked } from '../gemmBlocked.js';
 import { type Arena, getArena } from './arena.js';
 import { KERNEL_TILES } from './module.generated.js';

@@ -1,7 +1,7 @@
 import type { FloatArray } from '../../dtype.js';
+import type { MaskFactor } from '../../kernelTypes.js';
 import { gemmBlocked } from '../gemmBlocked.js';
 import { isUnitStep, maskedGemmKernel } from '../maskedGemm.js';
-import type { MaskFactor } from '../types.js';
 import { getArena } from './arena.js';
 import { commonDType, copyIn, copyOut, gemmWasm, span, tileOf } from './gemmWasm.js';
 

@@ -1,6 +1,6 @@
-import type { FloatArray } from '../dtype.js';
-import type { Key } from '../random/key.js';
+import type { FloatArray } from './dtype.js';
 import type { GemmEpilogue } from './epilogue.js';
+import type { Key } from './random/key.js';
 
 /**
  * Strided GEMM kernel signature; see `gemmReference` for the meaning of each argument. With

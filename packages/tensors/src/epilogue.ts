@@ -1,5 +1,5 @@
-import type { FloatArray } from '../dtype.js';
-import type { GemmKernel } from './types.js';
+import type { FloatArray } from './dtype.js';
+import type { GemmKernel } from './kernelTypes.js';
 
 /**
  * The elementwise map a backend applies in a GEMM epilogue, as data every backend implements
