@@ -3,25 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ALGORITHM_NAMES } from '@mtrl/pretrain';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { capture } from '../test/capture.js';
 import { main } from './cli.js';
 import { ALGORITHMS, ConfigError, parseStudy, readConfigFile } from './config.js';
 import { pretrainConfigOf } from './setting.js';
 
 const configs = join(import.meta.dirname, '..', 'configs');
-
-function capture() {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
-    out += String(s);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
-    err += String(s);
-    return true;
-  });
-  return { out: () => out, err: () => err };
-}
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -2,26 +2,13 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { capture } from '../test/capture.js';
 import { main } from './cli.js';
 import { unitsOfSeed } from './reproduce/experiments.js';
 import { SIZES } from './reproduce/sizes.js';
 import { readSweepRecords } from './sweep.js';
 
 const configs = join(import.meta.dirname, '..', 'configs');
-
-function capture() {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
-    out += String(s);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
-    err += String(s);
-    return true;
-  });
-  return { out: () => out, err: () => err };
-}
 
 afterEach(() => vi.restoreAllMocks());
 

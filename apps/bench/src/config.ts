@@ -139,20 +139,24 @@ const moduleRefSchema = z.strictObject({
 type ModuleRefData = z.output<typeof moduleRefSchema>;
 const isRef = (v: unknown) => isRecord(v) && 'module' in v;
 
+// The head updates of `pretrain.head`; an algorithm's `headStep` also takes first-order MAML's.
+const headUpdates = [
+  z.strictObject({ mode: z.literal('step'), steps: int(1).optional() }),
+  z.strictObject({
+    mode: z.literal('fit'),
+    l2: num.min(0).optional(),
+    tol: num.positive().optional(),
+    maxIter: int(1).optional(),
+  }),
+  z.strictObject({ mode: z.literal('fixed') }),
+] as const;
+const headUpdateSchema = z.discriminatedUnion('mode', [...headUpdates], {
+  error: oneOf('mode', ['step', 'fit', 'fixed']),
+});
 const headStepModes = ['step', 'fit', 'fixed', 'maml'] as const;
 const headStepSchema = z.discriminatedUnion(
   'mode',
-  [
-    z.strictObject({ mode: z.literal('step'), steps: int(1).optional() }),
-    z.strictObject({
-      mode: z.literal('fit'),
-      l2: num.min(0).optional(),
-      tol: num.positive().optional(),
-      maxIter: int(1).optional(),
-    }),
-    z.strictObject({ mode: z.literal('fixed') }),
-    z.strictObject({ mode: z.literal('maml'), steps: int(1).optional() }),
-  ],
+  [...headUpdates, z.strictObject({ mode: z.literal('maml'), steps: int(1).optional() })],
   { error: oneOf('mode', headStepModes) },
 );
 
@@ -252,22 +256,7 @@ const pretrainObject = z.strictObject({
   loss: z.enum(['logistic', 'hinge', 'square', 'correlation']).default('correlation'),
   centerLabels: z.boolean().default(false),
   /** Default: `{ mode: 'step', steps: 1 }`, or `{ mode: 'fixed' }` for joint SGD (no inner step). */
-  head: z
-    .discriminatedUnion(
-      'mode',
-      [
-        z.strictObject({ mode: z.literal('step'), steps: int(1).optional() }),
-        z.strictObject({
-          mode: z.literal('fit'),
-          l2: num.min(0).optional(),
-          tol: num.positive().optional(),
-          maxIter: int(1).optional(),
-        }),
-        z.strictObject({ mode: z.literal('fixed') }),
-      ],
-      { error: oneOf('mode', ['step', 'fit', 'fixed']) },
-    )
-    .optional(),
+  head: headUpdateSchema.optional(),
   headInit: z
     .discriminatedUnion(
       'kind',

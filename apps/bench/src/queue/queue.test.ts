@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describeBackend, setBackend } from '@mtrl/tensors';
 import { Queue } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { capture } from '../../test/capture.js';
 import { main } from '../cli.js';
 import { readConfigFile } from '../config.js';
 import { runMeta } from '../meta.js';
@@ -26,20 +27,6 @@ const benchDir = join(import.meta.dirname, '..', '..');
 const bin = join(benchDir, 'dist', 'bin.js');
 const tiny = join(benchDir, 'configs', 'tiny.yaml');
 const grid = ['--grid', 'pretrain.T=1,2,4,8', '--grid', 'seeds=1'];
-
-function capture() {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
-    out += String(s);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
-    err += String(s);
-    return true;
-  });
-  return { out: () => out, err: () => err };
-}
 
 afterEach(() => vi.restoreAllMocks());
 
