@@ -51,6 +51,7 @@ export default defineConfig({
           { text: 'Getting started', link: '/getting-started' },
           { text: 'Concepts', link: '/concepts' },
           { text: 'Specification', link: '/specification' },
+          { text: 'Studies of your own', link: '/studies' },
         ],
       },
       {

@@ -4,7 +4,8 @@ import { pretrain, pretrainAsync, suiteSource } from '@mtrl/pretrain';
 import { groundTruth, taskSuite } from '@mtrl/tasks';
 import { frobeniusNorm, key, matmul, split } from '@mtrl/tensors';
 
-const [kGt, kTasks] = split(key(0));
+// The run's randomness is its key, the first argument: same key, same run, bit for bit.
+const [kGt, kTasks, kRun] = split(key(0), 3);
 const gt = groundTruth(kGt, { d: 64, r: 2 });
 const source = suiteSource(gt, taskSuite(kTasks, { kind: 'halfspace' }, gt, 32));
 
@@ -14,30 +15,18 @@ const energy = (layer: Layer) =>
   frobeniusNorm(matmul(layer.w, gt.m, { transB: true })) ** 2 / frobeniusNorm(layer.w) ** 2;
 
 // The analysed setting: one big step, zero heads, correlation loss, unit rows.
-const config = {
-  m: 64,
-  n1: 256,
-  n2: 256,
-  alpha: 1,
-  eta: 1000,
-  rounds: 1,
-  normalizeRows: true,
-  seed: 0,
-};
-const res = pretrain(source, config, {
+const config = { m: 64, n1: 256, n2: 256, alpha: 1, eta: 1000, rounds: 1, normalizeRows: true };
+const res = pretrain(kRun, source, config, {
   probes: { energy },
-  onRound: (e) => {
-    console.log(`round ${e.round}: energy ${e.probes.energy.toFixed(3)}`);
-    return undefined;
-  },
+  onRound: (e) => console.log(`round ${e.round}: energy ${e.probes.energy.toFixed(3)}`),
 });
-// round 0: energy 0.03 (about r/d), round 1: energy 0.9: the rows now live in span(M^T)
 console.log(res.status, res.layer.w.shape, res.heads.shape); // completed [64, 64] [32, 64]
 
 // Several rounds with a smaller step, yielding to the event loop after every task
 // (progress bars, AbortSignal); return 'stop' from onRound to end early.
 const controller = new AbortController();
 const run = await pretrainAsync(
+  kRun,
   source,
   { ...config, eta: 30, rounds: 5 },
   {
@@ -50,3 +39,11 @@ console.log(
   run.status,
   run.history.map((e) => e.probes.energy.toFixed(2)),
 );
+
+// Other algorithms in the same engine, by name: from the same key they start from the same
+// initial layer, so only the algorithm differs.
+const fewRounds = { ...config, loss: 'logistic', eta: 8, alpha: 0.5, rounds: 10 } as const;
+for (const algorithm of ['paper', 'joint-sgd', 'fomaml', 'anil'] as const) {
+  const r = pretrain(kRun, source, { ...fewRounds, algorithm });
+  console.log(algorithm.padEnd(9), r.status, `energy ${energy(r.layer).toFixed(2)}`);
+}

@@ -1,15 +1,18 @@
-// @mtrl/probes: what a first layer has learned, and what a linear probe can do with it.
+// @mtrl/probes: what a first layer has learned, and what a probe can do with it.
 import { initLayer } from '@mtrl/network';
 import {
   coverage,
   curve,
   evaluateDownstream,
   featureMap,
+  kernelRidgeProbe,
+  linearProbe,
+  type Probe,
   subspaceAngles,
   subspaceEnergy,
 } from '@mtrl/probes';
 import { drawTask, groundTruth } from '@mtrl/tasks';
-import { key, split } from '@mtrl/tensors';
+import { key, matvec, split } from '@mtrl/tensors';
 
 const [kGt, kLayer, kTask, kBias, kEval, kCurve] = split(key(0), 6);
 const gt = groundTruth(kGt, { d: 64, r: 4 });
@@ -35,3 +38,18 @@ const points = curve(
   { seeds: 2 },
 );
 console.log(points.map((p) => `${p.x}: ${p.mean.toFixed(2)} ± ${p.stderr.toFixed(2)}`));
+
+// Probes are an interface: { name, fit(key, features, y) } returning anything with
+// decision(features) (the predicted label is its sign). The shipped linear probe, RBF kernel
+// ridge regression and a probe written here, all fitted on the same samples by one call:
+const correlation: Probe = {
+  name: 'correlation',
+  fit: (_key, x, y) => {
+    const w = matvec(x, y, { transA: true }); // X^T y: the features' correlation with the label
+    return { decision: (features) => matvec(features, w) };
+  },
+};
+for (const probe of [linearProbe(), kernelRidgeProbe({ l2: 1e-2 }), correlation]) {
+  const setup = { features: phi, task: xor, gt, nTrain: 400, nTest: 1000, probe };
+  console.log(probe.name, evaluateDownstream(kEval, setup).testAccuracy);
+}

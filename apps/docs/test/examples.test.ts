@@ -2,7 +2,7 @@
  * Runs every guide example (apps/docs/examples/*.ts, included in the pages) so that an example
  * that no longer runs fails the tests; `pnpm typecheck` checks that they still compile.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -55,5 +55,10 @@ describe('guide examples', () => {
     expect(multi.xor).toBeGreaterThan(0.7);
     expect(random.energy).toBeLessThan(0.1);
     expect(random.xor).toBeLessThan(0.6);
+    // The page shows the output rounded to three digits: it must be this run's.
+    const page = readFileSync(join(dir, '../src/getting-started.md'), 'utf8');
+    const shown = (p: { energy: number; coverage: number; xor: number }) =>
+      `{ energy: ${p.energy.toFixed(3)}, coverage: ${p.coverage.toFixed(3)}, xor: ${p.xor.toFixed(3)} }`;
+    expect(page).toContain(`multi-task ${shown(multi)}\nrandom features ${shown(random)}\n`);
   }, 180_000);
 });

@@ -9,8 +9,9 @@
  * fails, rather than skips, without it. When the site is not built, it builds it with the tiny
  * reproduce size first.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -24,6 +25,9 @@ import {
   watch,
 } from './browser.js';
 import { type StaticServer, serveStatic } from './serve.js';
+
+/** The repository's examples/ folder, whose studies the studies page includes. */
+const examplesDir = join(dirname(fileURLToPath(import.meta.url)), '../../../examples');
 
 let server: StaticServer;
 let browser: Browser;
@@ -112,6 +116,25 @@ describe('the built site', () => {
     }
     expect(brokenAssets, 'broken links to files').toEqual([]);
   }, 300_000);
+
+  it('shows the root examples/ studies, whole, on the studies page', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${server.url}/studies.html`, { waitUntil: 'load' });
+      const blocks = await page.evaluate(() =>
+        Array.from(document.querySelectorAll('div[class*="language-"] pre'), (e) => e.textContent),
+      );
+      for (const name of ['custom-family', 'algorithms', 'probe']) {
+        const source = readFileSync(join(examplesDir, `${name}.mjs`), 'utf8');
+        expect(
+          blocks.map((b) => b?.trimEnd()),
+          `examples/${name}.mjs`,
+        ).toContain(source.trimEnd());
+      }
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
 
   it('shows the reproduced figures and the verdict table', async () => {
     const page = await browser.newPage();

@@ -53,7 +53,7 @@ export type { SvdOptions, SvdResult } from './linalg/svdThin.js';
 export { singularValues, svdThin } from './linalg/svdThin.js';
 export type { MaskedFactor, MaskedGemmOptions } from './maskedGemm.js';
 export { maskedGemmInto } from './maskedGemm.js';
-export type { Key, Keys } from './random/key.js';
+export type { Key, Keys, KeyTuple } from './random/key.js';
 export { assertKey, foldIn, key, split, splitNamed } from './random/key.js';
 export type { UniformOptions } from './random/sample.js';
 export {

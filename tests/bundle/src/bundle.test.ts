@@ -3,8 +3,8 @@
  * `@mtrl/pretrain`, `@mtrl/tasks` and `@mtrl/tensors` through their default export condition
  * (the built `dist`; turbo builds them first), and are bundled with esbuild's JS API and Vite's
  * build API into temporary folders. Each bundle is served on 127.0.0.1 and opened in headless
- * Chromium, where the page pretrains a small study on one thread and on two worker threads
- * (fixtures/study.ts); the two results must be the same bits.
+ * Chromium, where the page pretrains a small study on one thread and on two worker threads, with
+ * each shipped algorithm (fixtures/study.ts); the two results must be the same bits.
  *
  * Needs Chromium at /usr/bin/chromium (`apt-get update && apt-get install -y chromium`;
  * MTRL_CHROMIUM overrides the path) and fails without it, unless MTRL_SKIP_BROWSER=1, which skips
@@ -181,10 +181,13 @@ describe.skipIf(skipBrowser)('in Chromium', () => {
     expect(problems).toEqual([]);
     expect(server.log.slice(before).filter((l) => !l.startsWith('200'))).toEqual([]);
     expect(report.backend).toBe('wasm');
-    // Both threads ran in workers loaded from the bundle (no fallback to the calling thread).
-    expect(report.workers).toHaveLength(2);
+    // Every shipped algorithm ran, and each threaded run's two threads ran in workers loaded
+    // from the bundle (no fallback to the calling thread).
+    expect(report.algorithms).toEqual(['paper', 'joint-sgd', 'fomaml', 'anil']);
+    expect(report.workers).toHaveLength(2 * 4);
     for (const url of report.workers) expect(url).toMatch(worker);
     expect(report.one).toMatch(/^[0-9a-f]+\|/);
+    expect(report.one?.split(';')).toHaveLength(4);
     expect(report.threaded).toBe(report.one);
     reports.push(report);
   });

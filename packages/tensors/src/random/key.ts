@@ -73,7 +73,8 @@ export function key(seed: number): Key {
  */
 export type Keys<N extends number> = number extends N ? readonly Key[] : KeyTuple<N, []>;
 
-type KeyTuple<N extends number, Acc extends readonly Key[]> = Acc['length'] extends N
+/** `N` keys as a tuple, built up in `Acc` (a helper of {@link Keys}; counts above 64 give `readonly Key[]`). */
+export type KeyTuple<N extends number, Acc extends readonly Key[] = []> = Acc['length'] extends N
   ? Readonly<Acc>
   : Acc['length'] extends 64
     ? readonly Key[]

@@ -100,6 +100,8 @@ export async function runDemo(
       throw new RangeError(`invalid parameters: ${msg}`);
     }
     const p = v.params;
+    // The form's seed becomes a key once; every draw below takes a part of it. The methods all
+    // get kMethod, so multi-task pretraining and the baseline start from the same initial layer.
     const [kGt, kSuite, kTasks, kMethod, kEval] = split(key(p.seed), 5);
     const gt = groundTruth(kGt, { d: p.d, r: p.r });
     const suite = taskSuite(kSuite, { kind: 'halfspace' }, gt, p.T);
@@ -112,7 +114,6 @@ export async function runDemo(
       rounds: p.rounds,
       normalizeRows: p.normalizeRows,
       dtype: 'float32',
-      seed: p.seed,
     };
     const setup = { gt, suite, config };
     // Pretraining is about 90 % of the time; the rest is split between baseline and probes.
