@@ -17,6 +17,22 @@ export const DEMO_BASELINES = {
 
 export type DemoBaseline = keyof typeof DEMO_BASELINES;
 
+/**
+ * How pretraining and the probes draw samples: `projected` draws each sample's coordinates in a
+ * basis of the rows of W and M only (exact in law for Gaussian inputs, at a cost per task
+ * independent of d: docs, Specification, 'The projected sampler'), so d can go far beyond what
+ * `explicit` sampling in R^d can do in a browser.
+ */
+export const DEMO_SAMPLERS = {
+  projected: { label: 'projected (cost independent of d)' },
+  explicit: { label: 'explicit (x in R^d)' },
+} as const;
+
+export type DemoSampler = keyof typeof DEMO_SAMPLERS;
+
+/** The largest d the method of moments is offered at: it draws its samples in R^d. */
+export const MOMENTS_MAX_D = 4096;
+
 /** A validated demo configuration. */
 export interface DemoParams {
   /** Input dimension. */
@@ -43,9 +59,11 @@ export interface DemoParams {
   normalizeRows: boolean;
   /** The method to compare with. */
   baseline: DemoBaseline;
+  /** How samples are drawn (see {@link DEMO_SAMPLERS}). */
+  sampler: DemoSampler;
 }
 
-type NumericField = Exclude<keyof DemoParams, 'normalizeRows' | 'baseline'>;
+type NumericField = Exclude<keyof DemoParams, 'normalizeRows' | 'baseline' | 'sampler'>;
 
 /** One numeric form field: label, range and default. */
 export interface FieldSpec {
@@ -60,7 +78,15 @@ export interface FieldSpec {
 
 /** The numeric fields in form order. Maxima keep one run to seconds or minutes in a browser. */
 export const FIELDS: readonly FieldSpec[] = [
-  { name: 'd', label: 'd', help: 'input dimension', min: 2, max: 1024, integer: true, default: 64 },
+  {
+    name: 'd',
+    label: 'd',
+    help: 'input dimension (up to 65536 with the projected sampler)',
+    min: 2,
+    max: 65536,
+    integer: true,
+    default: 64,
+  },
   {
     name: 'r',
     label: 'r',
@@ -75,7 +101,7 @@ export const FIELDS: readonly FieldSpec[] = [
     label: 'T',
     help: 'pretraining tasks',
     min: 1,
-    max: 512,
+    max: 2048,
     integer: true,
     default: 32,
   },
@@ -85,7 +111,7 @@ export const FIELDS: readonly FieldSpec[] = [
     label: 'n1',
     help: 'samples per task for the head',
     min: 1,
-    max: 8192,
+    max: 65536,
     integer: true,
     default: 256,
   },
@@ -94,7 +120,7 @@ export const FIELDS: readonly FieldSpec[] = [
     label: 'n2',
     help: 'fresh samples per task for the layer',
     min: 1,
-    max: 8192,
+    max: 65536,
     integer: true,
     default: 256,
   },
@@ -140,21 +166,35 @@ export const FIELDS: readonly FieldSpec[] = [
 export const N_TEST = 2000;
 
 /**
- * The cap on the pretraining work, rounds * T * (n1 + n2) * m * d multiply-adds (times a small
- * constant): about 20 s in a browser on one core of a laptop.
+ * The cap on the pretraining work ({@link workOf}, multiply-adds times a small constant): about
+ * 20 s in a browser on one core of a laptop.
  */
 export const MAX_WORK = 1e10;
 
 /** The default configuration (a few seconds in a browser). */
 export function defaultParams(): DemoParams {
-  const p: Record<string, unknown> = { normalizeRows: true, baseline: 'randomFeatures' };
+  const p: Record<string, unknown> = {
+    normalizeRows: true,
+    baseline: 'randomFeatures',
+    sampler: 'projected',
+  };
   for (const f of FIELDS) p[f.name] = f.default;
   return p as unknown as DemoParams;
 }
 
-/** The pretraining work of a configuration (see {@link MAX_WORK}). */
-export function workOf(p: Pick<DemoParams, 'rounds' | 'T' | 'n1' | 'n2' | 'm' | 'd'>): number {
-  return p.rounds * p.T * (p.n1 + p.n2) * p.m * p.d;
+/**
+ * The pretraining work of a configuration (see {@link MAX_WORK}): K T (n1 + n2) m d with the
+ * explicit sampler; with the projected one each sample lives in k = min(d, m + r) coordinates,
+ * plus the round's basis and projections, about 4 (m + r) m d per round.
+ */
+export function workOf(
+  p: Pick<DemoParams, 'rounds' | 'T' | 'n1' | 'n2' | 'm' | 'd' | 'r'> & {
+    sampler?: DemoSampler;
+  },
+): number {
+  if (p.sampler !== 'projected') return p.rounds * p.T * (p.n1 + p.n2) * p.m * p.d;
+  const k = Math.min(p.d, p.m + p.r);
+  return p.rounds * (p.T * (p.n1 + p.n2) * p.m * k + 4 * (p.m + p.r) * p.m * p.d);
 }
 
 /** The outcome of {@link validateParams}: the parameters, or one message per bad field. */
@@ -204,14 +244,22 @@ export function validateParams(raw: Readonly<Record<string, unknown>>): Validati
   }
   const normalizeRows = raw.normalizeRows;
   if (typeof normalizeRows !== 'boolean') errors.normalizeRows = 'must be true or false';
+  const sampler = raw.sampler;
+  if (typeof sampler !== 'string' || !Object.hasOwn(DEMO_SAMPLERS, sampler)) {
+    errors.sampler = `unknown sampler ${JSON.stringify(sampler)}`;
+  }
+  if (baseline === 'methodOfMoments' && typeof out.d === 'number' && out.d > MOMENTS_MAX_D) {
+    errors.baseline = `the method of moments draws its samples in R^d: at most d = ${MOMENTS_MAX_D}`;
+  }
   if (Object.keys(errors).length > 0) return { ok: false, errors };
-  const params = { ...out, baseline, normalizeRows } as DemoParams;
+  const params = { ...out, baseline, normalizeRows, sampler } as DemoParams;
   const work = workOf(params);
   if (work > MAX_WORK) {
+    const hint = sampler === 'explicit' ? ', or choose the projected sampler' : '';
     return {
       ok: false,
       errors: {
-        form: `K·T·(n1+n2)·m·d = ${work.toExponential(1)} is above the demo's cap of ${MAX_WORK.toExponential(0)} (the tab would hang): lower T, n1, n2, m, d or K`,
+        form: `the pretraining work ${work.toExponential(1)} is above the demo's cap of ${MAX_WORK.toExponential(0)} (the tab would hang): lower T, n1, n2, m, d or K${hint}`,
       },
     };
   }

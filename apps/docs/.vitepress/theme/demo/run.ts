@@ -114,6 +114,7 @@ export async function runDemo(
       rounds: p.rounds,
       normalizeRows: p.normalizeRows,
       dtype: 'float32',
+      sampler: p.sampler,
     };
     const setup = { gt, suite, config };
     // Pretraining is about 90 % of the time; the rest is split between baseline and probes.
@@ -164,8 +165,14 @@ export async function runDemo(
         ds.family.kind === 'xor' && p.r < 2 ? { kind: 'xor', subset: [0] } : ds.family;
       const task = drawTask(split(kTasks, DOWNSTREAM.length)[i], family, gt);
       const evaluate = (features: (typeof rep)['features']) =>
-        evaluateDownstream(kEval, { features, task, gt, nTrain: p.nTrain, nTest: N_TEST })
-          .testAccuracy;
+        evaluateDownstream(kEval, {
+          features,
+          task,
+          gt,
+          nTrain: p.nTrain,
+          nTest: N_TEST,
+          sampler: p.sampler,
+        }).testAccuracy;
       downstream.push({
         task: ds.name,
         multiTask: evaluate(rep.features),
