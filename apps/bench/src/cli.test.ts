@@ -19,7 +19,7 @@ describe('mtrl-bench CLI', () => {
     const args = ['reproduce', '--size', 'tiny', '--out', dir, '--jobs', '2', '--quiet'];
     const code = await main(args);
     expect(code).toBe(0);
-    expect(io.out()).toMatch(/claims held in .* s \(2 jobs\)/);
+    expect(io.out()).toMatch(/claims held in .* s \(2 jobs, peak RSS \d+ MiB\)/);
     const res = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
     expect(res.jobs).toBe(2);
     expect(res.claims.map((c: { id: string }) => c.id)).toEqual([

@@ -1,3 +1,5 @@
+import { parse as parseYaml } from 'yaml';
+import { ConfigError, parseStudy, type StudyConfig } from './config.js';
 import { configPathProblem } from './configPaths.js';
 import { canonicalJson } from './queue/sweepIdentity.js';
 import { UsageError } from './usageError.js';
@@ -54,13 +56,136 @@ export function holds(actual: unknown, expected: unknown): boolean {
   );
 }
 
-/** A command-line value: JSON when it parses (numbers, booleans, arrays), else a string. */
+/**
+ * A command-line value (of `--grid` and `--set`): JSON when it parses (numbers, booleans, null,
+ * arrays, objects); else a YAML flow collection when it starts with `[` or `{` (`{kind: xor}`,
+ * `[multiTask, oracle]`); else the text as a string.
+ */
 export function parseValue(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
+    if (/^[[{]/.test(text.trim())) {
+      try {
+        return parseYaml(text);
+      } catch {
+        // Not YAML either: the string, which validation then refuses, naming the field.
+      }
+    }
     return text;
   }
+}
+
+/** One `--set path=value` override of a config field (also what `--seed` and `--seeds` set). */
+export interface Override {
+  readonly path: string;
+  readonly value: unknown;
+  /** How the command line wrote it, for messages: `--set pretrain.T=64`, `--seed 3`. */
+  readonly flag: string;
+}
+
+/**
+ * Parses `--set path=value`: the path must be a field of the study config (see
+ * {@link configPathProblem}), the value is parsed as a `--grid` value ({@link parseValue}).
+ *
+ * @throws {UsageError} for a missing `=`, an unknown or forbidden path, or an empty value
+ */
+export function parseSetOverride(spec: string): Override {
+  const eq = spec.indexOf('=');
+  if (eq <= 0) throw new UsageError(`--set expects path=value, got ${JSON.stringify(spec)}`);
+  const path = spec.slice(0, eq);
+  const problem = configPathProblem(path);
+  if (problem !== undefined) throw new UsageError(`--set ${path}: ${problem}`);
+  const text = spec.slice(eq + 1).trim();
+  if (text === '') throw new UsageError(`--set ${path}: empty value in ${JSON.stringify(spec)}`);
+  return { path, value: parseValue(text), flag: `--set ${path}=${text}` };
+}
+
+/** Whether two dotted paths set the same field (equal, or one inside the other). */
+const overlap = (a: string, b: string) => a === b || a.startsWith(`${b}.`) || b.startsWith(`${a}.`);
+
+/**
+ * Checks that no two overrides set the same field (one path equal to or inside another), and
+ * that none sets a field a grid axis sets (the grid would silently win).
+ *
+ * @throws {UsageError} naming both flags
+ */
+export function checkOverrides(
+  overrides: readonly Override[],
+  axes: readonly GridAxis[] = [],
+): void {
+  for (const [i, a] of overrides.entries()) {
+    for (const b of overrides.slice(0, i))
+      if (overlap(a.path, b.path))
+        throw new UsageError(`${b.flag} and ${a.flag} both set ${a.path}; give one of them`);
+    for (const g of axes)
+      if (overlap(a.path, g.path))
+        throw new UsageError(
+          `${a.flag} and --grid ${g.path} both set ${a.path}; put the value in the grid or drop the --grid axis`,
+        );
+  }
+}
+
+/** A copy of the raw config `raw` with `overrides` applied, in order. */
+export function applyOverrides(raw: unknown, overrides: readonly Override[]): unknown {
+  for (const o of overrides) raw = setPath(raw, o.path, o.value);
+  return raw;
+}
+
+/** The name of a config with overrides, for messages: `c.yaml with --set pretrain.T=64 --seed 3`. */
+export function overriddenSource(source: string, overrides: readonly Override[]): string {
+  return overrides.length === 0
+    ? source
+    : `${source} with ${overrides.map((o) => o.flag).join(' ')}`;
+}
+
+/**
+ * Validates `config` against the values `sets` (path to value) put into its raw form: each must
+ * still be there after validation, so a result is never labelled with a value it did not run
+ * with.
+ *
+ * @throws {ConfigError} naming every path whose value validation changed
+ */
+export function checkHeld(
+  config: StudyConfig,
+  sets: Readonly<Record<string, unknown>>,
+  where: string,
+  by: string,
+): void {
+  const off = Object.entries(sets).filter(([path, v]) => !holds(getPath(config, path), v));
+  if (off.length > 0)
+    throw new ConfigError(
+      where,
+      off.map(
+        ([path, v]) =>
+          `${path}: ${by} sets ${canonicalJson(v)}, but the validated config has ${canonicalJson(getPath(config, path) ?? null)}`,
+      ),
+    );
+}
+
+/**
+ * The study config of the file contents `raw` with `overrides` applied, validated as a config
+ * file is (every bad field named, the overrides named in the source).
+ *
+ * @throws {UsageError} for overrides that set one field twice
+ * @throws {ConfigError} for an invalid result, naming each bad field
+ */
+export function overrideStudy(
+  raw: unknown,
+  source: string,
+  overrides: readonly Override[],
+  validate?: (c: StudyConfig) => string[],
+): StudyConfig {
+  checkOverrides(overrides);
+  const where = overriddenSource(source, overrides);
+  const config = parseStudy(applyOverrides(raw, overrides), where, validate);
+  checkHeld(
+    config,
+    Object.fromEntries(overrides.map((o) => [o.path, o.value])),
+    where,
+    'the command line',
+  );
+  return config;
 }
 
 /** One axis of a sweep grid. */

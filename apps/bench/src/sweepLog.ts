@@ -9,6 +9,7 @@ import {
 import { basename, dirname, join } from 'node:path';
 import type { StudyConfig } from './config.js';
 import type { MethodSummary } from './study.js';
+import { sweepSummaryCsv } from './summary.js';
 import { sweepRecordProblems } from './sweepRecord.js';
 
 /** One finished grid point, as one line of `results.jsonl`. */
@@ -217,33 +218,22 @@ export function openSweepLog<R>(outDir: string, warn?: (message: string) => void
 }
 
 /**
- * Writes `outDir/summary.csv`: one row per point, method and downstream task.
+ * Writes `outDir/summary.csv` (see {@link sweepSummaryCsv}): one row per point, method and
+ * downstream task, one column per grid axis of `axes` (default: the points' keys), the seed
+ * count, means and standard errors.
  *
  * @returns the path written
  */
 export function writeSweepSummary(
   outDir: string,
-  records: readonly SweepRecord<{ readonly summary: readonly MethodSummary[] }>[],
+  records: readonly SweepRecord<{
+    readonly seeds: readonly number[];
+    readonly summary: readonly MethodSummary[];
+  }>[],
+  axes?: readonly string[],
 ): string {
-  const lines = ['point,method,energy,coverage,task,accuracy'];
-  for (const r of records) {
-    for (const s of r.result.summary) {
-      for (const [task, acc] of Object.entries(s.downstream)) {
-        lines.push(
-          [
-            JSON.stringify(r.point).replaceAll(',', ';'),
-            s.method,
-            s.energy.mean,
-            s.coverage.mean,
-            task,
-            acc.mean,
-          ].join(','),
-        );
-      }
-    }
-  }
   mkdirSync(outDir, { recursive: true });
   const path = join(outDir, 'summary.csv');
-  writeFileSync(path, `${lines.join('\n')}\n`);
+  writeFileSync(path, sweepSummaryCsv(records, axes));
   return path;
 }

@@ -1,17 +1,20 @@
-// The docs build: runs the bench (`mtrl-bench reproduce`) and TypeDoc in parallel, writes the
-// "Reproduced figures" page, then builds the static site with VitePress into .vitepress/dist.
+// The docs build: runs the bench (`mtrl-bench reproduce`), TypeDoc and the getting-started
+// example in parallel, writes the "Reproduced figures" page, the example's output
+// (src/generated, included by getting-started.md) and the API reference's index descriptions and
+// formulas (scripts/api.mjs), then builds the static site with VitePress into .vitepress/dist.
 //
 //   node scripts/build.mjs                 full build
 //   node scripts/build.mjs --prepare-only  everything but `vitepress build` (for `vitepress dev`)
 //
 // Environment:
-//   MTRL_DOCS_REPRO_SIZE=tiny|quick|paper  size of the reproduce run (default quick, ~2-3 min on
-//                                          2 cores; tiny takes seconds, for tests and local builds)
+//   MTRL_DOCS_REPRO_SIZE=tiny|quick|paper  size of the reproduce run (default quick; tiny is for
+//                                          tests and local builds; the build prints each step's time)
 //   MTRL_DOCS_REUSE_FIGURES=1              keep src/public/figures if it holds a run of that size
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { polishApi } from './api.mjs';
 import { writeReproducedPage } from './reproduced.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -84,11 +87,25 @@ async function reproduce() {
 async function typedoc() {
   rmSync(apiDir, { recursive: true, force: true });
   await run('typedoc', bin('typedoc'), ['--options', 'typedoc.json', '--logLevel', 'Warn']);
+  const api = polishApi(apiDir, join(root, '../../packages'));
+  console.log(
+    `docs build: API reference: package descriptions, ${api.converted} formulas as LaTeX`,
+  );
+  if (api.missing.length > 0) {
+    throw new Error(
+      `scripts/api.mjs: formulas no longer in the doc comments (update FORMULAS):\n  ${api.missing.join('\n  ')}`,
+    );
+  }
+}
+
+/** Runs the getting-started example and writes its output for the page (scripts/outputs.ts). */
+async function outputs() {
+  await run('examples (getting-started output)', bin('tsx'), ['scripts/outputs.ts']);
 }
 
 const start = performance.now();
 try {
-  await Promise.all([reproduce(), typedoc()]);
+  await Promise.all([reproduce(), typedoc(), outputs()]);
   const page = writeReproducedPage(figuresDir, join(root, 'src/reproduced.md'));
   console.log(
     `docs build: wrote src/reproduced.md (${page.held}/${page.claims} claims held, ${page.figures} figures)`,

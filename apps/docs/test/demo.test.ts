@@ -1,16 +1,22 @@
 /** The demo's form validation and its computation (the code the Web Worker runs), in Node. */
+
+import { readFileSync } from 'node:fs';
 import { elementwisePath } from '@mtrl/tensors';
 import { describe, expect, it } from 'vitest';
 import {
   DEMO_BASELINES,
+  DEMO_SUGGESTIONS,
+  type DemoParams,
   defaultParams,
+  describeParams,
   FIELDS,
   MAX_WORK,
+  suggestionParams,
   validateParams,
   workOf,
 } from '../.vitepress/theme/demo/params.js';
 import { polyline, roundTicks } from '../.vitepress/theme/demo/plot.js';
-import { type DemoMessage, runDemo } from '../.vitepress/theme/demo/run.js';
+import { type DemoMessage, type DemoResult, runDemo } from '../.vitepress/theme/demo/run.js';
 
 const asForm = (p: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(p).map(([k, v]) => [k, typeof v === 'number' ? String(v) : v]));
@@ -160,9 +166,103 @@ describe('runDemo', () => {
 
 describe('plot geometry', () => {
   it('places round 0 on the left axis and value 1 at the top', () => {
-    expect(polyline([{ round: 0, energy: 1, coverage: 0 }], 4, (p) => p.energy)).toBe('44.0,14.0');
+    expect(polyline([{ round: 0, energy: 1, coverage: 0 }], 4, (p) => p.energy)).toBe('64.0,14.0');
     expect(roundTicks(3)).toEqual([0, 1, 2, 3]);
     expect(roundTicks(50)).toEqual([0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50]);
     expect(roundTicks(23)).toEqual([0, 3, 6, 9, 12, 15, 18, 21, 23]);
   });
+});
+
+/** Runs the demo in Node and returns its result and the probes of every round. */
+async function demo(
+  params: DemoParams,
+  threads = 1,
+): Promise<{ result: DemoResult; rounds: { energy: number; coverage: number }[] }> {
+  const messages: DemoMessage[] = [];
+  await runDemo({ ...params }, (m) => messages.push(m), { threads });
+  const done = messages.find((m) => m.type === 'done');
+  if (done?.type !== 'done') throw new Error(`no result: ${JSON.stringify(messages.at(-1))}`);
+  const rounds = messages.flatMap((m) => (m.type === 'round' ? [m] : []));
+  return { result: done.result, rounds };
+}
+
+const suggestion = (id: string) => {
+  const s = DEMO_SUGGESTIONS.find((x) => x.id === id);
+  if (s === undefined) throw new Error(`no suggestion ${id}`);
+  return suggestionParams(s);
+};
+const accuracy = (r: DemoResult, task: 'halfspace' | 'xor') =>
+  r.downstream[task === 'halfspace' ? 0 : 1];
+
+describe("the demo page's Things to try", () => {
+  const page = readFileSync(new URL('../src/demo.md', import.meta.url), 'utf8');
+  const tries = page.slice(page.indexOf('## Things to try'), page.indexOf('## Notes'));
+
+  it("states every suggestion in full, in page order, each within the form's limits", () => {
+    let at = 0;
+    for (const s of DEMO_SUGGESTIONS) {
+      const p = suggestionParams(s);
+      expect(validateParams({ ...p }), s.title).toEqual({ ok: true, params: p });
+      const item = `- **${s.title}.** \`${describeParams(p)}\``;
+      const found = tries.indexOf(item);
+      expect(found, `demo.md states ${s.title} as ${item}`).toBeGreaterThan(at);
+      at = found;
+    }
+    expect(tries.match(/^- \*\*/gm)).toHaveLength(DEMO_SUGGESTIONS.length);
+  });
+
+  it('One big step: energy jumps from about r/d to above 0.8 in one round', async () => {
+    const { result, rounds } = await demo(suggestion('big-step'));
+    expect(rounds).toHaveLength(2);
+    expect(rounds[0].energy).toBeLessThan(2 * result.randomEnergy);
+    expect(rounds[1].energy).toBeGreaterThan(0.8);
+  });
+
+  it('One task: energy rises, coverage falls below 0.2, xor far below the defaults', async () => {
+    const one = await demo(suggestion('one-task'));
+    const many = await demo(defaultParams());
+    expect(one.result.multiTask.energy).toBeGreaterThan(5 * one.result.randomEnergy);
+    expect(one.result.multiTask.coverage).toBeLessThan(0.2);
+    expect(many.result.multiTask.coverage).toBeGreaterThan(0.6);
+    expect(accuracy(one.result, 'xor').multiTask).toBeLessThan(
+      accuracy(many.result, 'xor').multiTask - 0.15,
+    );
+  });
+
+  it('Too little data: energy stays below 0.15 after every round', async () => {
+    const { rounds } = await demo(suggestion('little-data'));
+    expect(rounds).toHaveLength(7);
+    for (const r of rounds) expect(r.energy).toBeLessThan(0.15);
+  });
+
+  it('Collapse: after round 1 coverage falls below half while energy stays above 0.8; not with the defaults', async () => {
+    const { rounds } = await demo(suggestion('collapse'));
+    expect(rounds).toHaveLength(21);
+    const last = rounds[20];
+    expect(last.coverage).toBeLessThan(rounds[1].coverage / 2);
+    for (const r of rounds.slice(2)) expect(r.energy).toBeGreaterThan(0.8);
+    // With the defaults' r = 2 and 32 tasks, 20 rounds of the same step do not collapse.
+    const balanced = await demo({ ...defaultParams(), rounds: 20, eta: 1000 });
+    expect(balanced.rounds[20].coverage).toBeGreaterThan(balanced.rounds[1].coverage / 2);
+  });
+
+  it('Random features: from d = 64 to d = 1024 the baseline falls towards chance, multi-task stays accurate', async () => {
+    const small = (await demo(defaultParams())).result;
+    const large = (await demo(suggestion('random-features'), 2)).result;
+    const half = (r: DemoResult) => accuracy(r, 'halfspace');
+    expect(half(large).baseline).toBeLessThan(half(small).baseline - 0.1);
+    expect(half(large).baseline).toBeLessThan(0.6);
+    expect(accuracy(large, 'xor').baseline).toBeLessThan(0.6);
+    expect(half(large).multiTask).toBeGreaterThan(0.85);
+    expect(accuracy(large, 'xor').multiTask).toBeGreaterThan(0.75);
+  }, 120_000);
+
+  it('Large d: d = 65536 runs; one step lifts energy a thousandfold over r/d, and the halfspace probe beats random features', async () => {
+    const { result } = await demo(suggestion('large-d'), 2);
+    expect(result.params.d).toBe(65536);
+    expect(result.multiTask.energy).toBeGreaterThan(1000 * result.randomEnergy);
+    const half = accuracy(result, 'halfspace');
+    expect(half.baseline).toBeLessThan(0.56);
+    expect(half.multiTask).toBeGreaterThan(half.baseline + 0.1);
+  }, 180_000);
 });

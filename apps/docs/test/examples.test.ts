@@ -2,10 +2,15 @@
  * Runs every guide example (apps/docs/examples/*.ts, included in the pages) so that an example
  * that no longer runs fails the tests; `pnpm typecheck` checks that they still compile.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  gettingStartedOutput,
+  gettingStartedOutputPath,
+  runGettingStarted,
+} from '../scripts/outputs.js';
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), '../examples');
 const examples = readdirSync(dir).filter((f) => f.endsWith('.ts'));
@@ -44,21 +49,45 @@ describe('guide examples', () => {
   );
 
   it('getting-started prints what its page says: multi-task solves xor, random features do not', async () => {
-    const printed: { energy: number; coverage: number; xor: number }[] = [];
-    vi.spyOn(console, 'log').mockImplementation((_name: unknown, value: unknown) => {
-      printed.push(value as { energy: number; coverage: number; xor: number });
-    });
-    // A query string gives a fresh module instance, so the study runs again.
-    await import(`${pathToFileURL(join(dir, 'getting-started.ts')).href}?check`);
-    const [multi, random] = printed;
+    const run = await runGettingStarted();
+    const { multi, random } = run;
     expect(multi.energy).toBeGreaterThan(0.7);
     expect(multi.xor).toBeGreaterThan(0.7);
     expect(random.energy).toBeLessThan(0.1);
     expect(random.xor).toBeLessThan(0.6);
-    // The page shows the output rounded to three digits: it must be this run's.
+    // The page includes the output the build generated (scripts/outputs.ts): it must be this run's.
+    expect(
+      existsSync(gettingStartedOutputPath),
+      'src/generated/getting-started-output.md (run the docs build)',
+    ).toBe(true);
+    expect(readFileSync(gettingStartedOutputPath, 'utf8')).toBe(gettingStartedOutput(run));
     const page = readFileSync(join(dir, '../src/getting-started.md'), 'utf8');
-    const shown = (p: { energy: number; coverage: number; xor: number }) =>
-      `{ energy: ${p.energy.toFixed(3)}, coverage: ${p.coverage.toFixed(3)}, xor: ${p.xor.toFixed(3)} }`;
-    expect(page).toContain(`multi-task ${shown(multi)}\nrandom features ${shown(random)}\n`);
+    expect(page).toContain('<!--@include: ./generated/getting-started-output.md-->');
+    expect(page).not.toMatch(/energy: 0\.\d{3}/);
+  }, 180_000);
+
+  it('prints what the comments of the package examples say', async () => {
+    const printed = async (name: string) => {
+      const lines: unknown[][] = [];
+      vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
+        lines.push(args);
+      });
+      await import(`${pathToFileURL(join(dir, `${name}.ts`)).href}?comments`);
+      vi.restoreAllMocks();
+      return lines;
+    };
+    // network.ts: `console.log(g.loss); // log 2 = 0.693... with a zero head`
+    const network = await printed('network');
+    expect(network.some(([x]) => typeof x === 'number' && Math.abs(x - Math.log(2)) < 1e-6)).toBe(
+      true,
+    );
+    // probes.ts: energy `about r/d = 0.0625`; xor accuracy `about 0.5` on random features.
+    const probes = await printed('probes');
+    const numbers = probes.map(([x]) => x).filter((x): x is number => typeof x === 'number');
+    expect(numbers[0]).toBeGreaterThan(0.0625 / 2);
+    expect(numbers[0]).toBeLessThan(0.0625 * 2);
+    const [xor] = probes.find(([a, b]) => typeof a === 'number' && typeof b === 'boolean') ?? [];
+    expect(xor, 'the random-feature xor accuracy').toBeGreaterThan(0.4);
+    expect(xor).toBeLessThan(0.6);
   }, 180_000);
 });

@@ -69,6 +69,9 @@ export function projectedRounds<D extends DType>(run: ProjectedRun): RoundSample
   const complete = k >= d;
   const coords: Matrix<D> = zeros([m + r, k] as const, { dtype });
   const basis: Matrix<D> | undefined = complete ? undefined : zeros([k, d] as const, { dtype });
+  // projectionBasis writes B here (float64): a fresh [k, d] matrix every round would cost more
+  // in first-touch page faults than the products at large d.
+  const basis64 = complete || dtype === 'float64' ? undefined : zeros([k, d] as const);
   const grad: Matrix<D> | undefined = complete ? undefined : zeros([m, d] as const, { dtype });
   const gamma: Matrix<D> | undefined = noise ? zeros([m, d] as const, { dtype }) : undefined;
   const lower: Matrix<D> | undefined = noise ? zeros([m, m] as const, { dtype }) : undefined;
@@ -76,10 +79,12 @@ export function projectedRounds<D extends DType>(run: ProjectedRun): RoundSample
   return {
     gradCols: k + (noise ? m : 0),
     taskLayer(_, layer) {
-      const pb = projectionBasis(gt, layer.w);
+      const into = (basis64 ?? basis) as Matrix<'float64'> | undefined;
+      const pb = projectionBasis(gt, layer.w, into === undefined ? {} : { basis: into });
       copyInto(sliceRows(coords, 0, m), pb.wInBasis);
       copyInto(sliceRows(coords, m, m + r), pb.mInBasis);
-      if (basis !== undefined) copyInto(basis, pb.basis);
+      // float64 to float32 in one typed-array copy (both contiguous).
+      if (basis !== undefined && basis64 !== undefined) basis.data.set(basis64.data);
       return { w: coords, b: layer.b };
     },
     layerGradient(round, acc) {

@@ -1,4 +1,14 @@
-import { copyInto, key, type Matrix, matmul, normal, row, toArray } from '@mtrl/tensors';
+import {
+  copy,
+  copyInto,
+  key,
+  type Matrix,
+  matmul,
+  normal,
+  row,
+  toArray,
+  zeros,
+} from '@mtrl/tensors';
 import { describe, expect, it } from 'vitest';
 import { groundTruth, projectionBasis } from './index.js';
 
@@ -53,6 +63,32 @@ describe('projectionBasis', () => {
     expect(identityError(b.basis)).toBeLessThan(1e-12);
     expect(maxAbsDiff(matmul(b.wInBasis, b.basis), w)).toBeLessThan(1e-12);
     expect(maxAbsDiff(matmul(b.mInBasis, b.basis), gt.m)).toBeLessThan(1e-12);
+  });
+
+  it('writes B into opts.basis, the same bits as a fresh matrix, on all three paths', () => {
+    const gt = groundTruth(key(9), { d: 50, r: 2 });
+    const easy = normal(key(10), [6, 50] as const);
+    const hard = copy(easy);
+    const tiny = normal(key(11), [50] as const);
+    for (let j = 0; j < 50; j++) hard.data[5 * 50 + j] = hard.data[50 + j] + 1e-5 * tiny.data[j];
+    const dependent = copy(easy);
+    copyInto(row(dependent, 4), row(dependent, 1));
+    for (const w of [easy, hard, dependent]) {
+      const into = zeros([8, 50] as const);
+      into.data.fill(Number.NaN);
+      const fresh = projectionBasis(gt, w);
+      const reused = projectionBasis(gt, w, { basis: into });
+      expect(reused.basis).toBe(into);
+      expect([...into.data]).toEqual([...fresh.basis.data]);
+      expect(toArray(reused.wInBasis)).toEqual(toArray(fresh.wInBasis));
+      expect(toArray(reused.mInBasis)).toEqual(toArray(fresh.mInBasis));
+    }
+    expect(() => projectionBasis(gt, easy, { basis: zeros([8, 49] as const) })).toThrow(
+      /projectionBasis/,
+    );
+    expect(() =>
+      projectionBasis(gt, easy, { basis: zeros([8, 50] as const, { dtype: 'float32' }) as never }),
+    ).toThrow(/contiguous float64/);
   });
 
   it('is the identity when m + r >= d', () => {

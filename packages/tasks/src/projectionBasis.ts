@@ -1,14 +1,17 @@
 import {
+  assertShape,
   assertTensor,
   cholesky,
   copy,
   copyInto,
   eye,
+  gemmInto,
   type Matrix,
   matmul,
   NotPositiveDefiniteError,
   qr,
   sliceRows,
+  syrkInto,
   transpose,
   zeros,
 } from '@mtrl/tensors';
@@ -42,8 +45,9 @@ export interface ProjectionBasis {
  * An orthonormal basis of the span of the rows of `w` and of `gt.m`, with their coordinates.
  *
  * With `A = [w; M]` (`[m + r, d]`, in float64), B comes from CholeskyQR2 (two passes of
- * `A = L Q` with `L L^T = A A^T`, each a Gram product, a Cholesky factor of size m + r and a
- * triangular solve done as a product: O((m + r)^2 d) in GEMMs; the second product is skipped
+ * `A = L Q` with `L L^T = A A^T`, each a Gram product (one triangle, `syrkInto`), a Cholesky
+ * factor of size m + r and a triangular solve done as a product: O((m + r)^2 d) in GEMMs,
+ * with A in a scratch buffer kept between calls of the same size; the second product is skipped
  * when the first pass is orthonormal to 1e-10 already), or from a Householder QR of `A^T`
  * when A is too ill-conditioned for it (rows nearly dependent). When A has dependent rows
  * B still has k = m + r orthonormal rows, and a few of them are an arbitrary completion: the
@@ -52,6 +56,9 @@ export interface ProjectionBasis {
  *
  * @param gt - the ground truth (`m: [r, d]`)
  * @param w - `[m, d]`, float32 or float64 (for example a layer's weights); not modified
+ * @param opts - `{ basis }`: a contiguous float64 `[m + r, d]` matrix to write B into and
+ *   return as `basis` (a buffer reused from call to call: at large d a fresh one costs more in
+ *   first-touch page faults than the products); ignored when m + r >= d
  * @returns `{ k, basis: [k, d], wInBasis: [m, k], mInBasis: [r, k], complete }`, float64
  * @throws {RangeError} when w does not have d columns, or an entry of w is NaN or infinite
  * @throws {TypeError} when gt or w is malformed
@@ -61,19 +68,24 @@ export interface ProjectionBasis {
  * b.k; // returns 8
  * // matmul(b.wInBasis, b.basis) equals the 6 rows of w (to rounding)
  */
-export function projectionBasis(gt: GroundTruth, w: Matrix): ProjectionBasis {
+export function projectionBasis(
+  gt: GroundTruth,
+  w: Matrix,
+  opts: { basis?: Matrix<'float64'> } = {},
+): ProjectionBasis {
   const op = 'projectionBasis';
   checkGroundTruth(op, gt);
   assertTensor(op, 'w', w, 2);
   const [m, d] = w.shape;
   if (d !== gt.d)
     throw new RangeError(`${op}: w has shape [${m}, ${d}], expected ${gt.d} columns (gt.d)`);
-  for (let i = 0; i < m; i++)
-    for (let j = 0; j < d; j++) {
-      const v = w.data[w.offset + i * w.stride[0] + j * w.stride[1]];
-      if (!Number.isFinite(v))
-        throw new RangeError(`${op}: w has a non-finite entry: w[${i}, ${j}] = ${v}`);
-    }
+  if (!allFinite(w))
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < d; j++) {
+        const v = w.data[w.offset + i * w.stride[0] + j * w.stride[1]];
+        if (!Number.isFinite(v))
+          throw new RangeError(`${op}: w has a non-finite entry: w[${i}, ${j}] = ${v}`);
+      }
   const r = gt.r;
   const k = m + r;
   if (k >= d) {
@@ -85,29 +97,44 @@ export function projectionBasis(gt: GroundTruth, w: Matrix): ProjectionBasis {
       complete: true,
     };
   }
-  const a = zeros([k, d] as const);
-  copyInto(sliceRows(a, 0, m), w);
-  copyInto(sliceRows(a, m, k), gt.m);
+  const into = opts?.basis;
+  if (into !== undefined) {
+    assertShape(op, 'opts.basis', into, [k, d]);
+    if (into.dtype !== 'float64' || into.stride[1] !== 1 || into.stride[0] !== d)
+      throw new RangeError(`${op}: opts.basis must be a contiguous float64 [${k}, ${d}] matrix`);
+  }
+  const a = scratch(k, d);
+  copyRows(a, 0, w);
+  copyRows(a, m, gt.m);
   let basis: Matrix<'float64'>;
   let coords: Matrix<'float64'>;
   try {
     // A = L1 Q1 and Q1 = L2 B, so A B^T = L1 L2 (lower triangular). The second pass is skipped
     // when Q1 is already orthonormal to 1e-10 (a well-conditioned A, such as a random layer).
-    const first = choleskyQr(a);
-    const gram = matmul(first.q, first.q, { transB: true });
+    const l1 = cholesky(gramOf(a));
+    const q1 = into ?? zeros([k, d] as const);
+    gemmInto(q1, invertLower(l1), a);
+    const gram = gramOf(q1);
     if (distanceToIdentity(gram) <= 1e-10) {
-      basis = first.q;
-      coords = first.l;
+      basis = q1;
+      coords = l1;
     } else {
       const l2 = cholesky(gram);
-      basis = matmul(invertLower(l2), first.q);
-      coords = matmul(first.l, l2);
+      // A is no longer needed: B goes there, then into q1's memory.
+      gemmInto(a, invertLower(l2), q1);
+      q1.data.set(a.data.subarray(0, k * d), q1.offset);
+      basis = q1;
+      coords = matmul(l1, l2);
     }
   } catch (e) {
     if (!(e instanceof NotPositiveDefiniteError)) throw e;
-    // A^T = Q R: B = Q^T and A B^T = R^T.
+    // A^T = Q R: B = Q^T and A B^T = R^T. (A is intact: a failed factor precedes any write.)
     const f = qr(transpose(a));
-    basis = copy(transpose(f.q));
+    if (into === undefined) basis = copy(transpose(f.q));
+    else {
+      copyInto(into, transpose(f.q));
+      basis = into;
+    }
     coords = copy(transpose(f.r));
   }
   return {
@@ -117,6 +144,27 @@ export function projectionBasis(gt: GroundTruth, w: Matrix): ProjectionBasis {
     mInBasis: copy(sliceRows(coords, m, k)),
     complete: false,
   };
+}
+
+// Whether every entry of a matrix is finite: one pass over contiguous data (0 * v is 0 for a
+// finite v and NaN otherwise), an entry by entry look otherwise.
+function allFinite(w: Matrix): boolean {
+  const [rows, cols] = w.shape;
+  if (w.stride[1] !== 1 || w.stride[0] !== cols) return false;
+  const d = w.data;
+  let t = 0;
+  const end = w.offset + rows * cols;
+  for (let i = w.offset; i < end; i++) t += 0 * d[i];
+  return t === 0;
+}
+
+// src into the rows of a (contiguous, float64) from row `at`: one typed-array copy (which
+// converts float32 to float64 exactly) when src is contiguous too.
+function copyRows(a: Matrix<'float64'>, at: number, src: Matrix): void {
+  const [rows, cols] = src.shape;
+  if (src.stride[1] === 1 && src.stride[0] === cols)
+    a.data.set(src.data.subarray(src.offset, src.offset + rows * cols), at * cols);
+  else copyInto(sliceRows(a, at, at + rows), src);
 }
 
 // max |g_ij - delta_ij| of a square matrix.
@@ -129,10 +177,20 @@ function distanceToIdentity(g: Matrix<'float64'>): number {
   return worst;
 }
 
-// One pass of CholeskyQR: a = l q with l l^T = a a^T (l lower triangular), q = l^{-1} a.
-function choleskyQr(a: Matrix<'float64'>): { l: Matrix<'float64'>; q: Matrix<'float64'> } {
-  const l = cholesky(matmul(a, a, { transB: true }));
-  return { l, q: matmul(invertLower(l), a) };
+// a a^T, symmetric: one triangle's products (syrkInto), about half the flops of the GEMM.
+function gramOf(a: Matrix<'float64'>): Matrix<'float64'> {
+  const n = a.shape[0];
+  const g = zeros([n, n] as const);
+  syrkInto(g, a);
+  return g;
+}
+
+// The scratch matrix A ([k, d], float64) of this thread, kept between calls of one size.
+let scratchA: Matrix<'float64'> | undefined;
+function scratch(k: number, d: number): Matrix<'float64'> {
+  if (scratchA === undefined || scratchA.shape[0] !== k || scratchA.shape[1] !== d)
+    scratchA = zeros([k, d] as const);
+  return scratchA;
 }
 
 // The inverse of a lower-triangular matrix with a positive diagonal, by forward substitution

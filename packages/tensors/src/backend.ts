@@ -3,9 +3,11 @@ import { gemmReference } from './_kernels/gemmReference.js';
 import { maskedGemmKernel } from './_kernels/maskedGemm.js';
 import { fillNormalKernel } from './_kernels/normal.js';
 import { getArena, loadArena, simdSupported } from './_kernels/wasm/arena.js';
+import { gemmUpperWasm } from './_kernels/wasm/gemmUpperWasm.js';
 import { gemmWasm } from './_kernels/wasm/gemmWasm.js';
 import { maskedGemmWasm } from './_kernels/wasm/maskedGemmWasm.js';
 import { fillNormalWasm, getSampler, loadSampler } from './_kernels/wasm/normalWasm.js';
+import { syrkWasm } from './_kernels/wasm/syrkWasm.js';
 import { withEpilogue } from './epilogue.js';
 import type {
   FillNormalKernel,
@@ -34,6 +36,11 @@ const wasmBackend: KernelBackend = {
   gemm: gemmWasm,
   fillNormal: fillNormalWasm,
   maskedGemm: maskedGemmWasm,
+  syrk: (n, k, alpha, a, sa0, sa1, oa, beta, c, sc0, sc1, oc) => {
+    if (!syrkWasm(n, k, alpha, a, sa0, sa1, oa, beta, c, sc0, sc1, oc))
+      gemmWasm(n, n, k, alpha, a, sa0, sa1, oa, a, sa1, sa0, oa, beta, c, sc0, sc1, oc);
+  },
+  gemmUpper: gemmUpperWasm,
 };
 
 /** The kernels a backend provides: what {@link registerBackend} takes. */

@@ -33,6 +33,7 @@ export type { GemmEpilogue, KernelMap } from './epilogue.js';
 export { applyEpilogue, withEpilogue } from './epilogue.js';
 export type { Epilogue, GemmOptions } from './gemm.js';
 export { gemmInto, matmul, matvec } from './gemm.js';
+export { gemmUpperInto } from './gemmUpper.js';
 export type {
   FillNormalKernel,
   GemmKernel,
@@ -66,6 +67,8 @@ export {
 } from './random/sample.js';
 export { Stream, stream } from './random/stream.js';
 export { dot, frobeniusNorm, max, mean, min, normalizeRows, rowNorms, sum } from './reductions.js';
+export type { SyrkOptions } from './syrk.js';
+export { syrkInto } from './syrk.js';
 export type { CreateOptions, Matrix, Shape, Tensor, Vector } from './tensor.js';
 export {
   assertSameDType,

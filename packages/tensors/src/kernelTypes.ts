@@ -92,6 +92,27 @@ export type MaskedGemmKernel = (
 ) => void;
 
 /**
+ * Strided symmetric rank-k update `C = alpha A A^T + beta C` for A `[n, k]` (element (i, p) at
+ * `oa + i * sa0 + p * sa1`) and C `[n, n]`: computes at least C's lower triangle, diagonal
+ * included; entries above the diagonal may be left as they were or overwritten with their
+ * values of the product (`syrkInto` then copies the lower triangle up). C must not alias A.
+ */
+export type SyrkKernel = (
+  n: number,
+  k: number,
+  alpha: number,
+  a: FloatArray,
+  sa0: number,
+  sa1: number,
+  oa: number,
+  beta: number,
+  c: FloatArray,
+  sc0: number,
+  sc1: number,
+  oc: number,
+) => void;
+
+/**
  * The small interface a compute backend implements. Callers reach the hot paths only through
  * it, so a faster backend (WebAssembly SIMD, threads) replaces kernels without touching them.
  */
@@ -100,4 +121,14 @@ export interface KernelBackend {
   readonly gemm: GemmKernel;
   readonly fillNormal: FillNormalKernel;
   readonly maskedGemm: MaskedGemmKernel;
+  /**
+   * Optional: the lower triangle of a symmetric rank-k update (`syrkInto`); without it,
+   * `syrkInto` runs the backend's `gemm` block column by block column.
+   */
+  readonly syrk?: SyrkKernel;
+  /**
+   * Optional: a GEMM whose B is upper triangular (`B[p, j] = 0` for p > j, which it need not
+   * read), for `gemmUpperInto`; without it, `gemmUpperInto` runs `gemm`.
+   */
+  readonly gemmUpper?: GemmKernel;
 }

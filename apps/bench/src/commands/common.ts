@@ -1,5 +1,7 @@
-import { InvalidArgumentError, Option } from 'commander';
+import { availableParallelism } from 'node:os';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_MAX_TFLOP } from '../budget.js';
+import { checkOverrides, type Override, parseSetOverride } from '../overrides.js';
 import { parseRedisUrl } from '../queue/redisUrl.js';
 import { checkQueueName } from '../queue/sweepIdentity.js';
 
@@ -10,6 +12,66 @@ export const int = (name: string) => (v: string) => {
     throw new InvalidArgumentError(`${name} must be an integer >= 1, got ${JSON.stringify(v)}`);
   return n;
 };
+
+/** A flag parser for an integer >= 0, naming the flag in its error. */
+export const nonNegativeInt = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isInteger(n) || n < 0)
+    throw new InvalidArgumentError(`${name} must be an integer >= 0, got ${JSON.stringify(v)}`);
+  return n;
+};
+
+/** A flag parser for `--jobs`: an integer >= 1, or `auto` (the available cores). */
+export const jobsArg = (v: string): number | 'auto' => {
+  if (v === 'auto') return v;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1)
+    throw new InvalidArgumentError(
+      `--jobs must be an integer >= 1 or auto, got ${JSON.stringify(v)}`,
+    );
+  return n;
+};
+
+/** The number of threads `--jobs` asks for. */
+export const jobsOf = (jobs: number | 'auto') => (jobs === 'auto' ? availableParallelism() : jobs);
+
+/** The config overrides of `run` and `sweep`: `--set path=value` (repeatable), `--seed`, `--seeds`. */
+export interface OverrideCliOptions {
+  set?: string[];
+  seed?: number;
+  seeds?: number;
+}
+
+/** Adds `--set`, `--seed` and `--seeds` to a command that reads a study config. */
+export function addOverrideOptions(cmd: Command, what: string): Command {
+  return cmd
+    .option(
+      '--set <path=value>',
+      `override a field of the config ${what} as a dotted path, e.g. --set pretrain.T=64 (repeatable; values as --grid takes them: JSON, [a, b] or {k: v}, else a string)`,
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .option(
+      '--seed <n>',
+      'the first seed of the study (the config field seed; seeds seed, seed + 1, ... run)',
+      nonNegativeInt('--seed'),
+    )
+    .option('--seeds <n>', 'the number of seeds (the config field seeds)', int('--seeds'));
+}
+
+/**
+ * The overrides the command line gives, in order: each `--set`, then `--seed` and `--seeds`.
+ *
+ * @throws {UsageError} for a malformed `--set`, an unknown path, or two flags setting one field
+ */
+export function overridesOf(opts: OverrideCliOptions): Override[] {
+  const out = (opts.set ?? []).map(parseSetOverride);
+  if (opts.seed !== undefined)
+    out.push({ path: 'seed', value: opts.seed, flag: `--seed ${opts.seed}` });
+  if (opts.seeds !== undefined)
+    out.push({ path: 'seeds', value: opts.seeds, flag: `--seeds ${opts.seeds}` });
+  checkOverrides(out);
+  return out;
+}
 
 /** A flag parser for a finite number > 0, naming the flag in its error. */
 export const positive = (name: string) => (v: string) => {
@@ -60,7 +122,10 @@ export const queueNameArg = (v: string) => {
 /** Warnings reach stderr even with --quiet: a record set aside or a failed point must be seen. */
 export const warn = (line: string) => process.stderr.write(`mtrl-bench: ${line}\n`);
 
-/** Thrown after an interrupted command has written what it finished (exit code 130). */
+/**
+ * Thrown after an interrupted command has written what it finished (exit code 130); the
+ * message says what was kept and how to go on (see {@link resumeHint}).
+ */
 export class Interrupted extends Error {
   constructor(what = 'finished results were written') {
     super(`interrupted: ${what}`);
@@ -68,16 +133,25 @@ export class Interrupted extends Error {
 }
 
 /**
- * Runs `fn` with an AbortSignal that the first Ctrl-C (SIGINT) or SIGTERM aborts, so the command
- * finishes the work in progress, writes what is done and exits; a second Ctrl-C exits at once.
+ * The end of an interrupt message of a command with a journal: that rerunning it resumes.
+ * `done` names what is kept (`3 of 8 point(s) are recorded in out/sweep/results.jsonl`).
  */
-export async function withInterrupt<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export const resumeHint = (done: string, units = 'points') =>
+  `${done}; rerun the same command to resume: the finished ${units} are not run again`;
+
+/**
+ * Runs `fn` with an AbortSignal that the first Ctrl-C (SIGINT) or SIGTERM aborts, so the command
+ * stops, writes what is done and exits; a second Ctrl-C exits at once. `stopping` is what the
+ * first Ctrl-C prints: what the command keeps, and whether rerunning it resumes.
+ */
+export async function withInterrupt<T>(
+  fn: (signal: AbortSignal) => Promise<T>,
+  stopping = 'stopping; what is finished is kept',
+): Promise<T> {
   const ctl = new AbortController();
   const onSignal = () => {
     if (ctl.signal.aborted) process.exit(130);
-    process.stderr.write(
-      '\nmtrl-bench: stopping after the work in progress (Ctrl-C again to quit now)\n',
-    );
+    process.stderr.write(`\nmtrl-bench: ${stopping} (Ctrl-C again to quit now)\n`);
     ctl.abort();
   };
   process.on('SIGINT', onSignal);

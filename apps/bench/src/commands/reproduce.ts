@@ -15,7 +15,7 @@ import {
 } from './common.js';
 
 interface ReproduceCliOptions extends BudgetCliOptions {
-  size: 'tiny' | 'quick' | 'paper';
+  size: 'tiny' | 'quick' | 'paper' | 'wide';
   out?: string;
   control?: 'untrained' | 'shuffled-labels';
   seeds?: number;
@@ -45,9 +45,9 @@ export function reproduceCommand(): Command {
     .addOption(
       new Option(
         '--size <size>',
-        'quick: seconds on 2 cores (wasm backend); paper: d up to 2048, T up to 512, about 10 minutes on 2 cores; tiny: seconds, for tests',
+        'quick: seconds on 2 cores (wasm backend); paper: d up to 2048, T up to 512, about 10 minutes on 2 cores; wide: d up to 65536 with the projected sampler, minutes on 2 cores; tiny: seconds, for tests',
       )
-        .choices(['tiny', 'quick', 'paper'])
+        .choices(['tiny', 'quick', 'paper', 'wide'])
         .default('quick'),
     )
     .option('--out <dir>', 'output directory (default out/<size>, or out/<size>-<control>)')
@@ -59,7 +59,7 @@ export function reproduceCommand(): Command {
     )
     .option(
       '--seeds <n>',
-      'number of seeds (default: 1 for tiny, 2 for quick, 3 for paper)',
+      'number of seeds (default: 1 for tiny, 2 for quick and wide, 3 for paper)',
       int('--seeds'),
     )
     .option(
@@ -128,7 +128,7 @@ async function reproduceAction(opts: ReproduceCliOptions): Promise<void> {
     const held = res.claims.filter((c) => c.held === true).length;
     const unmeasured = res.claims.filter((c) => c.held === null).length;
     process.stdout.write(
-      `reproduce ${size.name}: ${held}/${res.claims.length} claims held${unmeasured > 0 ? `, ${unmeasured} not measured` : ''} in ${res.seconds.toFixed(1)} s (${res.jobs} job${res.jobs > 1 ? 's' : ''}); wrote ${outDir}/results.json, report.md, *.csv, *.svg\n${claimLines(res.claims).join('\n')}\n`,
+      `reproduce ${size.name}: ${held}/${res.claims.length} claims held${unmeasured > 0 ? `, ${unmeasured} not measured` : ''} in ${res.seconds.toFixed(1)} s (${res.jobs} job${res.jobs > 1 ? 's' : ''}, peak RSS ${Math.round(res.peakRssBytes / 2 ** 20)} MiB); wrote ${outDir}/results.json, report.md, *.csv, *.svg\n${claimLines(res.claims).join('\n')}\n`,
     );
   }
   if (!res.completed)

@@ -6,19 +6,40 @@ import { readConfigFile } from '../config.js';
 import type { RunMeta } from '../meta.js';
 import { checkMethods } from '../methods.js';
 import { checkOutDir } from '../outPath.js';
-import { parseGridAxis } from '../overrides.js';
+import {
+  applyOverrides,
+  checkHeld,
+  checkOverrides,
+  overriddenSource,
+  parseGridAxis,
+} from '../overrides.js';
 import { createProgress, type Progress } from '../progress.js';
 import { redactUrl } from '../queue/redisUrl.js';
-import { planSweep, runSweep, runSweepPoint, type SweepPoint } from '../sweep.js';
+import { formatSweepTable } from '../summary.js';
+import {
+  parallelPoints,
+  planSweep,
+  runSweep,
+  runSweepPoint,
+  type SweepPoint,
+  type SweepRecord,
+  type SweepResult,
+} from '../sweep.js';
 import { writeSweepSummary } from '../sweepLog.js';
 import {
+  addOverrideOptions,
   type BudgetCliOptions,
   Interrupted,
   int,
+  jobsArg,
+  jobsOf,
   maxMemoryOption,
   maxWorkOption,
+  type OverrideCliOptions,
+  overridesOf,
   queueNameArg,
   redisUrlArg,
+  resumeHint,
   warn,
   withInterrupt,
 } from './common.js';
@@ -32,8 +53,9 @@ const SWEEP_FILES = [
   'results.quarantine.jsonl',
 ];
 
-interface SweepCliOptions extends BudgetCliOptions {
+interface SweepCliOptions extends BudgetCliOptions, OverrideCliOptions {
   grid: string[];
+  jobs?: number | 'auto';
   out: string;
   quiet?: boolean;
   queue?: string;
@@ -45,17 +67,23 @@ interface SweepCliOptions extends BudgetCliOptions {
 
 /** `mtrl-bench sweep <config>`: a study over a grid, here or on queued workers. */
 export function sweepCommand(): Command {
-  return new Command('sweep')
+  const cmd = new Command('sweep')
     .description(
-      'run a study over the cartesian product of settings; results are appended as they finish and a rerun resumes. With --queue the points run on mtrl-bench workers on any number of machines',
+      'run a study over the cartesian product of settings; results are appended as they finish and a rerun resumes; a table of the points ends it. With --queue the points run on mtrl-bench workers on any number of machines',
     )
     .argument('<config>', 'path to the base study config')
     .requiredOption(
       '--grid <key=v1,v2...>',
       'a grid axis as a dotted config path and values (repeatable)',
       (v: string, prev: string[] = []) => [...prev, v],
-    )
+    );
+  return addOverrideOptions(cmd, 'file before the grid')
     .option('--out <dir>', 'results directory (results.jsonl, summary.csv)', 'out/sweep')
+    .option(
+      '--jobs <n>',
+      'points run at once on this machine, each in its own worker thread: an integer >= 1 or auto (the available cores; default 1); the records are the same for every value',
+      jobsArg,
+    )
     .option('--quiet', 'no progress output')
     .option(
       '--queue <url>',
@@ -83,6 +111,11 @@ export function sweepCommand(): Command {
 }
 
 async function sweep(path: string, opts: SweepCliOptions, cmd: Command): Promise<void> {
+  if (opts.queue !== undefined && opts.jobs !== undefined)
+    cmd.error(
+      'error: --jobs runs points on this machine; with --queue, set the threads of each `mtrl-bench worker` with its --concurrency',
+      { exitCode: 2, code: 'mtrl-bench.usage' },
+    );
   if (opts.queue === undefined) {
     const stray = [
       opts.queueName !== undefined && '--queue-name',
@@ -96,11 +129,30 @@ async function sweep(path: string, opts: SweepCliOptions, cmd: Command): Promise
         code: 'mtrl-bench.usage',
       });
   }
-  const base = readConfigFile(path);
-  const points = planSweep(base, path, opts.grid.map(parseGridAxis), checkMethods);
+  // --set, --seed and --seeds change the base config before the grid: every point, and the
+  // folder's identity, are made from the overridden base. All is checked before any work.
+  const overrides = overridesOf(opts);
+  const axes = opts.grid.map(parseGridAxis);
+  checkOverrides(overrides, axes);
+  const base = applyOverrides(readConfigFile(path), overrides);
+  const source = overriddenSource(path, overrides);
+  const points = planSweep(base, source, axes, checkMethods);
+  const sets = Object.fromEntries(overrides.map((o) => [o.path, o.value]));
+  for (const p of points)
+    checkHeld(p.config, sets, `${source} with ${JSON.stringify(p.point)}`, 'the command line');
   const limits = limitsOf(opts);
-  if (opts.queue === undefined)
-    checkBudget(`sweep ${path}`, sweepEstimate(points.map((p) => p.config)), limits);
+  const jobs = Math.min(jobsOf(opts.jobs ?? 1), points.length);
+  if (opts.queue === undefined) {
+    const est = sweepEstimate(points.map((p) => p.config));
+    // Each thread may hold the largest point at once.
+    checkBudget(
+      `sweep ${path}`,
+      jobs > 1
+        ? { ...est, bytes: est.bytes * jobs, sizes: `${est.sizes}, ${jobs} at once (--jobs)` }
+        : est,
+      limits,
+    );
+  }
   // Each queued point runs on its own: the largest one must fit (each worker checks it too).
   else
     for (const p of points)
@@ -113,24 +165,35 @@ async function sweep(path: string, opts: SweepCliOptions, cmd: Command): Promise
   const { runMeta } = await import('../meta.js');
   const meta = runMeta();
   const progress = createProgress(!!opts.quiet);
-  if (opts.queue !== undefined) return sweepOnQueue(opts.queue, points, base, opts, meta, progress);
-  const { records, completed, failed } = await withInterrupt((signal) =>
-    runSweep({
-      points,
-      outDir: opts.out,
-      progress,
-      signal,
-      base,
-      software: meta.software,
-      warn,
-      runPoint: (cfg, sig) => runSweepPoint(cfg, meta, sig),
-    }),
+  const axisPaths = axes.map((a) => a.path);
+  if (opts.queue !== undefined)
+    return sweepOnQueue(opts.queue, points, base, axisPaths, opts, meta, progress);
+  const results = join(opts.out, 'results.jsonl');
+  const { records, completed, failed } = await withInterrupt(
+    (signal) =>
+      runSweep<SweepResult>({
+        points,
+        outDir: opts.out,
+        progress,
+        signal,
+        base,
+        software: meta.software,
+        warn,
+        ...(jobs > 1
+          ? { runPoints: parallelPoints(jobs, meta.backend, meta) }
+          : { runPoint: (cfg, sig) => runSweepPoint(cfg, meta, sig) }),
+      }),
+    `stopping: the points in progress are dropped, the finished ones are kept in ${results}, and rerunning the same command resumes from them`,
   );
-  writeSweepSummary(opts.out, records);
+  writeSweepSummary(opts.out, records, axisPaths);
+  printTable(records, axisPaths);
   process.stdout.write(
-    `${records.length} of ${points.length} point(s) recorded in ${join(opts.out, 'results.jsonl')}${failed.length > 0 ? `; ${failed.length} failed (${join(opts.out, 'failed.jsonl')})` : ''}\n`,
+    `${records.length} of ${points.length} point(s) recorded in ${results}${failed.length > 0 ? `; ${failed.length} failed (${join(opts.out, 'failed.jsonl')})` : ''}\n`,
   );
-  if (!completed) throw new Interrupted();
+  if (!completed)
+    throw new Interrupted(
+      resumeHint(`${records.length} of ${points.length} point(s) are recorded in ${results}`),
+    );
   if (failed.length > 0)
     throw new Error(
       `${failed.length} of ${points.length} point(s) failed; the others were recorded; rerun the command to retry them:\n${failed
@@ -144,26 +207,30 @@ async function sweepOnQueue(
   url: string,
   points: SweepPoint[],
   base: unknown,
+  axes: readonly string[],
   opts: SweepCliOptions,
   meta: RunMeta,
   progress: Progress,
 ): Promise<void> {
   const { runQueuedSweep } = await import('../queue/coordinator.js');
-  const res = await withInterrupt((signal) =>
-    runQueuedSweep({
-      url,
-      queueName: opts.queueName,
-      points,
-      base,
-      outDir: opts.out,
-      meta,
-      progress,
-      signal,
-      warn,
-      wait: opts.wait,
-      clearQueue: opts.clearQueue,
-      stalledIntervalMs: opts.stalledInterval,
-    }),
+  const results = join(opts.out, 'results.jsonl');
+  const res = await withInterrupt(
+    (signal) =>
+      runQueuedSweep({
+        url,
+        queueName: opts.queueName,
+        points,
+        base,
+        outDir: opts.out,
+        meta,
+        progress,
+        signal,
+        warn,
+        wait: opts.wait,
+        clearQueue: opts.clearQueue,
+        stalledIntervalMs: opts.stalledInterval,
+      }),
+    `stopping: the finished points are kept in ${results}, the others stay queued for the workers, and rerunning the same command resumes collecting them`,
   );
   const shown = redactUrl(url);
   if (!opts.wait) {
@@ -172,7 +239,8 @@ async function sweepOnQueue(
     );
     return;
   }
-  writeSweepSummary(opts.out, res.records);
+  writeSweepSummary(opts.out, res.records, axes);
+  printTable(res.records, axes);
   process.stdout.write(
     `${res.records.length} point(s) recorded in ${join(opts.out, 'results.jsonl')} (queue ${res.queueName}: ${res.enqueued} enqueued by this run, ${res.recovered} recovered after a worker stopped)\n`,
   );
@@ -191,5 +259,15 @@ async function sweepOnQueue(
         .join('\n')}`,
     );
   }
-  if (!res.completed) throw new Interrupted();
+  if (!res.completed)
+    throw new Interrupted(
+      resumeHint(
+        `${res.records.length} of ${points.length} point(s) are recorded in ${results}; the others stay queued for the workers`,
+      ),
+    );
+}
+
+/** The summary table of the recorded points, on stdout (nothing when none is recorded). */
+function printTable(records: readonly SweepRecord<SweepResult>[], axes: readonly string[]): void {
+  if (records.length > 0) process.stdout.write(`${formatSweepTable(records, axes)}\n`);
 }

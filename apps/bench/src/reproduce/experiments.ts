@@ -1,7 +1,7 @@
 import { multiTask } from '@mtrl/baselines';
 import type { Layer } from '@mtrl/network';
 import { coverage, featureMap, subspaceAngles, subspaceEnergy } from '@mtrl/probes';
-import { sliceRows } from '@mtrl/tensors';
+import { copy, type Matrix, matmul, sliceCols, sliceRows, svdThin } from '@mtrl/tensors';
 import { parseStudy, type StudyConfig } from '../config.js';
 import { baselineSetup, trainMethod } from '../methods.js';
 import { energyAndCoverage, type SeedContext, seedContext } from '../setting.js';
@@ -30,6 +30,8 @@ export function pointConfig(
   // Negative controls: labels independent of the inputs, or no training at all.
   const noise = size.control === 'shuffled-labels' ? { noise: 0.5 } : {};
   const untrained = size.control === 'untrained' ? { rounds: 0 } : {};
+  // Only when the size asks for it: the configs of the explicit sizes stay as they were.
+  const sampler = size.sampler === undefined ? {} : { sampler: size.sampler };
   return parseStudy(
     {
       name: `reproduce-${size.name}${size.control ? `-${size.control}` : ''}`,
@@ -45,6 +47,7 @@ export function pointConfig(
         rounds: 1,
         normalizeRows: true,
         dtype: size.dtype,
+        ...sampler,
         ...extra,
         ...untrained,
       },
@@ -52,6 +55,7 @@ export function pointConfig(
         nTrain: size.dims.nTrain,
         nTest: size.dims.nTest,
         biasStd: 0.5,
+        ...sampler,
         tasks: [
           { name: 'halfspace', family: { kind: 'halfspace', ...noise } },
           { name: 'xor', family: { kind: 'xor', subset: [0, 1], ...noise } },
@@ -70,6 +74,46 @@ function dimsConfig(size: ReproduceSize, d: number): StudyConfig {
     n2: n,
     eta: size.dims.etaPerD * d,
   });
+}
+
+/**
+ * The config of experiment 1 at dimension d with the T_max suite: n1 = n2 = size.n and eta =
+ * size.eta, or nPerD * d and etaPerD * d when the size gives them (see `ReproduceSize.tasks`).
+ */
+function tasksConfig(size: ReproduceSize, d: number): StudyConfig {
+  const { Ts, m, nPerD, etaPerD } = size.tasks;
+  const Tmax = Math.max(...Ts);
+  if (nPerD === undefined || etaPerD === undefined) return pointConfig(size, d, Tmax, m);
+  return pointConfig(size, d, Tmax, m, { n1: nPerD * d, n2: nPerD * d, eta: etaPerD * d });
+}
+
+/** The config of one cell of the phase diagram (see `ReproduceSize.phase`). */
+function phaseConfig(size: ReproduceSize, d: number, T: number, n: number): StudyConfig {
+  const { m, etaPerD } = size.phase;
+  return pointConfig(size, d, T, m, {
+    n1: n,
+    n2: n,
+    ...(etaPerD === undefined ? {} : { eta: etaPerD * d }),
+  });
+}
+
+/** Whether experiment 2 runs `method` at dimension d (see `ReproduceSize.dims.explicitMaxD`). */
+export function runsAt(size: ReproduceSize, method: (typeof COMPARED)[number], d: number): boolean {
+  const max = size.dims.explicitMaxD;
+  return max === undefined || method !== 'methodOfMoments' || d <= max;
+}
+
+/**
+ * The study config a unit pretrains and evaluates with (its samplers included), for the unit's
+ * method where it has one. A phase unit also trains random features, and an energy unit at
+ * T < T_max trains on the first T tasks of this config's suite.
+ */
+export function unitStudy(size: ReproduceSize, u: Unit): StudyConfig {
+  if (u.kind === 'energy') return tasksConfig(size, u.d);
+  if (u.kind === 'dims') return { ...dimsConfig(size, u.d), methods: [u.method] };
+  if (u.kind === 'phase') return phaseConfig(size, u.d, u.T, u.n);
+  const c = size.collapse;
+  return pointConfig(size, c.d, c.T, c.m, { rounds: c.rounds, eta: c.eta });
 }
 
 /**
@@ -112,7 +156,8 @@ export function unitsOfSeed(size: ReproduceSize, seed: number): Unit[] {
   for (const d of size.tasks.ds)
     for (const T of [0, ...size.tasks.Ts]) units.push({ kind: 'energy', seed, d, T });
   for (const d of size.dims.ds)
-    for (const method of COMPARED) units.push({ kind: 'dims', seed, d, method });
+    for (const method of COMPARED)
+      if (runsAt(size, method, d)) units.push({ kind: 'dims', seed, d, method });
   units.push({ kind: 'collapse', seed });
   for (const d of size.phase.ds)
     for (const T of size.phase.Ts)
@@ -150,6 +195,14 @@ const COST_PER_SAMPLE = 250;
 const COST_PER_MOMENT_COORDINATE = 340;
 /** One multiply-add of the downstream features (float64, plus the probe fits). */
 const COST_PER_DOWNSTREAM = 2;
+/**
+ * One coordinate of the projected downstream basis, d k^2 per task and evaluation (its QR in
+ * float64), fitted to a `wide` run (2026-12-06, 2 jobs on a loaded machine): random features and
+ * single task at d = 65536 took about 60 s for 12 evaluations, the oracle (whose layer has rank r,
+ * so its basis of [W'; M] is rank-deficient) about 350 s.
+ */
+const COST_PER_BASIS_COORDINATE = 40;
+const ORACLE_BASIS_FACTOR = 6;
 /** Set-up, probes and bookkeeping of any unit. */
 const COST_PER_UNIT = 1e9;
 
@@ -159,22 +212,30 @@ const COST_PER_UNIT = 1e9;
  */
 export function unitCost(size: ReproduceSize, u: Unit): number {
   // One pretraining task of n samples per batch: three n x d x m products, 2 n d normal draws.
-  const task = (n: number, d: number, m: number) => 3 * n * d * m + COST_PER_SAMPLE * 2 * n * d;
+  // The projected sampler works in k = min(m + r, d) coordinates instead of d, plus once a
+  // round an [m, d] Gaussian, a QR of [W; M] and a projection (about 3 d k m).
+  const projected = size.sampler === 'projected';
+  const width = (d: number, m: number) => (projected ? Math.min(m + size.r, d) : d);
+  const task = (n: number, d: number, m: number) =>
+    3 * n * width(d, m) * m + COST_PER_SAMPLE * 2 * n * width(d, m);
+  const round = (d: number, m: number) => (projected ? 3 * d * width(d, m) * m : 0);
   if (u.kind === 'energy') {
-    return COST_PER_UNIT + u.T * task(size.n, u.d, size.tasks.m);
+    const n = size.tasks.nPerD === undefined ? size.n : size.tasks.nPerD * u.d;
+    return COST_PER_UNIT + u.T * task(n, u.d, size.tasks.m) + round(u.d, size.tasks.m);
   }
   if (u.kind === 'collapse') {
     const c = size.collapse;
-    return COST_PER_UNIT + c.rounds * c.T * task(size.n, c.d, c.m);
+    return COST_PER_UNIT + c.rounds * (c.T * task(size.n, c.d, c.m) + round(c.d, c.m));
   }
-  if (u.kind === 'phase') return COST_PER_UNIT + u.T * task(u.n, u.d, size.phase.m);
+  if (u.kind === 'phase')
+    return COST_PER_UNIT + u.T * task(u.n, u.d, size.phase.m) + round(u.d, size.phase.m);
   const { T, m, nPerD, nTrain, nTest } = size.dims;
   const n = nPerD * u.d;
   const pretraining =
     u.method === 'multiTask'
-      ? T * task(n, u.d, m)
+      ? T * task(n, u.d, m) + round(u.d, m)
       : u.method === 'singleTask'
-        ? task(n, u.d, m)
+        ? task(n, u.d, m) + round(u.d, m)
         : u.method === 'methodOfMoments'
           ? COST_PER_MOMENT_COORDINATE * T * n * u.d
           : 0;
@@ -183,7 +244,12 @@ export function unitCost(size: ReproduceSize, u: Unit): number {
   const evaluations =
     1 +
     (u.d === size.complexity.d ? size.complexity.nTrains.length + size.complexity.ms.length : 0);
-  const downstream = COST_PER_DOWNSTREAM * evaluations * 2 * (nTrain + nTest) * u.d * m;
+  // Projected: samples in k coordinates, and a QR of [W'; M] (d k^2) per task and evaluation.
+  const k = Math.min(m + size.r, u.d);
+  const basis = COST_PER_BASIS_COORDINATE * (u.method === 'oracle' ? ORACLE_BASIS_FACTOR : 1);
+  const downstream = projected
+    ? evaluations * 2 * (COST_PER_DOWNSTREAM * (nTrain + nTest) * k * m + basis * u.d * k * k)
+    : COST_PER_DOWNSTREAM * evaluations * 2 * (nTrain + nTest) * u.d * m;
   return COST_PER_UNIT + pretraining + downstream;
 }
 
@@ -220,12 +286,45 @@ export function runUnit(size: ReproduceSize, u: Unit): UnitResult {
 
 type Push = (m: Omit<Measurement, 'seed'>) => void;
 
+/**
+ * Above this d, cos θ_r is computed from the m x m Gram matrix of W ({@link angleCosByGram}):
+ * `subspaceAngles` takes a thin SVD of the [m, d] layer, about 16 s at d = 65536, m = 128. Every
+ * d of quick and paper is below it, so their figures are computed as before.
+ */
+export const GRAM_ANGLES_ABOVE_D = 2048;
+
+/**
+ * cos θ_r, the cosine of the largest principal angle between span(M^T) and the top-r right
+ * singular subspace of W, through W W^T (float64): its top-r eigenvectors U_r (eigenvalues
+ * s_1^2 >= ... >= s_r^2) give W's top-r right singular vectors V_r = W^T U_r / s, and the
+ * cosines of the principal angles are the singular values of M V_r (r x r), as in
+ * `subspaceAngles`; O(m^2 d) work instead of an SVD of W.
+ */
+export function angleCosByGram(w: Matrix, gt: SeedContext['gt']): number {
+  const w64 = copy(w, 'float64');
+  const r = gt.r;
+  const { u, s } = svdThin(matmul(w64, w64, { transB: true }));
+  if (!(s.data[r - 1] > 0))
+    throw new RangeError(
+      `angleCosByGram: w has rank < r = ${r}, so its top-r subspace is not defined`,
+    );
+  // M W^T U_r [r, r], column j scaled by 1 / s_j.
+  const a = matmul(matmul(copy(gt.m, 'float64'), w64, { transB: true }), sliceCols(u, 0, r));
+  const mv = copy(a);
+  for (let i = 0; i < r; i++)
+    for (let j = 0; j < r; j++) mv.data[i * r + j] = a.data[i * r + j] / Math.sqrt(s.data[j]);
+  return Math.min(1, ...svdThin(mv).s.data);
+}
+
 /** Energy, coverage and cos θ_r (the largest principal angle's cosine) of a layer. */
 function layerProbes(layer: Layer, gt: SeedContext['gt']) {
   return {
     ...energyAndCoverage(layer, gt),
     // cos of the largest principal angle between span(M^T) and W's top-r right singular subspace.
-    'angle-cos': Math.cos(Math.max(...subspaceAngles(layer.w, gt))),
+    'angle-cos':
+      gt.d > GRAM_ANGLES_ABOVE_D
+        ? angleCosByGram(layer.w, gt)
+        : Math.cos(Math.max(...subspaceAngles(layer.w, gt))),
   };
 }
 
@@ -243,7 +342,7 @@ function phasePoint(
   u: { seed: number; d: number; T: number; n: number },
   push: Push,
 ): void {
-  const cfg = pointConfig(size, u.d, u.T, size.phase.m, { n1: u.n, n2: u.n });
+  const cfg = phaseConfig(size, u.d, u.T, u.n);
   const ctx = seedContext(cfg, u.seed);
   const init = layerProbes(trainMethod('randomFeatures', ctx, cfg).layer, ctx.gt);
   const trained = layerProbes(trainMethod('multiTask', ctx, cfg).layer, ctx.gt);
@@ -264,8 +363,7 @@ function phasePoint(
  * after one step on the first T tasks (T = 1 is single-task).
  */
 function energyPoint(size: ReproduceSize, seed: number, d: number, T: number, push: Push): void {
-  const Tmax = Math.max(...size.tasks.Ts);
-  const cfg = pointConfig(size, d, Tmax, size.tasks.m);
+  const cfg = tasksConfig(size, d);
   const ctx = seedContext(cfg, seed);
   // T = 0 is the same network at initialisation (random features share pretraining's initial
   // layer), the baseline every verdict on energy and coverage is judged against.

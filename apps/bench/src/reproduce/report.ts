@@ -100,6 +100,33 @@ function phaseSection(res: ReproduceResult): string[] {
   ];
 }
 
+/** ', peak RSS 1.23 GiB' (the whole process, worker threads included), or nothing for older results. */
+function peakRss(res: ReproduceResult): string {
+  const b = (res as { peakRssBytes?: number }).peakRssBytes;
+  return b === undefined
+    ? ''
+    : `, peak RSS ${(b / 2 ** 30).toFixed(2)} GiB (${Math.round(b / 2 ** 20)} MiB, the whole process)`;
+}
+
+/** How the samples were drawn, for a size with the projected sampler; nothing otherwise. */
+function samplerSection(res: ReproduceResult): string[] {
+  const s = res.size;
+  if (s.sampler !== 'projected') return [];
+  const max = s.dims.explicitMaxD;
+  const skipped = s.dims.ds.filter((d) => max !== undefined && d > max);
+  return [
+    '## Samplers',
+    '',
+    "Every pretraining run and every downstream evaluation of this size draws its samples with the projected sampler (specification, 'The projected sampler'): in a basis of the rows of [W; M], at most m + r coordinates, the same law as explicit draws in R^d for these Gaussian inputs, at a cost per sample that does not grow with d. Pretraining still grows with d through n1 = n2 = " +
+      `${s.dims.nPerD} d in experiment 2${s.tasks.nPerD === undefined ? '' : ` and ${s.tasks.nPerD} d in experiment 1`}, so that T n²/d² is the same at every d of an experiment.`,
+    '',
+    skipped.length === 0
+      ? '- The method of moments (a baseline outside the claims) samples in R^d and ran at every d.'
+      : `- The method of moments (a baseline outside the claims) samples in R^d whatever the sampler: its cost is T n d with n = ${s.dims.nPerD} d, so it ran only at d <= ${max} and was **not run** at d = ${skipped.join(', ')}. No claim uses it; its finding below covers the d where it ran.`,
+    '',
+  ];
+}
+
 /** The claim-by-claim report (Markdown) of a reproduction. */
 export function renderReport(res: ReproduceResult): string {
   const s = res.size;
@@ -111,8 +138,8 @@ export function renderReport(res: ReproduceResult): string {
     '',
     'Collins, Hassani, Soltanolkotabi, Mokhtari and Shakkottai, "Provable Multi-Task Representation Learning by Two-Layer ReLU Neural Networks" (ICML 2024, arXiv:2307.06887), as stated in mtrl\'s specification.',
     '',
-    `- size \`${s.name}\`, seeds ${res.seeds.join(', ')}, r = ${s.r}, n1 = n2 = ${s.n}, one step with eta = ${s.eta}, unit rows, ${s.dtype}`,
-    `- ${res.completed ? 'completed' : res.error ? `**failed: partial results** (${res.error})` : '**interrupted: partial results**'} in ${res.seconds.toFixed(1)} s with ${res.jobs} job${res.jobs > 1 ? 's' : ''}`,
+    `- size \`${s.name}\`, seeds ${res.seeds.join(', ')}, r = ${s.r}, ${s.tasks.nPerD === undefined ? `n1 = n2 = ${s.n}, one step with eta = ${s.eta}` : `one step`}, unit rows, ${s.dtype}`,
+    `- ${res.completed ? 'completed' : res.error ? `**failed: partial results** (${res.error})` : '**interrupted: partial results**'} in ${res.seconds.toFixed(1)} s with ${res.jobs} job${res.jobs > 1 ? 's' : ''}${peakRss(res)}`,
     `- claims held: ${held} of ${res.claims.length}${unmeasured > 0 ? ` (${unmeasured} not measured)` : ''}`,
     `- commit ${meta.commit ?? 'unknown'}; packages ${Object.entries(meta.packages ?? {})
       .map(([k, v]) => `${k} ${v}`)
@@ -124,6 +151,7 @@ export function renderReport(res: ReproduceResult): string {
         ]
       : []),
     '',
+    ...samplerSection(res),
     '## Claims',
     '',
     `Each claim is judged by its checks: the value is the mean over seeds with its standard error, compared against its baseline (the same network at initialisation, chance, the majority-class rate or another method on the same seed); see [how each verdict is judged](${SPECIFICATION}).`,

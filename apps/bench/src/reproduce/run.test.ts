@@ -30,7 +30,7 @@ function readResults(dir: string): Record<string, unknown> {
 
 /** results.json without the fields that differ between runs by design (timing, machine, jobs). */
 function comparable(res: Record<string, unknown>): Record<string, unknown> {
-  const { seconds: _s, meta: _m, jobs: _j, resumed: _r, ...rest } = res;
+  const { seconds: _s, peakRssBytes: _p, meta: _m, jobs: _j, resumed: _r, ...rest } = res;
   return rest;
 }
 

@@ -33,6 +33,12 @@ export interface ReproduceResult {
   /** Units taken from the journal of an earlier run (`resume`) instead of being run again. */
   readonly resumed: number;
   readonly seconds: number;
+  /**
+   * Peak resident set size of the whole process (main thread and worker threads), in bytes,
+   * when the outputs were written: `process.resourceUsage().maxRSS`. Like `seconds`, it depends
+   * on the machine and the run, not on the results.
+   */
+  readonly peakRssBytes: number;
   /** Why the run stopped early, when a unit failed (the results of the finished units are kept). */
   readonly error?: string;
   readonly claims: readonly Claim[];
@@ -347,6 +353,8 @@ export async function reproduce(
     jobs,
     resumed,
     seconds: (performance.now() - t0) / 1000,
+    // maxRSS is in KiB (Linux getrusage), for every thread of the process.
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
     ...(error ? { error: error.message } : {}),
     claims: judgeClaims(size, measurements),
     summary,
@@ -470,15 +478,15 @@ export function methodLabel(method: string): string {
 /** The setting of one experiment's figure: d, r, m, samples, T and the number of seeds. */
 export function figureCaption(res: ReproduceResult, experiment: string): string {
   const s = res.size;
-  const seeds = `${res.seeds.length} seed${res.seeds.length === 1 ? '' : 's'}, mean ± 1 s.e.`;
+  const seeds = `${res.seeds.length} seed${res.seeds.length === 1 ? '' : 's'}, mean ± 1 s.e.${s.sampler === 'projected' ? '; projected sampler' : ''}`;
   const control = s.control ? `; NEGATIVE CONTROL: ${s.control}` : '';
   const lines: Record<string, string> = {
-    'energy-vs-tasks': `d = ${s.tasks.ds.join(', ')}; r = ${s.r}, m = ${s.tasks.m}, n1 = n2 = ${s.n}, one step, eta = ${s.eta}`,
+    'energy-vs-tasks': `d = ${s.tasks.ds.join(', ')}; r = ${s.r}, m = ${s.tasks.m}, ${s.tasks.nPerD === undefined || s.tasks.etaPerD === undefined ? `n1 = n2 = ${s.n}, one step, eta = ${s.eta}` : `n1 = n2 = ${s.tasks.nPerD} d, one step, eta = ${s.tasks.etaPerD} d`}`,
     'accuracy-vs-d': `r = ${s.r}, m = ${s.dims.m}, T = ${s.dims.T}, n1 = n2 = ${s.dims.nPerD} d, eta = ${s.dims.etaPerD} d; n_train = ${s.dims.nTrain}, n_test = ${s.dims.nTest}`,
     'accuracy-vs-samples': `d = ${s.complexity.d}, r = ${s.r}, m = ${s.dims.m}, T = ${s.dims.T}; n_test = ${s.dims.nTest}`,
     'accuracy-vs-width': `d = ${s.complexity.d}, r = ${s.r}, T = ${s.dims.T}; n_train = ${s.dims.nTrain}, n_test = ${s.dims.nTest}`,
     collapse: `d = ${s.collapse.d}, r = ${s.r}, m = ${s.collapse.m}, T = ${s.collapse.T}, n1 = n2 = ${s.n}, eta = ${s.collapse.eta}, unit rows`,
-    phase: `d = ${s.phase.ds.join(', ')}; T = ${s.phase.Ts.join(', ')}; n1 = n2 = ${s.phase.ns.join(', ')}; r = ${s.r}, m = ${s.phase.m}, one step, eta = ${s.eta}`,
+    phase: `d = ${s.phase.ds.join(', ')}; T = ${s.phase.Ts.join(', ')}; n1 = n2 = ${s.phase.ns.join(', ')}; r = ${s.r}, m = ${s.phase.m}, one step, eta = ${s.phase.etaPerD === undefined ? s.eta : `${s.phase.etaPerD} d`}`,
   };
   return `${lines[experiment] ?? ''}; ${seeds}${control}`;
 }

@@ -587,9 +587,9 @@ function packMasked(d: Dt, leaky = false): string {
 
 // The micro kernel call of block(): the full tile, or for a last strip of w <= NR - lanes
 // columns the narrowest variant that covers them.
-function narrowCall(d: Dt, mode: AMode): string {
+function narrowCall(d: Dt, mode: AMode, kLocal = 'k'): string {
   const nv = d.nr / d.lanes;
-  const args = `${['k', 'as', 'ga', 'wb', 'alpha', 'beta', 'cm', 'sc0', 'sc1', 'rm', 'w'].map(get).join(' ')}`;
+  const args = `${[kLocal, 'as', 'ga', 'wb', 'alpha', 'beta', 'cm', 'sc0', 'sc1', 'rm', 'w'].map(get).join(' ')}`;
   let out = `(call $${microName(d, mode, nv, 1)} ${args})`;
   for (let v = nv - 1; v >= 1; v--)
     out = `(if (i32.gt_s ${get('w')} ${i32(v * d.lanes)}) (then ${out}) (else (call $${microName(d, mode, v, 1)} ${args})))`;
@@ -599,11 +599,15 @@ function narrowCall(d: Dt, mode: AMode): string {
 // All register tiles of one row block (mb <= MB rows of A at wa, see AMode; in `rows` mode
 // ga is the byte stride of A's rows) against every packed B strip. A last B strip of one
 // v128 goes NARROW_STRIPS row strips at a time while they are whole.
-function block(d: Dt, mode: AMode): string {
+function block(d: Dt, mode: AMode, upper = false): string {
   const g = NARROW_STRIPS;
+  // upper: B is upper triangular (B[p, j] = 0 for p > j, p counted from koff, the start of
+  // this K chunk), so the strip at column j sums over p < j + NR only, and is skipped when
+  // that is none of this chunk.
+  const kl = upper ? 'kk' : 'k';
   return `
-  (func $block_${mode}_${d.t} ${params(`mb:i32 n:i32 k:i32 alpha:${d.t} beta:${d.t} c:i32 sc0:i32 sc1:i32 wa:i32 ga:i32 wb:i32`)}
-    ${locals('j:i32 i:i32 as:i32 bstep:i32 astep:i32 cj:i32 w:i32 cm:i32 rm:i32')}
+  (func $block_${mode}${upper ? '_upper' : ''}_${d.t} ${params(`mb:i32 n:i32 k:i32 alpha:${d.t} beta:${d.t} c:i32 sc0:i32 sc1:i32 wa:i32 ga:i32 wb:i32${upper ? ' koff:i32' : ''}`)}
+    ${locals(`j:i32 i:i32 as:i32 bstep:i32 astep:i32 cj:i32 w:i32 cm:i32 rm:i32${upper ? ' kk:i32' : ''}`)}
     ${set('bstep', mul(get('k'), i32(d.nr * d.es)))}
     ${
       mode === 'packed'
@@ -614,14 +618,20 @@ function block(d: Dt, mode: AMode): string {
       ${set('cj', add(get('c'), shl(mul(get('j'), get('sc1')), d.sh)))}
       ${set('i', i32(0))}
       ${set('as', get('wa'))}
-      ${set('w', min(i32(d.nr), `(i32.sub ${get('n')} ${get('j')})`))}
+      ${set('w', min(i32(d.nr), `(i32.sub ${get('n')} ${get('j')})`))}${
+        upper
+          ? `
+      ${set('kk', min(get('k'), `(i32.sub ${add(get('j'), i32(d.nr))} ${get('koff')})`))}
+      (if (i32.gt_s ${get('kk')} ${i32(0)}) (then`
+          : ''
+      }
       (if (i32.le_s ${get('w')} ${i32(d.lanes)})
         (then
           (block $gdone
             (loop $groups
               (br_if $gdone (i32.gt_s ${add(get('i'), i32(g * d.mr))} ${get('mb')}))
               ${set('cm', add(get('cj'), shl(mul(get('i'), get('sc0')), d.sh)))}
-              (call $${microName(d, mode, 1, g)} ${['k', 'as', 'ga', 'wb', 'alpha', 'beta', 'cm', 'sc0', 'sc1'].map(get).join(' ')} ${i32(g * d.mr)} ${get('w')})
+              (call $${microName(d, mode, 1, g)} ${[kl, 'as', 'ga', 'wb', 'alpha', 'beta', 'cm', 'sc0', 'sc1'].map(get).join(' ')} ${i32(g * d.mr)} ${get('w')})
               ${set('as', add(get('as'), mul(get('astep'), i32(g))))}
               ${set('i', add(get('i'), i32(g * d.mr)))}
               (br $groups)))))
@@ -630,10 +640,10 @@ function block(d: Dt, mode: AMode): string {
           (br_if $rdone (i32.ge_s ${get('i')} ${get('mb')}))
           ${set('cm', add(get('cj'), shl(mul(get('i'), get('sc0')), d.sh)))}
           ${set('rm', min(i32(d.mr), `(i32.sub ${get('mb')} ${get('i')})`))}
-          ${narrowCall(d, mode)}
+          ${narrowCall(d, mode, kl)}
           ${set('as', add(get('as'), get('astep')))}
           ${set('i', add(get('i'), i32(d.mr)))}
-          (br $rows)))
+          (br $rows)))${upper ? '))' : ''}
       ${set('wb', add(get('wb'), get('bstep')))}
       ${set('j', add(get('j'), i32(d.nr)))}
       (br_if $cols (i32.lt_s ${get('j')} ${get('n')}))))`;
@@ -664,6 +674,52 @@ function gemm(d: Dt): string {
         ${add(get('pc'), shl(mul(get('i'), get('sc0')), d.sh))} ${get('sc0')} ${get('sc1')} ${get('wa')} ${i32(0)} ${get('wb')})
       ${set('i', add(get('i'), i32(d.mb)))}
       (br_if $blocks (i32.lt_s ${get('i')} ${get('m')}))))`;
+}
+
+// C = alpha A B + beta C for an upper-triangular B (B[p, j] = 0 for p > j, p counted from
+// koff: this call is the K chunk [koff, koff + k) of a longer product) with A unit-stride along
+// K (the `rows` mode): as gemm, but the strip of B at column j sums over p < j + NR only.
+function gemmUpper(d: Dt): string {
+  return `
+  (func (export "gemm_upper_${d.t}") ${params(`m:i32 n:i32 k:i32 koff:i32 alpha:${d.t} pa:i32 sa0:i32 pb:i32 sb0:i32 sb1:i32 beta:${d.t} pc:i32 sc0:i32 sc1:i32 wb:i32`)}
+    ${locals('i:i32 mb:i32')}
+    (call $pack_${d.t}_${d.nr} ${['n', 'k', 'pb', 'sb1', 'sb0', 'wb'].map(get).join(' ')})
+    (loop $rblocks
+      ${set('mb', min(i32(d.mb), `(i32.sub ${get('m')} ${get('i')})`))}
+      (call $block_rows_upper_${d.t} ${get('mb')} ${get('n')} ${get('k')} ${get('alpha')} ${get('beta')}
+        ${add(get('pc'), shl(mul(get('i'), get('sc0')), d.sh))} ${get('sc0')} ${get('sc1')}
+        ${add(get('pa'), shl(mul(get('i'), get('sa0')), d.sh))} ${shl(get('sa0'), d.sh)} ${get('wb')} ${get('koff')})
+      ${set('i', add(get('i'), i32(d.mb)))}
+      (br_if $rblocks (i32.lt_s ${get('i')} ${get('m')}))))`;
+}
+
+// The lower triangle of C = alpha A A^T + beta C for n, k >= 1, A [n, k]: B = A^T is packed
+// once, then each block of MB rows of C runs against only the B strips up to its last row, so
+// a row block stops at the diagonal (the part of its last strips above the diagonal is computed
+// too; the rest of C's upper triangle is not touched). wa and wb as in gemm.
+function syrk(d: Dt): string {
+  const ncols = add(get('i'), get('mb'));
+  return `
+  (func (export "syrk_${d.t}") ${params(`n:i32 k:i32 alpha:${d.t} pa:i32 sa0:i32 sa1:i32 beta:${d.t} pc:i32 sc0:i32 sc1:i32 wa:i32 wb:i32`)}
+    ${locals('i:i32 mb:i32')}
+    (call $pack_${d.t}_${d.nr} ${['n', 'k', 'pa', 'sa0', 'sa1', 'wb'].map(get).join(' ')})
+    (if (i32.eq ${get('sa1')} ${i32(1)})
+      (then
+        (loop $rblocks
+          ${set('mb', min(i32(d.mb), `(i32.sub ${get('n')} ${get('i')})`))}
+          (call $block_rows_${d.t} ${get('mb')} ${ncols} ${get('k')} ${get('alpha')} ${get('beta')}
+            ${add(get('pc'), shl(mul(get('i'), get('sc0')), d.sh))} ${get('sc0')} ${get('sc1')}
+            ${add(get('pa'), shl(mul(get('i'), get('sa0')), d.sh))} ${shl(get('sa0'), d.sh)} ${get('wb')})
+          ${set('i', add(get('i'), i32(d.mb)))}
+          (br_if $rblocks (i32.lt_s ${get('i')} ${get('n')})))
+        (return)))
+    (loop $blocks
+      ${set('mb', min(i32(d.mb), `(i32.sub ${get('n')} ${get('i')})`))}
+      (call $pack_${d.t}_${d.mr} ${get('mb')} ${get('k')} ${add(get('pa'), shl(mul(get('i'), get('sa0')), d.sh))} ${get('sa0')} ${get('sa1')} ${get('wa')})
+      (call $block_packed_${d.t} ${get('mb')} ${ncols} ${get('k')} ${get('alpha')} ${get('beta')}
+        ${add(get('pc'), shl(mul(get('i'), get('sc0')), d.sh))} ${get('sc0')} ${get('sc1')} ${get('wa')} ${i32(0)} ${get('wb')})
+      ${set('i', add(get('i'), i32(d.mb)))}
+      (br_if $blocks (i32.lt_s ${get('i')} ${get('n')}))))`;
 }
 
 // out [m, d] = alpha ((z > 0) ⊙ (g a^T))^T x + beta out over n >= 1 samples, m, d >= 1; with
@@ -701,7 +757,8 @@ export function kernelsWat(fma = false): string {
     }
     for (const w of new Set([mr, nr])) parts.push(packScalar(d, w), pack(d, w));
     parts.push(packMasked(d), gemm(d), masked(d), epilogueWat(d.t));
-    parts.push(packMasked(d, true), masked(d, true));
+    parts.push(packMasked(d, true), masked(d, true), syrk(d));
+    parts.push(block(d, 'rows', true), gemmUpper(d));
   }
   return `(module
   (import "env" "memory" (memory 1))${parts.join('\n')})

@@ -265,3 +265,49 @@ export function validateParams(raw: Readonly<Record<string, unknown>>): Validati
   }
   return { ok: true, params };
 }
+
+/** One of the demo page's "Things to try": a named configuration and the effect it shows. */
+export interface DemoSuggestion {
+  readonly id: string;
+  readonly title: string;
+  /** The fields that differ from {@link defaultParams}. */
+  readonly settings: Readonly<Partial<DemoParams>>;
+}
+
+/**
+ * The demo page's "Things to try", in page order. Each is run by the docs tests (test/demo.test.ts
+ * in Node, one in the browser), which check the effect the page promises for it, and the page
+ * states each configuration in full as {@link describeParams} writes it.
+ */
+export const DEMO_SUGGESTIONS: readonly DemoSuggestion[] = [
+  { id: 'big-step', title: 'One big step', settings: { rounds: 1, eta: 1000 } },
+  { id: 'one-task', title: 'One task', settings: { T: 1 } },
+  { id: 'little-data', title: 'Too little data', settings: { d: 256, T: 4, n1: 32, n2: 32 } },
+  { id: 'collapse', title: 'Collapse', settings: { r: 4, T: 16, rounds: 20, eta: 1000 } },
+  { id: 'random-features', title: 'Random features', settings: { d: 1024, n1: 2048, n2: 2048 } },
+  {
+    id: 'large-d',
+    title: 'Large d',
+    settings: { d: 65536, T: 256, m: 16, n1: 32768, n2: 32768, rounds: 1, eta: 1000 },
+  },
+];
+
+/** The full configuration of a suggestion: the defaults with its settings. */
+export function suggestionParams(s: DemoSuggestion): DemoParams {
+  return { ...defaultParams(), ...s.settings };
+}
+
+/**
+ * Every field of a configuration as the demo page states it, e.g. `d = 64, r = 2, T = 32, m = 64,
+ * n1 = 256, n2 = 256, η = 30, K = 6, n_train = 200, seed = 0, unit rows, random features,
+ * projected sampler`.
+ */
+export function describeParams(p: DemoParams): string {
+  const fields = FIELDS.map((f) => `${f.label} = ${p[f.name]}`);
+  return [
+    ...fields,
+    p.normalizeRows ? 'unit rows' : 'rows not normalised',
+    DEMO_BASELINES[p.baseline].label,
+    `${p.sampler} sampler`,
+  ].join(', ');
+}

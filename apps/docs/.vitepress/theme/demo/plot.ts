@@ -8,7 +8,7 @@ export interface RoundPoint {
 }
 
 /** Plot layout in SVG user units. */
-export const PLOT = { width: 520, height: 260, left: 44, right: 16, top: 14, bottom: 36 } as const;
+export const PLOT = { width: 520, height: 270, left: 64, right: 16, top: 14, bottom: 44 } as const;
 
 /** Maps a round (0..rounds) to x and a value in [0, 1] to y. */
 export function scales(rounds: number): { x: (round: number) => number; y: (v: number) => number } {

@@ -17,7 +17,48 @@ interface KernelExports {
   masked_leaky_f64: MaskedLeakyExport;
   epilogue_f32: EpilogueExport;
   epilogue_f64: EpilogueExport;
+  /** The lower triangle of C = alpha A A^T + beta C (and the diagonal blocks' upper parts). */
+  syrk_f32: SyrkExport;
+  syrk_f64: SyrkExport;
+  /** GEMM with an upper-triangular B and A unit-stride along K (`rows` mode). */
+  gemm_upper_f32: GemmUpperExport;
+  gemm_upper_f64: GemmUpperExport;
 }
+
+// (m, n, k, koff, alpha, pa, sa0, pb, sb0, sb1, beta, pc, sc0, sc1, wb): scripts/wasm/kernels.ts.
+type GemmUpperExport = (
+  m: number,
+  n: number,
+  k: number,
+  koff: number,
+  alpha: number,
+  pa: number,
+  sa0: number,
+  pb: number,
+  sb0: number,
+  sb1: number,
+  beta: number,
+  pc: number,
+  sc0: number,
+  sc1: number,
+  wb: number,
+) => void;
+
+// (n, k, alpha, pa, sa0, sa1, beta, pc, sc0, sc1, wa, wb): scripts/wasm/kernels.ts.
+type SyrkExport = (
+  n: number,
+  k: number,
+  alpha: number,
+  pa: number,
+  sa0: number,
+  sa1: number,
+  beta: number,
+  pc: number,
+  sc0: number,
+  sc1: number,
+  wa: number,
+  wb: number,
+) => void;
 
 // (c, m, n, sc0, sc1, pb, hasBias, act, slope): scripts/wasm/epilogue.ts.
 type EpilogueExport = (
