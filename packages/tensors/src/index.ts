@@ -40,6 +40,7 @@ export type {
   KernelBackend,
   MaskedGemmKernel,
   MaskFactor,
+  SyrkKernel,
 } from './kernelTypes.js';
 export type { CholeskyOptions } from './linalg/cholesky.js';
 export { cholesky, NotPositiveDefiniteError } from './linalg/cholesky.js';
