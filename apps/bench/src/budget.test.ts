@@ -21,14 +21,20 @@ const machine = (gib: number): Limits => ({
 });
 
 describe('memory and work estimates', () => {
-  it('let every shipped config and reproduction size run on a 2 GiB machine', () => {
+  it('let every shipped config and reproduction size but wide run on a 2 GiB machine, wide on 8 GiB', () => {
     for (const name of ['tiny', 'calibration', 'teacher']) {
       const e = studyEstimate(loadStudy(join(configs, `${name}.yaml`)));
       expect(() => checkBudget(name, e, machine(2))).not.toThrow();
     }
     for (const size of Object.values(SIZES)) {
       const e = reproduceEstimate(size, size.seeds, 2);
-      expect(() => checkBudget(size.name, e, machine(2))).not.toThrow();
+      // `wide` goes to d = 65536: measured peak RSS 1.9 GiB on 2 jobs, so it needs a larger
+      // machine; its estimate must still be an upper bound of that peak, and fit in 8 GiB.
+      if (size.name === 'wide') {
+        expect(e.bytes / GiB).toBeGreaterThan(1.9);
+        expect(() => checkBudget(size.name, e, machine(8))).not.toThrow();
+        expect(() => checkBudget(size.name, e, machine(2))).toThrow(/--max-memory/);
+      } else expect(() => checkBudget(size.name, e, machine(2))).not.toThrow();
       expect(e.flops).toBeLessThan(DEFAULT_MAX_TFLOP * 1e12);
     }
   });
