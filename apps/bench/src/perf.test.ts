@@ -141,7 +141,7 @@ describe('perf', () => {
     expect(text).toMatch(/wasm against js[\s\S]*tiny\s+float64\s+threads 2 .* x\d/);
   });
 
-  it('runs a peer script after our round and prints its fields with the ratio', {
+  it('runs a peer script once after our rounds and compares every sampler with it', {
     timeout: 240_000,
   }, async () => {
     const script = stubPeer();
@@ -152,12 +152,16 @@ describe('perf', () => {
         gemm: 'none',
         dtypes: ['float32'],
         threads: [2],
+        samplers: ['explicit', 'projected'],
         peer: { kind: 'numpy', script, sizes: ['tiny'] },
       },
       silentProgress,
     );
     for (const b of report.backends) {
-      const [row] = b.rounds;
+      const [row, projected] = b.rounds;
+      expect([row.sampler, projected.sampler]).toEqual(['explicit', 'projected']);
+      expect(projected.peer).toBeUndefined();
+      expect(projected.oursOverPeer).toBe(projected.seconds.median / 0.25);
       expect(row.peer).toMatchObject({
         numpy: 'stub',
         size: 'tiny',
@@ -171,6 +175,9 @@ describe('perf', () => {
     }
     expect(formatPerf(report)).toMatch(
       /numpy stub \(OPENBLAS_NUM_THREADS=2\): round 0\.250 s, sampling 0\.100 s, math 0\.150 s \(12\.5 GFLOP\/s\), 200\.0 M normals\/s; ours\/numpy x\d/,
+    );
+    expect(formatPerf(report)).toMatch(
+      /projected .*\n\s+ours\/numpy x\d+\.\d\d \(numpy figures on the line above\)/,
     );
   });
 

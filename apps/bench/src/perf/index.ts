@@ -6,7 +6,13 @@ import { type DType, elementwisePath, getBackend, listBackends, setBackend } fro
 import type { Progress } from '../progress.js';
 import { timeGemms, timeGemmThroughput, timeNormals } from './gemm.js';
 import { checkPeerScript, PEER_SIZES, runNumpyPeer } from './peer.js';
-import { type BackendReport, backendRatios, type PerfReport, perfNotes } from './report.js';
+import {
+  type BackendReport,
+  backendRatios,
+  type PerfReport,
+  perfNotes,
+  type RoundRow,
+} from './report.js';
 import { ROUND_SIZES, type RoundSize, type Sampler, timeRounds } from './rounds.js';
 import { timing } from './timing.js';
 
@@ -118,27 +124,30 @@ export async function runPerf(opts: PerfOptions, progress: Progress): Promise<Pe
         }
         for (const size of opts.rounds) {
           for (const threads of threadCounts) {
+            const group: RoundRow[] = [];
             for (const sampler of samplers) {
               const seconds = timing(await timeRounds(size, dtype, threads, opts.repeats, sampler));
-              // The peer (which samples explicitly) runs right after our explicit round of the
-              // same size, on the same thread count.
-              const peer =
-                opts.peer &&
-                sampler === 'explicit' &&
-                (opts.peer.sizes ?? PEER_SIZES).includes(size)
-                  ? runNumpyPeer(opts.peer, size, dtype, threads, opts.repeats)
-                  : undefined;
-              entry.rounds.push({
-                size,
-                dtype,
-                threads,
-                sampler,
-                shape: ROUND_SIZES[size],
-                seconds,
-                ...(peer ? { peer, oursOverPeer: seconds.median / peer.round_s } : {}),
-              });
+              group.push({ size, dtype, threads, sampler, shape: ROUND_SIZES[size], seconds });
               progress.tick(1, `round ${size} ${dtype} threads ${threads} ${sampler}`);
             }
+            // The peer (which samples explicitly) runs once, right after our rounds of the same
+            // size and thread count; every sampler's round is compared with it, and the peer's
+            // figures are kept on the first round of the group (the explicit one when measured).
+            const peer =
+              opts.peer && (opts.peer.sizes ?? PEER_SIZES).includes(size)
+                ? runNumpyPeer(opts.peer, size, dtype, threads, opts.repeats)
+                : undefined;
+            group.forEach((round, i) => {
+              entry.rounds.push(
+                peer
+                  ? {
+                      ...round,
+                      ...(i === 0 ? { peer } : {}),
+                      oursOverPeer: round.seconds.median / peer.round_s,
+                    }
+                  : round,
+              );
+            });
           }
         }
       }

@@ -145,7 +145,7 @@ export function perfNotes(
       : []),
     ...(peer
       ? [
-          'peer numpy: ../shared/peers/numpy_step.py run after our round of the same size and dtype with OPENBLAS_NUM_THREADS = threads; ours/numpy = our median round seconds over its round_s (below 1: ours is faster)',
+          "peer numpy: ../shared/peers/numpy_step.py (explicit sampling) run once after our rounds of the same size, dtype and thread count, with OPENBLAS_NUM_THREADS = threads; ours/numpy = each sampler's median round seconds over its round_s (below 1: ours is faster)",
         ]
       : []),
   ];
@@ -208,6 +208,8 @@ export function formatPerf(report: PerfReport): string {
       lines.push(
         `    ${r.size.padEnd(9)} ${r.dtype}  threads ${r.threads}  ${r.sampler.padEnd(9)}  d=${s.d} r=${s.r} m=${s.m} T=${s.T} n1=n2=${s.n1}  ${r.seconds.median.toFixed(3)}${speedup}${overExplicit}`,
       );
+      if (r.oursOverPeer !== undefined && !r.peer)
+        lines.push(`      ours/numpy x${f(r.oursOverPeer, 2)} (numpy figures on the line above)`);
       if (r.peer)
         lines.push(
           `      numpy ${String(r.peer.numpy ?? '')} (OPENBLAS_NUM_THREADS=${r.peer.threads}): round ${f(r.peer.round_s)} s, sampling ${f(r.peer.sampling_s)} s, math ${f(r.peer.math_s)} s (${f(r.peer.math_gflops, 1)} GFLOP/s), ${f((r.peer.normals_per_s ?? Number.NaN) / 1e6, 1)} M normals/s; ours/numpy x${f(r.oursOverPeer, 2)}`,
