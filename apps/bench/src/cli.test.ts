@@ -45,11 +45,46 @@ describe('mtrl-bench CLI', () => {
       expect(existsSync(join(dir, f))).toBe(true);
     }
     expect(readFileSync(join(dir, 'accuracy-vs-d-xor.svg'), 'utf8')).toMatch(/^<svg/);
-    // Every unit is in the journal, so --resume runs none and writes the same measurements.
-    expect(await main([...args, '--resume'])).toBe(0);
+    // Every unit is in the journal, so the same command again runs none and writes the same
+    // measurements.
+    expect(await main(args)).toBe(0);
     const again = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
     expect(again.resumed).toBe(unitsOfSeed(SIZES.tiny, 0).length);
     expect(again.measurements).toEqual(res.measurements);
+  });
+
+  it('draws every sample with the projected sampler on --sampler projected', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mtrl-repro-projected-'));
+    const io = capture();
+    const code = await main([
+      'reproduce',
+      '--size',
+      'tiny',
+      '--sampler',
+      'projected',
+      '--out',
+      dir,
+      '--jobs',
+      '1',
+      '--quiet',
+    ]);
+    expect(code).toBe(0);
+    expect(io.out()).toMatch(/projected sampler/);
+    const res = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
+    expect(res.size.sampler).toBe('projected');
+    expect(res.claims.every((c: { held: unknown }) => typeof c.held === 'boolean')).toBe(true);
+    expect(readFileSync(join(dir, 'report.md'), 'utf8')).toMatch(/projected sampler/);
+    // A journal of the explicit run is refused by the projected one, naming the sampler.
+    const explicitDir = mkdtempSync(join(tmpdir(), 'mtrl-repro-explicit-'));
+    const base = ['reproduce', '--size', 'tiny', '--out', explicitDir, '--jobs', '1', '--quiet'];
+    expect(await main(base)).toBe(0);
+    expect(await main([...base, '--sampler', 'projected'])).toBe(2);
+    expect(io.err()).toMatch(/size\.sampler \(absent\) there, "projected" here/);
+    // And the other way round: the projected journal is refused by an explicit run.
+    expect(
+      await main(['reproduce', '--size', 'tiny', '--out', dir, '--jobs', '1', '--quiet']),
+    ).toBe(2);
+    expect(io.err()).toMatch(/size\.sampler "projected" there, \(absent\) here/);
   });
 
   it('refuses a bad --jobs, naming the option', async () => {

@@ -156,6 +156,20 @@ const sweep = (ctx: Ctx, ...grid: string[]) => [
   '--quiet',
 ];
 
+/** A reproduce journal of one tiny unit written by other software (no built-code field). */
+function otherSoftwareJournal(): string {
+  const unit = unitsOfSeed(SIZES.tiny, 0)[0];
+  const rec = {
+    id: JSON.stringify(unit),
+    unit,
+    size: SIZES.tiny,
+    software: { '@mtrl/bench': '0.0.1' },
+    result: { main: [], complexity: [] },
+    seconds: 1,
+  };
+  return `${JSON.stringify(rec)}\n`;
+}
+
 /** One real record of the tiny config at pretrain.T = 4 (the point sweeps of these rows run). */
 async function realRecord(): Promise<Record<string, unknown>> {
   const [p] = planSweep(BASE, 'fault', [parseGridAxis('pretrain.T=4')]);
@@ -400,39 +414,42 @@ const TABLE: readonly FaultCase[] = [
   // --- 4. a journal this run did not write is never deleted
   {
     area: 'journal',
-    name: 'reproduce without --resume refuses an earlier journal and keeps it',
+    name: 'a plain reproduce rerun sets malformed journal lines aside, keeping them',
     run: cli(
       ({ dir }) => ['reproduce', '--size', 'tiny', '--out', dir, '--quiet'],
       ({ dir }) => writeFileSync(join(dir, 'units.jsonl'), '{"id":"a"}\n{"id":"b"}\n'),
     ),
-    code: 2,
-    stderr:
-      /holds 2 finished unit\(s\) of an earlier run; pass --resume to continue it, or --fresh/,
+    code: 0,
+    stderr: /set aside/,
     after: ({ dir }) =>
-      expect(readFileSync(join(dir, 'units.jsonl'), 'utf8')).toBe('{"id":"a"}\n{"id":"b"}\n'),
+      expect(lines(join(dir, 'units.quarantine.jsonl')).map((l) => JSON.parse(l).text)).toEqual([
+        '{"id":"a"}',
+        '{"id":"b"}',
+      ]),
   },
-  {
-    area: 'journal',
-    name: 'reproduce --resume refuses units of other software, naming it and --fresh',
-    run: cli(
-      ({ dir }) => ['reproduce', '--size', 'tiny', '--out', dir, '--resume', '--quiet'],
-      ({ dir }) => {
-        const unit = unitsOfSeed(SIZES.tiny, 0)[0];
-        const rec = {
-          id: JSON.stringify(unit),
-          unit,
-          size: SIZES.tiny,
-          software: { '@mtrl/bench': '0.0.1' },
-          result: { main: [], complexity: [] },
-          seconds: 1,
-        };
-        writeFileSync(join(dir, 'units.jsonl'), `${JSON.stringify(rec)}\n`);
-      },
-    ),
-    code: 2,
-    stderr:
-      /holds units of another run \(.*built code \(absent\) there, [0-9a-f]{16} here.*\); pass --fresh/,
-  },
+  ...(['plain', '--resume'] as const).map(
+    (how): FaultCase => ({
+      area: 'journal',
+      name: `reproduce (${how}) refuses units of other software, naming it and --fresh, and keeps them`,
+      run: cli(
+        ({ dir }) => [
+          'reproduce',
+          '--size',
+          'tiny',
+          '--out',
+          dir,
+          ...(how === '--resume' ? ['--resume'] : []),
+          '--quiet',
+        ],
+        ({ dir }) => writeFileSync(join(dir, 'units.jsonl'), otherSoftwareJournal()),
+      ),
+      code: 2,
+      stderr:
+        /holds units of another run \(.*built code \(absent\) there, [0-9a-f]{16} here.*\); pass --fresh/,
+      after: ({ dir }) =>
+        expect(readFileSync(join(dir, 'units.jsonl'), 'utf8')).toBe(otherSoftwareJournal()),
+    }),
+  ),
   // --- 5. grid paths: known config fields only, no repeats
   ...(
     [
@@ -891,7 +908,7 @@ const TABLE: readonly FaultCase[] = [
 ];
 
 /** The number of rows; a change to the table changes it here too, so the count is deliberate. */
-const EXPECTED_CASES = 61;
+const EXPECTED_CASES = 62;
 
 describe(`faults: ${TABLE.length} bad inputs and faults, each with its expected outcome`, () => {
   it(`the table holds ${EXPECTED_CASES} cases`, () => {

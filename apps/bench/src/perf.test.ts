@@ -174,11 +174,85 @@ describe('perf', () => {
       expect(row.oursOverPeer).toBe(row.seconds.median / 0.25);
     }
     expect(formatPerf(report)).toMatch(
-      /numpy stub \(OPENBLAS_NUM_THREADS=2\): round 0\.250 s, sampling 0\.100 s, math 0\.150 s \(12\.5 GFLOP\/s\), 200\.0 M normals\/s; ours\/numpy x\d/,
+      /numpy stub \(OPENBLAS_NUM_THREADS=2(, BLAS [^)]+)?\): round 0\.250 s, sampling 0\.100 s, math 0\.150 s \(12\.5 GFLOP\/s\), 200\.0 M normals\/s; ours\/numpy x\d/,
     );
     expect(formatPerf(report)).toMatch(
       /projected .*\n\s+ours\/numpy x\d+\.\d\d \(numpy figures on the line above\)/,
     );
+  });
+
+  it('names the BLAS numpy runs on and warns about the reference BLAS', () => {
+    // A python that answers the BLAS probe (-c) with given libraries and runs scripts as python3.
+    const fakePython = (libs: string[]) => {
+      const path = join(mkdtempSync(join(tmpdir(), 'mtrl-python-')), 'python');
+      writeFileSync(
+        path,
+        `#!/bin/sh\nif [ "$1" = "-c" ]; then printf '%s\\n' ${libs.map((l) => `'${l}'`).join(' ')}; exit 0; fi\nexec /usr/bin/python3 "$@"\n`,
+      );
+      chmodSync(path, 0o755);
+      return path;
+    };
+    const script = stubPeer();
+    const reference = runNumpyPeer(
+      { script, python: fakePython(['/usr/lib/x86_64-linux-gnu/blas/libblas.so.3']) },
+      'tiny',
+      'float32',
+      1,
+      1,
+    );
+    expect(reference.blas).toEqual({
+      library: '/usr/lib/x86_64-linux-gnu/blas/libblas.so.3',
+      optimised: false,
+    });
+    const open = runNumpyPeer(
+      {
+        script,
+        python: fakePython([
+          '/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3',
+          '/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblasp-r0.3.21.so',
+        ]),
+      },
+      'tiny',
+      'float32',
+      1,
+      1,
+    );
+    expect(open.blas).toEqual({
+      library: '/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3',
+      optimised: true,
+    });
+    const row = (peer: typeof open) => ({
+      size: 'tiny' as const,
+      dtype: 'float32' as const,
+      threads: 1,
+      sampler: 'explicit' as const,
+      shape: { d: 1, r: 1, m: 1, T: 1, n1: 1, n2: 1 },
+      seconds: { median: 0.5, min: 0.5, max: 0.5, samples: [0.5] },
+      peer,
+      oursOverPeer: 2,
+    });
+    const text = (peer: typeof open) =>
+      formatPerf({
+        meta: {},
+        notes: [],
+        backends: [
+          {
+            backend: 'js',
+            threads: 1,
+            gemm: [],
+            gemmThroughput: [],
+            normals: [],
+            normalsInto: [],
+            rounds: [row(peer)],
+          },
+        ],
+        backendRatios: [],
+      } as unknown as Parameters<typeof formatPerf>[0]);
+    expect(text(reference)).toMatch(
+      /BLAS libblas\.so\.3\): round[^\n]*\n\s+warning: numpy runs on the reference BLAS/,
+    );
+    expect(text(open)).toMatch(/BLAS libblas\.so\.3\): round/);
+    expect(text(open)).not.toMatch(/reference BLAS/);
   });
 
   it('explains a missing peer script, missing numpy and bad peer output', () => {

@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { checkBudget, limitsOf, reproduceEstimate } from '../budget.js';
 import { checkOutDir } from '../outPath.js';
 import { createProgress } from '../progress.js';
+import type { ReproduceSize } from '../reproduce/sizes.js';
 import {
   type BudgetCliOptions,
   Interrupted,
@@ -18,6 +19,7 @@ interface ReproduceCliOptions extends BudgetCliOptions {
   size: 'tiny' | 'quick' | 'paper' | 'wide';
   out?: string;
   control?: 'untrained' | 'shuffled-labels';
+  sampler?: 'explicit' | 'projected';
   seeds?: number;
   jobs: number | 'auto';
   resume?: boolean;
@@ -57,6 +59,12 @@ export function reproduceCommand(): Command {
         'a negative control under which every claim must fail: untrained (no training) or shuffled-labels (labels independent of the inputs)',
       ).choices(['untrained', 'shuffled-labels']),
     )
+    .addOption(
+      new Option(
+        '--sampler <sampler>',
+        "how every pretraining and downstream sample is drawn: explicit (in R^d) or projected (in a basis of the network's rows and the hidden directions, the same law for Gaussian inputs at a cost that does not grow with d); default: projected for wide, explicit for the other sizes",
+      ).choices(['explicit', 'projected']),
+    )
     .option(
       '--seeds <n>',
       'number of seeds (default: 1 for tiny, 2 for quick and wide, 3 for paper)',
@@ -70,11 +78,11 @@ export function reproduceCommand(): Command {
     )
     .option(
       '--resume',
-      'continue an interrupted run in the same --out: the units in its units.jsonl (same size and software) are not run again',
+      'the default, kept for older scripts: a rerun in the same --out continues an interrupted run, taking the units in its units.jsonl (same size and software) instead of running them again',
     )
     .option(
       '--fresh',
-      'start anew in an --out that holds an earlier journal: units.jsonl is moved aside (renamed to units.jsonl.<time>.bak), never deleted; wins over --resume',
+      'start anew in an --out that holds an earlier journal: units.jsonl is moved aside (renamed to units.jsonl.<time>.bak), never deleted',
     )
     .option('--json', 'print results.json on stdout instead of the summary')
     .option('--quiet', 'no progress output')
@@ -83,14 +91,34 @@ export function reproduceCommand(): Command {
     .action(reproduceAction);
 }
 
+/** The size with every sample drawn by `sampler` (absent: the size's own). */
+function withSampler(
+  size: ReproduceSize,
+  sampler: 'explicit' | 'projected' | undefined,
+): ReproduceSize {
+  if (sampler === undefined) return size;
+  const { sampler: _own, ...rest } = size;
+  return sampler === 'projected' ? { ...rest, sampler } : rest;
+}
+
 async function reproduceAction(opts: ReproduceCliOptions): Promise<void> {
   const { SIZES } = await import('../reproduce/sizes.js');
   const { reproduce, reproduceFiles } = await import('../reproduce/run.js');
   const { runMeta } = await import('../meta.js');
   const { softwareVersions } = await import('../queue/sweepIdentity.js');
-  const size =
-    opts.control === undefined ? SIZES[opts.size] : { ...SIZES[opts.size], control: opts.control };
-  const outDir = opts.out ?? join('out', `${size.name}${opts.control ? `-${opts.control}` : ''}`);
+  const size = withSampler(
+    opts.control === undefined ? SIZES[opts.size] : { ...SIZES[opts.size], control: opts.control },
+    opts.sampler,
+  );
+  // A sampler other than the size's own gets its own folder, so its journal is not mixed up.
+  const otherSampler =
+    opts.sampler !== undefined && opts.sampler !== (SIZES[opts.size].sampler ?? 'explicit');
+  const outDir =
+    opts.out ??
+    join(
+      'out',
+      `${size.name}${opts.control ? `-${opts.control}` : ''}${otherSampler ? `-${opts.sampler}` : ''}`,
+    );
   const seeds = opts.seeds ?? size.seeds;
   const jobs = opts.jobs === 'auto' ? availableParallelism() : opts.jobs;
   checkBudget(
@@ -108,8 +136,9 @@ async function reproduceAction(opts: ReproduceCliOptions): Promise<void> {
       signal,
       meta,
       jobs,
-      // --fresh wins over --resume, so `npm run reproduce -- --fresh` starts anew.
-      resume: !!opts.resume && !opts.fresh,
+      // A plain rerun continues from the journal (a journal of another run is refused, naming
+      // the difference); --fresh moves it aside, and wins over --resume.
+      resume: !opts.fresh,
       fresh: !!opts.fresh,
       warn,
       // The kernel too: relaxed-SIMD multiply-adds round differently from the plain ones;
@@ -128,11 +157,11 @@ async function reproduceAction(opts: ReproduceCliOptions): Promise<void> {
     const held = res.claims.filter((c) => c.held === true).length;
     const unmeasured = res.claims.filter((c) => c.held === null).length;
     process.stdout.write(
-      `reproduce ${size.name}: ${held}/${res.claims.length} claims held${unmeasured > 0 ? `, ${unmeasured} not measured` : ''} in ${res.seconds.toFixed(1)} s (${res.jobs} job${res.jobs > 1 ? 's' : ''}, peak RSS ${Math.round(res.peakRssBytes / 2 ** 20)} MiB); wrote ${outDir}/results.json, report.md, *.csv, *.svg\n${claimLines(res.claims).join('\n')}\n`,
+      `reproduce ${size.name}${size.sampler === 'projected' ? ' (projected sampler)' : ''}: ${held}/${res.claims.length} claims held${unmeasured > 0 ? `, ${unmeasured} not measured` : ''} in ${res.seconds.toFixed(1)} s (${res.jobs} job${res.jobs > 1 ? 's' : ''}, peak RSS ${Math.round(res.peakRssBytes / 2 ** 20)} MiB); wrote ${outDir}/results.json, report.md, *.csv, *.svg\n${claimLines(res.claims).join('\n')}\n`,
     );
   }
   if (!res.completed)
     throw new Interrupted(
-      `the finished units were written; \`mtrl-bench reproduce --size ${size.name}${opts.control === undefined ? '' : ` --control ${opts.control}`}${opts.out === undefined ? '' : ` --out ${opts.out}`}${opts.seeds === undefined ? '' : ` --seeds ${opts.seeds}`} --resume\` continues`,
+      `the finished units were written to ${outDir}/units.jsonl; rerunning the same command (\`mtrl-bench reproduce --size ${size.name}${opts.control === undefined ? '' : ` --control ${opts.control}`}${opts.sampler === undefined ? '' : ` --sampler ${opts.sampler}`}${opts.out === undefined ? '' : ` --out ${opts.out}`}${opts.seeds === undefined ? '' : ` --seeds ${opts.seeds}`}\`) continues from them`,
     );
 }

@@ -5,7 +5,7 @@
 import { type DType, elementwisePath, getBackend, listBackends, setBackend } from '@mtrl/tensors';
 import type { Progress } from '../progress.js';
 import { timeGemms, timeGemmThroughput, timeNormals } from './gemm.js';
-import { checkPeerScript, PEER_SIZES, runNumpyPeer } from './peer.js';
+import { checkPeerScript, PEER_SIZES, REFERENCE_BLAS_HINT, runNumpyPeer } from './peer.js';
 import {
   type BackendReport,
   backendRatios,
@@ -87,6 +87,7 @@ export async function runPerf(opts: PerfOptions, progress: Progress): Promise<Pe
     (opts.gemm === 'none' ? 0 : 5 + 3 * crews.length) +
     opts.rounds.length * threadCounts.length * samplers.length;
   if (opts.peer) checkPeerScript(opts.peer.script);
+  let warnedBlas = false;
   progress.start('perf', names.length * opts.dtypes.length * perDtype);
   try {
     for (const backend of names) {
@@ -137,6 +138,10 @@ export async function runPerf(opts: PerfOptions, progress: Progress): Promise<Pe
               opts.peer && (opts.peer.sizes ?? PEER_SIZES).includes(size)
                 ? runNumpyPeer(opts.peer, size, dtype, threads, opts.repeats)
                 : undefined;
+            if (peer?.blas?.optimised === false && !warnedBlas) {
+              warnedBlas = true;
+              progress.log(`perf --peer numpy: ${REFERENCE_BLAS_HINT} (${peer.blas.library})`);
+            }
             group.forEach((round, i) => {
               entry.rounds.push(
                 peer

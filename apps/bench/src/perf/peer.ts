@@ -23,7 +23,60 @@ export interface PeerResult {
   readonly math_s?: number;
   readonly math_gflops?: number;
   readonly normals_per_s?: number;
+  /**
+   * The BLAS library numpy loaded in this python (added by `perf`, not the script): its file
+   * name, `optimised` false for the reference BLAS (Debian's default with python3-numpy alone,
+   * several times slower than OpenBLAS), or null when it could not be found.
+   */
+  readonly blas?: PeerBlas | null;
   readonly [field: string]: unknown;
+}
+
+/** Which BLAS numpy runs on: the shared library it loaded, and whether it is an optimised one. */
+export interface PeerBlas {
+  readonly library: string;
+  readonly optimised: boolean;
+}
+
+/** The hint shown when numpy runs on the reference BLAS. */
+export const REFERENCE_BLAS_HINT =
+  'numpy runs on the reference BLAS, several times slower than OpenBLAS, so ours/numpy flatters ours; install OpenBLAS (Debian: apt-get install -y libopenblas0-pthread) and rerun';
+
+// Imports numpy, runs one product so the BLAS is loaded, and prints the BLAS and LAPACK
+// libraries mapped into the process.
+const BLAS_PROBE = [
+  'import numpy as np',
+  'np.dot(np.ones((2, 2)), np.ones((2, 2)))',
+  "print('\\n'.join(sorted({l.split()[-1] for l in open('/proc/self/maps') if 'blas' in l.lower()})))",
+].join('; ');
+
+const blasCache = new Map<string, PeerBlas | null>();
+
+/**
+ * The BLAS numpy loads in `python` (read from /proc/self/maps after one product), cached per
+ * python; null when numpy or /proc is unavailable. An OpenBLAS, MKL or BLIS library counts as
+ * optimised; anything else (Debian's reference `blas/libblas.so.3`) does not.
+ */
+export function peerBlas(python: string): PeerBlas | null {
+  const cached = blasCache.get(python);
+  if (cached !== undefined) return cached;
+  let found: PeerBlas | null = null;
+  try {
+    const libs = execFileSync(python, ['-c', BLAS_PROBE], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '');
+    const optimised = libs.find((l) => /openblas|mkl|blis/i.test(l));
+    const library = optimised ?? libs.find((l) => /libblas|cblas/i.test(l)) ?? libs[0];
+    if (library !== undefined) found = { library, optimised: optimised !== undefined };
+  } catch {
+    found = null;
+  }
+  blasCache.set(python, found);
+  return found;
 }
 
 /** Sizes the numpy peer script knows. */
@@ -69,7 +122,7 @@ export function runNumpyPeer(
     const stderr = String(err.stderr ?? '');
     if (/No module named ['"]?numpy/.test(stderr))
       throw new Error(
-        `--peer numpy: ${python} has no numpy; install python3-numpy (Debian: apt-get install -y python3-numpy)`,
+        `--peer numpy: ${python} has no numpy; install python3-numpy with OpenBLAS (Debian: apt-get install -y python3-numpy libopenblas0-pthread)`,
       );
     if (/No such file or directory/.test(stderr) && stderr.includes(python))
       throw new Error(`--peer numpy: ${python} not found; install python3 and python3-numpy`);
@@ -90,7 +143,7 @@ export function runNumpyPeer(
     throw new Error(
       `--peer numpy: the output of ${peer.script} has no numeric round_s: ${line.slice(0, 200)}`,
     );
-  return doc;
+  return { ...doc, blas: peerBlas(python) };
 }
 
 /** @throws {Error} when the peer script does not exist */

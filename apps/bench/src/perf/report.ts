@@ -1,6 +1,6 @@
 import type { DType, ElementwisePath } from '@mtrl/tensors';
 import type { GemmOp } from './gemm.js';
-import type { PeerResult } from './peer.js';
+import { type PeerBlas, type PeerResult, REFERENCE_BLAS_HINT } from './peer.js';
 import type { ROUND_SIZES, RoundSize, Sampler } from './rounds.js';
 import type { Timing } from './timing.js';
 
@@ -212,7 +212,8 @@ export function formatPerf(report: PerfReport): string {
         lines.push(`      ours/numpy x${f(r.oursOverPeer, 2)} (numpy figures on the line above)`);
       if (r.peer)
         lines.push(
-          `      numpy ${String(r.peer.numpy ?? '')} (OPENBLAS_NUM_THREADS=${r.peer.threads}): round ${f(r.peer.round_s)} s, sampling ${f(r.peer.sampling_s)} s, math ${f(r.peer.math_s)} s (${f(r.peer.math_gflops, 1)} GFLOP/s), ${f((r.peer.normals_per_s ?? Number.NaN) / 1e6, 1)} M normals/s; ours/numpy x${f(r.oursOverPeer, 2)}`,
+          `      numpy ${String(r.peer.numpy ?? '')} (OPENBLAS_NUM_THREADS=${r.peer.threads}${blasLabel(r.peer.blas)}): round ${f(r.peer.round_s)} s, sampling ${f(r.peer.sampling_s)} s, math ${f(r.peer.math_s)} s (${f(r.peer.math_gflops, 1)} GFLOP/s), ${f((r.peer.normals_per_s ?? Number.NaN) / 1e6, 1)} M normals/s; ours/numpy x${f(r.oursOverPeer, 2)}`,
+          ...(r.peer.blas?.optimised === false ? [`      warning: ${REFERENCE_BLAS_HINT}`] : []),
         );
     }
   }
@@ -225,4 +226,9 @@ export function formatPerf(report: PerfReport): string {
   }
   lines.push(...report.notes.map((n) => `note: ${n}`));
   return lines.join('\n');
+}
+
+/** `, BLAS <file name>` for the numpy line; nothing when the BLAS is unknown. */
+function blasLabel(blas: PeerBlas | null | undefined): string {
+  return blas ? `, BLAS ${blas.library.split('/').pop()}` : '';
 }

@@ -120,19 +120,22 @@ function openJournal(
   });
   if (resuming) {
     for (const rec of journal.records()) {
-      const keys = Object.keys(size) as (keyof ReproduceSize)[];
+      // Both sides' keys: a setting present on one side only (such as `sampler`) differs too.
+      const keys = [
+        ...new Set([...Object.keys(size), ...Object.keys(rec.size ?? {})]),
+      ] as (keyof ReproduceSize)[];
       const diffs = [
         ...keys
           .filter((k) => canonicalJson(rec.size?.[k]) !== canonicalJson(size[k]))
           .map(
             (k) =>
-              `size.${k} ${canonicalJson(rec.size?.[k]) ?? '(absent)'} there, ${canonicalJson(size[k])} here`,
+              `size.${k} ${canonicalJson(rec.size?.[k]) ?? '(absent)'} there, ${canonicalJson(size[k]) ?? '(absent)'} here`,
           ),
         ...versionDifferences(rec.software ?? {}, software, ['there', 'here']),
       ];
       if (diffs.length > 0)
         throw new UsageError(
-          `reproduce --resume: ${file} holds units of another run (${diffs.join('; ')}); pass --fresh to move that journal aside and start anew (npm run reproduce -- --fresh), or choose another --out`,
+          `reproduce: ${file} holds units of another run (${diffs.join('; ')}); pass --fresh to move that journal aside and start anew (npm run reproduce -- --fresh), or choose another --out`,
         );
     }
   }

@@ -1,29 +1,23 @@
 /**
  * The worker thread of a parallel `mtrl-bench reproduce`: sets the backend it is given, then runs
- * the units it is sent, one at a time, and posts each unit's measurements (or its error) back.
+ * the units it is sent, one at a time, and posts each unit's measurements (or its error, naming
+ * the unit) back.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
 import { setBackend } from '@mtrl/tensors';
+import { serveTasks } from '../workerPool.js';
 import { runUnit } from './experiments.js';
-import type { ToMain, ToWorker } from './pool.js';
+import type { UnitTask } from './pool.js';
 
-const port = parentPort;
-if (port === null) throw new Error('reproduce/worker: must run in a worker thread');
 setBackend((workerData as { backend: string }).backend);
-port.on('message', (msg: ToWorker) => {
+serveTasks(({ size, unit }: UnitTask) => {
   try {
-    const t0 = performance.now();
-    const result = runUnit(msg.size, msg.unit);
-    const seconds = (performance.now() - t0) / 1000;
-    port.postMessage({ type: 'done', index: msg.index, result, seconds } satisfies ToMain);
+    return runUnit(size, unit);
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
-    port.postMessage({
-      type: 'failed',
-      index: msg.index,
-      message: err.message,
-      stack: err.stack ?? '',
-    } satisfies ToMain);
+    throw Object.assign(
+      new Error(`reproduce: unit ${JSON.stringify(unit)} failed: ${err.message}`),
+      { stack: err.stack },
+    );
   }
 });
-port.postMessage({ type: 'ready' } satisfies ToMain);
