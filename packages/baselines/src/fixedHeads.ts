@@ -17,7 +17,7 @@ export interface FixedHeadsOptions {
 
 /**
  * No head adaptation, random heads (docs: Specification, 'Baselines'): the multi-task algorithm
- * with every head drawn once from N(0, headStd^2) and never adapted (`head: { mode: 'fixed' }`),
+ * with every head drawn once from `N(0, headStd^2)` and never adapted (`head: { mode: 'fixed' }`),
  * all other hyperparameters of `setup.config` unchanged. The layer step then sums each task's
  * gradient weighted by a random head instead of one aligned with the task, which removes the
  * pseudo-contrastive term (docs: Specification, 'Why it works').

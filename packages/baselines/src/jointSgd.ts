@@ -31,7 +31,7 @@ export interface JointSgdOptions {
  * trained jointly by plain minibatch SGD from random heads, with no inner head step: the
  * `'joint-sgd'` algorithm of @mtrl/pretrain (so with events, abort and the same engine as the
  * other algorithms). W and b start from the same initial layer as multi-task pretraining with
- * the same key and config init; heads start at N(0, headStd^2). Every step, each task draws
+ * the same key and config init; heads start at `N(0, headStd^2)`. Every step, each task draws
  * `batchSize` fresh samples, its head moves along its own loss gradient and (W, b) along the
  * gradient of the mean loss over tasks, all evaluated at the same parameters. The run is
  * `pretrain(run, source, config')` with `{ run, features } = splitNamed(key, ['run',

@@ -4,10 +4,10 @@ import type { BaselineSetup, Representation } from './types.js';
 
 /**
  * Oracle features (docs: Specification, 'Baselines'), the best any representation of this shape can
- * do: m neurons that see only the true projection z = M x, `relu(<u_j, z> + b_j)` with u_j uniform
- * on the unit sphere of R^r. As a layer, `W = U M` (`[m, d]`, unit rows inside span(M^T), so its
- * subspace energy is exactly 1) and zero biases; the probe features add the same fresh biases as
- * for every other method.
+ * do: m neurons that see only the true projection `z = M x`, `relu(<u_j, z> + b_j)` with u_j
+ * uniform on the unit sphere of R^r. As a layer, `W = U M` (`[m, d]`, unit rows inside
+ * span(M^T), so its subspace energy is exactly 1) and zero biases; the probe features add the
+ * same fresh biases as for every other method.
  * @param key - `{ run, features } = splitNamed(key, ['run', 'features'])`; the directions are
  *   `normal(run, [m, r])` with unit rows
  * @param setup - `{ gt, suite, config, inputs?, features? }`; only `gt` and `config.m` matter

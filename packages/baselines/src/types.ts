@@ -22,7 +22,7 @@ export interface BaselineSetup {
   readonly config: PretrainConfig;
   /**
    * How the probe features are read from the learned layer (see `featureMap` of @mtrl/probes);
-   * default unit rows and fresh N(0, 0.5^2) biases.
+   * default unit rows and fresh `N(0, 0.5^2)` biases.
    */
   readonly features?: FeatureMapOptions;
 }

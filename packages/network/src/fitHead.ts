@@ -16,7 +16,10 @@ import { type Loss, type LossSpec, resolveLoss } from './losses.js';
 
 /** Options for {@link fitHead}. */
 export interface FitHeadOptions<D extends DType = DType> {
-  /** L2 penalty (l2 / 2) |a|^2 added to the mean loss; default 1e-3 (keeps separable data finite). */
+  /**
+   * L2 penalty `(l2 / 2) |a|^2` added to the mean loss; default 1e-3 (keeps separable data
+   * finite).
+   */
   l2?: number;
   /** Stop when the gradient norm of the objective is at most `tol`; default 1e-6. */
   tol?: number;
@@ -29,7 +32,7 @@ export interface FitHeadOptions<D extends DType = DType> {
 /** The fitted head and how the solve went. */
 export interface FittedHead<D extends DType = DType> {
   readonly head: Vector<D>;
-  /** Final objective: mean loss + (l2 / 2) |a|^2. */
+  /** Final objective: mean loss + `(l2 / 2) |a|^2`. */
   readonly objective: number;
   readonly gradNorm: number;
   readonly iterations: number;
@@ -50,7 +53,7 @@ function objective<D extends DType>(
 }
 
 /**
- * Minimises the convex head objective mean_i l(y_i, <h_i, a>) + (l2 / 2) |a|^2 on fixed features
+ * Minimises the convex head objective `mean_i l(y_i, <h_i, a>) + (l2 / 2) |a|^2` on fixed features
  * by gradient descent with Barzilai–Borwein step sizes and an Armijo backtracking safeguard.
  * Of the named losses only those with a unique minimiser are accepted (logistic, square); a
  * user-written {@link Loss} object is taken as it is and should be smooth and convex in f (with

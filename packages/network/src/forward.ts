@@ -13,7 +13,7 @@ import { planActivation } from './activation.js';
 import { assertLayer, type Layer } from './layer.js';
 
 /**
- * Pre-activations Z = X W^T + 1 b^T.
+ * Pre-activations `Z = X W^T + 1 b^T`.
  *
  * @param layer - `{ w: [m, d], b: [m] }`
  * @param x - inputs `[n, d]`
@@ -57,7 +57,7 @@ function dense<D extends DType>(
 }
 
 /**
- * Hidden features H = phi(X W^T + 1 b^T), phi the layer's activation (ReLU by default).
+ * Hidden features `H = phi(X W^T + 1 b^T)`, phi the layer's activation (ReLU by default).
  *
  * @param x - inputs `[n, d]`
  * @param out - optional contiguous `[n, m]` to write into, as for {@link preactivations}

@@ -31,22 +31,22 @@ export interface GradsOptions {
 
 /** Mean loss, outputs and the requested gradients of one task on one batch. */
 export interface LossAndGrads<D extends DType = DType> {
-  /** Mean loss (1/n) sum_i l(y_i, f_i). */
+  /** Mean loss `(1/n) sum_i l(y_i, f_i)`. */
   readonly loss: number;
   /** Outputs f: [n]. */
   readonly f: Vector<D>;
-  /** Per-sample loss derivatives g_i = l'(y_i, f_i): [n]. */
+  /** Per-sample loss derivatives `g_i = l'(y_i, f_i)`: [n]. */
   readonly g: Vector<D>;
-  /** dL/da = H^T g / n: [m] (when requested). */
+  /** `dL/da = H^T g / n`: [m] (when requested). */
   readonly head?: Vector<D>;
-  /** dL/dW = (phi'(Z) ⊙ (g a^T))^T X / n: [m, d] (when requested). */
+  /** `dL/dW = (phi'(Z) ⊙ (g a^T))^T X / n`: [m, d] (when requested). */
   readonly w?: Matrix<D>;
-  /** dL/db = (phi'(Z) ⊙ (g a^T))^T 1 / n: [m] (when requested). */
+  /** `dL/db = (phi'(Z) ⊙ (g a^T))^T 1 / n`: [m] (when requested). */
   readonly b?: Vector<D>;
 }
 
 /**
- * Per-sample loss derivatives g_i = l'(y_i, f_i) and the mean loss.
+ * Per-sample loss derivatives `g_i = l'(y_i, f_i)` and the mean loss.
  *
  * @param y - labels `[n]`
  * @param f - outputs `[n]`
@@ -86,7 +86,7 @@ export function lossDerivatives<D extends DType>(
  */
 export interface LayerGradWorkspace<D extends DType = DType> {
   /**
-   * Hidden features H = phi(X W^T + 1 b^T): `[n, m]`, contiguous (for the ReLU family also the
+   * Hidden features `H = phi(X W^T + 1 b^T)`: `[n, m]`, contiguous (for the ReLU family also the
    * mask of the gradient: H > 0 exactly where Z > 0).
    */
   readonly h: Matrix<D>;
@@ -282,7 +282,7 @@ function addBiasGrad<D extends DType>(
 /**
  * The mean loss of task head `a` on a batch and its analytic gradients (docs: Specification,
  * 'Network, losses and gradients'), for the layer's activation phi:
- * d/da = H^T g / n, d/dW = (phi'(X W^T + b) ⊙ (g a^T))^T X / n, d/db likewise with X = 1.
+ * `d/da = H^T g / n`, `d/dW = (phi'(X W^T + b) ⊙ (g a^T))^T X / n`, d/db likewise with X = 1.
  * The ReLU derivative at 0 is taken as 0. The loss is a name or a {@link Loss} object.
  *
  * @param layer - `{ w: [m, d], b: [m] }`

@@ -10,7 +10,7 @@ import { lossDerivatives } from './grads.js';
 import { type Loss, type LossSpec, resolveLoss } from './losses.js';
 
 /**
- * Mean loss and head gradient H^T g / n on fixed features, for adapting a head while the first
+ * Mean loss and head gradient `H^T g / n` on fixed features, for adapting a head while the first
  * layer is frozen (the features are computed once and reused across head steps).
  *
  * @param h - features `[n, m]`

@@ -23,7 +23,7 @@ import {
 import { type Activation, checkActivation } from './activation.js';
 
 /**
- * The shared first layer of the two-layer network, f_t(x) = sum_j a_{t,j} phi(<w_j, x> + b_j):
+ * The shared first layer of the two-layer network, `f_t(x) = sum_j a_{t,j} phi(<w_j, x> + b_j)`:
  * `w: [m, d]` (rows w_j) and `b: [m]`, shared by all tasks, and the activation phi (ReLU when
  * absent). Heads `a_t: [m]` live apart.
  */
@@ -46,7 +46,7 @@ export interface InitLayerOptions<D extends DType = DType> {
   d: number;
   /** Hidden width m. */
   m: number;
-  /** `'gaussian'`: w_j ~ N(0, I_d / d) (default); `'sphere'`: uniform on the unit sphere. */
+  /** `'gaussian'`: `w_j ~ N(0, I_d / d)` (default); `'sphere'`: uniform on the unit sphere. */
   weights?: 'gaussian' | 'sphere';
   /** Bias initialisation; default `{ kind: 'zero' }`. */
   bias?: BiasInit;

@@ -7,13 +7,13 @@ import { checkFunction, checkOneOf, checkString, typeError } from '@mtrl/tensors
 export type LossName = 'logistic' | 'hinge' | 'square' | 'correlation';
 
 /**
- * A loss l(y, f) with its derivative in f: one of {@link LOSSES}, or any object of this shape
+ * A loss `l(y, f)` with its derivative in f: one of {@link LOSSES}, or any object of this shape
  * (a user-written loss works everywhere a loss name does, on the calling thread).
  */
 export interface Loss {
   /** A name for records and messages; the built-in ones use their {@link LossName}. */
   readonly name: string;
-  /** l(y, f). */
+  /** `l(y, f)`. */
   value(y: number, f: number): number;
   /** dl/df at (y, f). */
   derivative(y: number, f: number): number;

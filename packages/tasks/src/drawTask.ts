@@ -96,7 +96,7 @@ export interface DrawTaskOptions {
  * kBalance.
  *
  * Balance check (custom families unless `balance: false`): `|E y|` is estimated from
- * `balance.samples` (default 512) draws of z ~ N(0, I_r), and a task above
+ * `balance.samples` (default 512) draws of `z ~ N(0, I_r)`, and a task above
  * `balance.maxImbalance` (default 0.9) is refused, as is a labelling that returns a value that
  * is not a finite number.
  *

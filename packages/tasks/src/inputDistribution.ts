@@ -1,17 +1,17 @@
 import { assertKey, checkInt, checkNumber, type Key, normal } from '@mtrl/tensors';
 import { checkKind, checkVector } from './_validate.js';
 
-/** x ~ N(0, I_d). The default input distribution. */
+/** `x ~ N(0, I_d)`. The default input distribution. */
 export interface GaussianInputs {
   readonly kind: 'gaussian';
 }
 
-/** x uniform on the sphere of radius sqrt(d) (so E|x|^2 = d, as for the Gaussian). */
+/** x uniform on the sphere of radius `sqrt(d)` (so `E|x|^2 = d`, as for the Gaussian). */
 export interface SphereInputs {
   readonly kind: 'sphere';
 }
 
-/** x uniform on the hypercube {-1, +1}^d. */
+/** x uniform on the hypercube `{-1, +1}^d`. */
 export interface HypercubeInputs {
   readonly kind: 'hypercube';
 }
@@ -49,7 +49,7 @@ export interface MixtureOptions {
   r: number;
   /** Number of centres K >= 1. */
   k: number;
-  /** Centres are drawn i.i.d. N(0, centreStd^2 I_r); default 2. */
+  /** Centres are drawn i.i.d. `N(0, centreStd^2 I_r)`; default 2. */
   centreStd?: number;
   /** Noise standard deviation s >= 0; default 1. */
   noiseStd?: number;

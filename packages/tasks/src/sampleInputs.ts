@@ -32,7 +32,7 @@ export interface SampleOptions<D extends DType = 'float64'> {
  * float64 samples of the same key rounded. The same key gives the same samples bit for bit.
  *
  * - `gaussian`: `normal(key, [n, d])`.
- * - `sphere`: Gaussian rows rescaled to norm sqrt(d).
+ * - `sphere`: Gaussian rows rescaled to norm `sqrt(d)`.
  * - `hypercube`: `rademacher(key, [n, d])`.
  * - `mixture`: with `[kc, kxi] = split(key)`, centre indices `randomInts(kc, n, K)` and
  *   `x_i = M^T mu_{c_i} + noiseStd * normal(kxi, [n, d])_i`.

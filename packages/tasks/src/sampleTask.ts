@@ -26,12 +26,12 @@ export interface TaskSample<D extends DType = DType> {
   readonly x: Matrix<D>;
   /** Labels in {-1, +1} after label noise, `[n]`. */
   readonly y: Vector<D>;
-  /** Projected inputs z = x M^T, `[n, r]`. */
+  /** Projected inputs `z = x M^T`, `[n, r]`. */
   readonly z: Matrix<D>;
 }
 
 /**
- * Draws n fresh labelled samples of a task: x from `dist`, z = x M^T (one GEMM), y = g(z)
+ * Draws n fresh labelled samples of a task: x from `dist`, `z = x M^T` (one GEMM), `y = g(z)`
  * with each label flipped independently with probability `task.noise`.
  *
  * Key use: `[kx, kNoise] = split(key)`; x is `sampleInputs(kx, ...)` and flips are
@@ -88,7 +88,7 @@ export interface TaskSampleBuffers<D extends DType = DType> {
   readonly x: Matrix<D>;
   /** `[n]`, overwritten with the labels. */
   readonly y: Vector<D>;
-  /** `[n, r]`, overwritten with z = x M^T; a small temporary is used when omitted. */
+  /** `[n, r]`, overwritten with `z = x M^T`; a small temporary is used when omitted. */
   readonly z?: Matrix<D>;
 }
 

@@ -47,7 +47,7 @@ export interface ProjectedTaskSampleBuffers<D extends DType = DType> {
  * basis B (`[k, d]`) whose span contains the rows of M, given only `mInBasis = M B^T`
  * (`[r, k]`, from `projectionBasis`): the projected sampler (docs: Specification, 'The
  * projected sampler'). For `gaussian` inputs u is N(0, I_k); for `mixture` inputs
- * `u = (M B^T)^T mu_c + s xi` with xi ~ N(0, I_k), since the centres M^T mu_c lie in the span
+ * `u = (M B^T)^T mu_c + s xi` with `xi ~ N(0, I_k)`, since the centres `M^T mu_c` lie in the span
  * of B. Labels are `g(z)` with `z = u (M B^T)^T = M x`, flipped with probability
  * `task.noise`. So (u, y) has exactly the law of (B x, y) for x drawn by `sampleTask`, at a
  * cost of n k normals instead of n d; the random streams differ from `sampleTask`'s.

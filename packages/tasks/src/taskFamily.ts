@@ -66,7 +66,7 @@ export type Labelling = (z: Float64Array) => number;
 
 /**
  * The balance check of a custom family: each drawn task's `|E y|` is estimated on
- * `samples` draws of z ~ N(0, I_r), and a task above `maxImbalance` is refused.
+ * `samples` draws of `z ~ N(0, I_r)`, and a task above `maxImbalance` is refused.
  */
 export interface BalanceCheck {
   /** Largest allowed `|E y|` in [0, 1]; default 0.9. */

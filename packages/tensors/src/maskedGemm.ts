@@ -71,7 +71,7 @@ function kernelFactor(value: unknown, z: Matrix): MaskFactor | undefined {
 /**
  * The row-masked product, in place: `out = alpha * (F ⊙ (g a^T))^T x + beta * out`, without
  * materialising the n x m factor or any transposed copy, where F is the `factor` of the
- * pre-activations z (default 1 where z > 0, else 0). With z = X W^T + b, g the loss
+ * pre-activations z (default 1 where z > 0, else 0). With `z = X W^T + b`, g the loss
  * derivatives, a the head and F the activation's derivative at z, `alpha = 1/n` gives the
  * first-layer gradient dL/dW of a two-layer network (docs: Specification, 'Network, losses and gradients').
  *
