@@ -1,5 +1,6 @@
 import type { FloatArray } from '../../dtype.js';
-import { type GemmEpilogue, withEpilogue } from '../../epilogue.js';
+import { withEpilogue } from '../../epilogue.js';
+import type { GemmKernel } from '../../kernelTypes.js';
 import { gemmBlocked } from '../gemmBlocked.js';
 import { type Arena, getArena } from './arena.js';
 import { KERNEL_TILES } from './module.generated.js';
@@ -24,9 +25,6 @@ export interface Tile {
 export function tileOf(fma: boolean, t: 'f32' | 'f64'): Tile {
   return KERNEL_TILES[fma ? 'fma' : 'plain'][t];
 }
-
-// The TypeScript kernel, epilogue included, for what the WebAssembly path does not take.
-const fallback = withEpilogue(gemmBlocked);
 
 /** First and last element index a strided view of `[rows, cols]` at `offset` touches. */
 export function span(
@@ -62,6 +60,99 @@ export function commonDType(...xs: FloatArray[]): 'f32' | 'f64' | undefined {
 }
 
 /**
+ * A WebAssembly GEMM driver (`GemmKernel`, epilogue included) around the arena staging both
+ * kernels share: a call lays out the kernel's packing buffers, the spans the views of A, B
+ * and C cover and the bias row from the arena's start, grows the memory when the layout
+ * needs it, copies A and B in (once when they are views of one buffer, for 'gemm') and C only
+ * when its old values matter (beta != 0, or gaps between its elements that must survive the
+ * copy back), runs the kernel over K in chunks of at most the tile's kc (beta on the first
+ * chunk only), applies the epilogue in WebAssembly and copies C's span back.
+ *
+ * @param kind `gemm` runs `gemm_f32/f64`; `upper` runs `gemm_upper_f32/f64`, which takes B as
+ *   upper triangular and reads A in place, so it needs A unit-stride along K (`sa1 = 1`)
+ * @param fallback takes the calls the kernel does not: mixed dtypes, k = 0, alpha = 0, `upper`
+ *   with `sa1 != 1`, and layouts past the arena's 2 GiB
+ */
+export function arenaGemm(kind: 'gemm' | 'upper', fallback: GemmKernel): GemmKernel {
+  const upper = kind === 'upper';
+  return (m, n, k, alpha, a, sa0, sa1, oa, b, sb0, sb1, ob, beta, c, sc0, sc1, oc, epi) => {
+    if (m === 0 || n === 0) return;
+    const bias = epi?.bias;
+    const t = bias === undefined ? commonDType(a, b, c) : commonDType(a, b, c, bias);
+    const ar =
+      t === undefined || k === 0 || alpha === 0 || (upper && sa1 !== 1) ? undefined : getArena();
+    if (ar === undefined || t === undefined) {
+      fallback(m, n, k, alpha, a, sa0, sa1, oa, b, sb0, sb1, ob, beta, c, sc0, sc1, oc, epi);
+      return;
+    }
+    const es = t === 'f32' ? 4 : 8;
+    const { nr, mb, kc: kmax } = tileOf(ar.fma, t);
+    const kc = Math.min(k, kmax);
+    const [la, ha] = span(oa, m, sa0, k, sa1);
+    const [lb, hb] = span(ob, k, sb0, n, sb1);
+    const [lc, hc] = span(oc, m, sc0, n, sc1);
+    ar.reset();
+    // The upper kernel reads A in place: no packing buffer for A.
+    const wa = upper ? 0 : ar.alloc(mb * kc * es);
+    const wb = ar.alloc(Math.ceil(n / nr) * nr * kc * es);
+    // One copy when A and B are views of one buffer (x^T x, w w^T).
+    const shared = !upper && a === b;
+    const lab = shared ? Math.min(la, lb) : la;
+    const pa0 = ar.alloc(((shared ? Math.max(ha, hb) : ha) - lab + 1) * es);
+    const pb0 = shared ? pa0 : ar.alloc((hb - lb + 1) * es);
+    const pc0 = ar.alloc((hc - lc + 1) * es);
+    const pbias = bias === undefined ? 0 : ar.alloc(n * es);
+    if (!ar.reserve()) {
+      fallback(m, n, k, alpha, a, sa0, sa1, oa, b, sb0, sb1, ob, beta, c, sc0, sc1, oc, epi);
+      return;
+    }
+    copyIn(ar, a, lab, shared ? Math.max(ha, hb) : ha, pa0);
+    if (!shared) copyIn(ar, b, lb, hb, pb0);
+    if (beta !== 0 || hc - lc + 1 !== m * n) copyIn(ar, c, lc, hc, pc0);
+    const pa = pa0 + (oa - lab) * es;
+    const pb = pb0 + (ob - (shared ? lab : lb)) * es;
+    const pc = pc0 + (oc - lc) * es;
+    const kernel = t === 'f32' ? ar.kernels.gemm_f32 : ar.kernels.gemm_f64;
+    const kernelUpper = t === 'f32' ? ar.kernels.gemm_upper_f32 : ar.kernels.gemm_upper_f64;
+    for (let p = 0; p < k; p += kmax) {
+      const kk = Math.min(kmax, k - p);
+      const pak = pa + p * sa1 * es;
+      const pbk = pb + p * sb0 * es;
+      const betak = p === 0 ? beta : 1;
+      if (upper) kernelUpper(m, n, kk, p, alpha, pak, sa0, pbk, sb0, sb1, betak, pc, sc0, sc1, wb);
+      else kernel(m, n, kk, alpha, pak, sa0, sa1, pbk, sb0, sb1, betak, pc, sc0, sc1, wa, wb);
+    }
+    if (epi !== undefined) {
+      if (bias !== undefined) {
+        // The bias row, contiguous in kernel memory.
+        const { sb: s, ob: o } = epi;
+        if (s === 1) copyIn(ar, bias, o, o + n - 1, pbias);
+        else {
+          const dst = t === 'f32' ? ar.f32 : ar.f64;
+          const base = pbias / es;
+          for (let j = 0; j < n; j++) dst[base + j] = bias[o + j * s];
+        }
+      }
+      const ep = t === 'f32' ? ar.kernels.epilogue_f32 : ar.kernels.epilogue_f64;
+      const map = epi.map;
+      const act = map === undefined ? 0 : map.slope === 0 ? 1 : 2;
+      ep(
+        pc,
+        m,
+        n,
+        sc0,
+        sc1,
+        pbias,
+        bias === undefined ? 0 : 1,
+        act,
+        map === undefined ? 0 : map.slope,
+      );
+    }
+    copyOut(ar, c, lc, hc, pc0);
+  };
+}
+
+/**
  * Strided GEMM in WebAssembly SIMD, C = alpha * A B + beta * C; same contract as
  * `gemmReference` (`beta = 0` overwrites C, NaN there included; C must not alias A or B).
  * The spans the views cover are copied into the kernel memory, C's only when its old values
@@ -69,107 +160,4 @@ export function commonDType(...xs: FloatArray[]): 'f32' | 'f64' | undefined {
  * accumulates in float32. Mixed dtypes, k = 0 and alpha = 0 go to `gemmBlocked`. With `epi`,
  * the bias row and the leaky map are applied in WebAssembly before C is copied back.
  */
-export function gemmWasm(
-  m: number,
-  n: number,
-  k: number,
-  alpha: number,
-  a: FloatArray,
-  sa0: number,
-  sa1: number,
-  oa: number,
-  b: FloatArray,
-  sb0: number,
-  sb1: number,
-  ob: number,
-  beta: number,
-  c: FloatArray,
-  sc0: number,
-  sc1: number,
-  oc: number,
-  epi?: GemmEpilogue,
-): void {
-  if (m === 0 || n === 0) return;
-  const t = epi?.bias === undefined ? commonDType(a, b, c) : commonDType(a, b, c, epi.bias);
-  const ar = t === undefined || k === 0 || alpha === 0 ? undefined : getArena();
-  if (ar === undefined || t === undefined) {
-    fallback(m, n, k, alpha, a, sa0, sa1, oa, b, sb0, sb1, ob, beta, c, sc0, sc1, oc, epi);
-    return;
-  }
-  const es = t === 'f32' ? 4 : 8;
-  const { nr, mb, kc: kmax } = tileOf(ar.fma, t);
-  const kc = Math.min(k, kmax);
-  const [la, ha] = span(oa, m, sa0, k, sa1);
-  const [lb, hb] = span(ob, k, sb0, n, sb1);
-  const [lc, hc] = span(oc, m, sc0, n, sc1);
-  ar.reset();
-  const wa = ar.alloc(mb * kc * es);
-  const wb = ar.alloc(Math.ceil(n / nr) * nr * kc * es);
-  // One copy when A and B are views of one buffer (x^T x, w w^T).
-  const shared = a === b;
-  const lab = shared ? Math.min(la, lb) : la;
-  const pa0 = ar.alloc(((shared ? Math.max(ha, hb) : ha) - lab + 1) * es);
-  const pb0 = shared ? pa0 : ar.alloc((hb - lb + 1) * es);
-  const pc0 = ar.alloc((hc - lc + 1) * es);
-  const bias = epi?.bias;
-  const pbias = bias === undefined ? 0 : ar.alloc(n * es);
-  if (!ar.reserve()) {
-    fallback(m, n, k, alpha, a, sa0, sa1, oa, b, sb0, sb1, ob, beta, c, sc0, sc1, oc, epi);
-    return;
-  }
-  copyIn(ar, a, lab, shared ? Math.max(ha, hb) : ha, pa0);
-  if (!shared) copyIn(ar, b, lb, hb, pb0);
-  if (beta !== 0 || hc - lc + 1 !== m * n) copyIn(ar, c, lc, hc, pc0);
-  const pa = pa0 + (oa - lab) * es;
-  const pb = pb0 + (ob - (shared ? lab : lb)) * es;
-  const pc = pc0 + (oc - lc) * es;
-  const kernel = t === 'f32' ? ar.kernels.gemm_f32 : ar.kernels.gemm_f64;
-  for (let p = 0; p < k; p += kmax) {
-    const kk = Math.min(kmax, k - p);
-    kernel(
-      m,
-      n,
-      kk,
-      alpha,
-      pa + p * sa1 * es,
-      sa0,
-      sa1,
-      pb + p * sb0 * es,
-      sb0,
-      sb1,
-      p === 0 ? beta : 1,
-      pc,
-      sc0,
-      sc1,
-      wa,
-      wb,
-    );
-  }
-  if (epi !== undefined) {
-    if (bias !== undefined) {
-      // The bias row, contiguous in kernel memory.
-      const { sb: s, ob: o } = epi;
-      if (s === 1) copyIn(ar, bias, o, o + n - 1, pbias);
-      else {
-        const dst = t === 'f32' ? ar.f32 : ar.f64;
-        const base = pbias / es;
-        for (let j = 0; j < n; j++) dst[base + j] = bias[o + j * s];
-      }
-    }
-    const ep = t === 'f32' ? ar.kernels.epilogue_f32 : ar.kernels.epilogue_f64;
-    const map = epi.map;
-    const act = map === undefined ? 0 : map.slope === 0 ? 1 : 2;
-    ep(
-      pc,
-      m,
-      n,
-      sc0,
-      sc1,
-      pbias,
-      bias === undefined ? 0 : 1,
-      act,
-      map === undefined ? 0 : map.slope,
-    );
-  }
-  copyOut(ar, c, lc, hc, pc0);
-}
+export const gemmWasm: GemmKernel = arenaGemm('gemm', withEpilogue(gemmBlocked));
