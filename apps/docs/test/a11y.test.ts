@@ -6,10 +6,9 @@
  * the rules.
  */
 import { createRequire } from 'node:module';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dist, ensureSite, launchChromium, runSmallDemo } from './browser.js';
-import { type StaticServer, serveStatic } from './serve.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { runSmallDemo, siteUnderTest } from './browser.js';
 
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const PAGES = [
@@ -27,19 +26,7 @@ const PAGES = [
   '/api/@mtrl/probes.html',
 ];
 
-let server: StaticServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  await ensureSite();
-  server = await serveStatic(dist);
-  browser = await launchChromium();
-}, 600_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = siteUnderTest();
 
 interface Violation {
   id: string;
@@ -73,14 +60,14 @@ async function axe(page: Page): Promise<string[]> {
 describe('accessibility (axe-core)', () => {
   for (const scheme of ['light', 'dark'] as const) {
     it(`has no serious or critical violations on the main pages (${scheme})`, async () => {
-      const context = await browser.newContext({
+      const context = await site.browser.newContext({
         viewport: { width: 1280, height: 900 },
         colorScheme: scheme,
       });
       const found: string[] = [];
       for (const path of PAGES) {
         const page = await context.newPage();
-        await page.goto(server.url + path, { waitUntil: 'networkidle' });
+        await page.goto(site.server.url + path, { waitUntil: 'networkidle' });
         await page.waitForSelector('#app .VPContent');
         for (const v of await axe(page)) found.push(`${path}: ${v}`);
         await page.close();
@@ -91,8 +78,8 @@ describe('accessibility (axe-core)', () => {
   }
 
   it('has none on the demo after a run, at 390 px', async () => {
-    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
-    await page.goto(`${server.url}/demo.html`, { waitUntil: 'networkidle' });
+    const page = await site.browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(`${site.server.url}/demo.html`, { waitUntil: 'networkidle' });
     await page.waitForSelector('.mtrl-demo input[name="d"]');
     await runSmallDemo(page);
     expect(await axe(page)).toEqual([]);

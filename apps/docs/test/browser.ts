@@ -7,7 +7,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { type StaticServer, serveStatic } from './serve.js';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const dist = join(root, '.vitepress/dist');
@@ -156,4 +157,29 @@ export async function runSmallDemo(page: Page): Promise<DemoRunInfo> {
     backend: await page.locator('[data-testid="demo-backend"]').textContent(),
     elementwisePath: await page.locator('[data-testid="demo-elementwise"]').textContent(),
   };
+}
+
+/** The served site and the browser of one test file (see {@link siteUnderTest}). */
+export interface SiteUnderTest {
+  readonly server: StaticServer;
+  readonly browser: Browser;
+}
+
+/**
+ * Registers the hooks every browser test file needs: before its tests, the site is built when
+ * missing, served on a loopback port and Chromium launched; after them both are closed. The
+ * returned object's fields are set in `beforeAll`, so read them inside tests only.
+ */
+export function siteUnderTest(): SiteUnderTest {
+  const site = {} as { server: StaticServer; browser: Browser };
+  beforeAll(async () => {
+    await ensureSite();
+    site.server = await serveStatic(dist);
+    site.browser = await launchChromium();
+  }, 600_000);
+  afterAll(async () => {
+    await site.browser?.close();
+    await site.server?.close();
+  });
+  return site;
 }

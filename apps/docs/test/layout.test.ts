@@ -9,11 +9,10 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { FORMULA_BLOCKS, FORMULA_LINES, FORMULAS } from '../scripts/api.mjs';
-import { dist, ensureSite, launchChromium, watch } from './browser.js';
-import { type StaticServer, serveStatic } from './serve.js';
+import { siteUnderTest, watch } from './browser.js';
 
 const packagesDir = join(dirname(fileURLToPath(import.meta.url)), '../../../packages');
 const PACKAGES = ['tensors', 'tasks', 'network', 'optim', 'pretrain', 'probes', 'baselines'];
@@ -32,24 +31,12 @@ const PAGES = [
 ];
 const WIDTHS = [1280, 390] as const;
 
-let server: StaticServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  await ensureSite();
-  server = await serveStatic(dist);
-  browser = await launchChromium();
-}, 600_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = siteUnderTest();
 
 async function open(width: number, path: string): Promise<{ page: Page; problems: string[] }> {
-  const page = await browser.newPage({ viewport: { width, height: 900 } });
+  const page = await site.browser.newPage({ viewport: { width, height: 900 } });
   const problems = watch(page);
-  await page.goto(server.url + path, { waitUntil: 'networkidle' });
+  await page.goto(site.server.url + path, { waitUntil: 'networkidle' });
   await page.waitForSelector('#app .VPContent');
   return { page, problems };
 }

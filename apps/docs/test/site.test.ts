@@ -12,44 +12,21 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  artifacts,
-  demoError,
-  demoField,
-  dist,
-  ensureSite,
-  launchChromium,
-  runSmallDemo,
-  watch,
-} from './browser.js';
-import { type StaticServer, serveStatic } from './serve.js';
+import { describe, expect, it } from 'vitest';
+import { artifacts, demoError, demoField, runSmallDemo, siteUnderTest, watch } from './browser.js';
 
 /** The repository's examples/ folder, whose studies the studies page includes. */
 const examplesDir = join(dirname(fileURLToPath(import.meta.url)), '../../../examples');
 
-let server: StaticServer;
-let browser: Browser;
+const site = siteUnderTest();
 
 const isPage = (pathname: string) =>
   pathname.endsWith('/') || pathname.endsWith('.html') || !/\.[a-z0-9]+$/i.test(pathname);
 
-beforeAll(async () => {
-  await ensureSite();
-  server = await serveStatic(dist);
-  browser = await launchChromium();
-}, 600_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 describe('the built site', () => {
   it('loads every page without errors, and every internal link and anchor resolves', async () => {
-    const origin = server.url;
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const origin = site.server.url;
+    const context = await site.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const problems = watch(page);
     const queue = ['/'];
@@ -118,9 +95,9 @@ describe('the built site', () => {
   }, 300_000);
 
   it('shows the root examples/ studies, whole, on the studies page', async () => {
-    const page = await browser.newPage();
+    const page = await site.browser.newPage();
     try {
-      await page.goto(`${server.url}/studies.html`, { waitUntil: 'load' });
+      await page.goto(`${site.server.url}/studies.html`, { waitUntil: 'load' });
       const blocks = await page.evaluate(() =>
         Array.from(document.querySelectorAll('div[class*="language-"] pre'), (e) => e.textContent),
       );
@@ -137,9 +114,9 @@ describe('the built site', () => {
   }, 60_000);
 
   it('shows the reproduced figures and the verdict table', async () => {
-    const page = await browser.newPage();
+    const page = await site.browser.newPage();
     const problems = watch(page);
-    await page.goto(`${server.url}/reproduced.html`, { waitUntil: 'networkidle' });
+    await page.goto(`${site.server.url}/reproduced.html`, { waitUntil: 'networkidle' });
     const figures = await page.$$eval('img[src^="/figures/"]', (imgs) =>
       imgs.map((i) => ({
         src: i.getAttribute('src'),
@@ -167,7 +144,7 @@ describe('the built site', () => {
     const rows = await page.$$eval('tr', (trs) =>
       trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent?.trim() ?? '')),
     );
-    const results = (await (await fetch(`${server.url}/figures/results.json`)).json()) as {
+    const results = (await (await fetch(`${site.server.url}/figures/results.json`)).json()) as {
       claims: { id: string; held: boolean | null; checks: { held: boolean | null }[] }[];
     };
     const say = (held: boolean | null) =>
@@ -185,9 +162,9 @@ describe('the built site', () => {
   }, 60_000);
 
   it('runs the live demo in a Web Worker (pretraining on nested workers): refuses bad values, then beats r/d', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await site.browser.newPage({ viewport: { width: 1280, height: 900 } });
     const problems = watch(page);
-    await page.goto(`${server.url}/demo.html`, { waitUntil: 'networkidle' });
+    await page.goto(`${site.server.url}/demo.html`, { waitUntil: 'networkidle' });
     await page.waitForSelector('.mtrl-demo input[name="d"]');
     const field = (name: string) => demoField(page, name);
     const error = (name: string) => demoError(page, name);

@@ -275,9 +275,10 @@ export interface DemoSuggestion {
 }
 
 /**
- * The demo page's "Things to try", in page order. Each is run by the docs tests (test/demo.test.ts
- * in Node, one in the browser), which check the effect the page promises for it, and the page
- * states each configuration in full as {@link describeParams} writes it.
+ * The demo page's "Things to try", in page order. Each is run by the docs tests, in Node
+ * (test/demo.test.ts) and in Chromium from its button (test/suggestions.test.ts), which check the
+ * effect the page promises for it, and the page states each configuration in full as
+ * {@link describeParams} writes it.
  */
 export const DEMO_SUGGESTIONS: readonly DemoSuggestion[] = [
   { id: 'big-step', title: 'One big step', settings: { rounds: 1, eta: 1000 } },
