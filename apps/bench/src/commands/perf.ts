@@ -66,7 +66,7 @@ export function perfCommand(): Command {
     .addOption(
       new Option(
         '--peer <name>',
-        'after each of our quick/canonical rounds, time the same round in a peer implementation (numpy: ../shared/peers/numpy_step.py with OPENBLAS_NUM_THREADS = threads) and print ours/peer',
+        'once after our quick/canonical rounds of each thread count (every sampler), time the same round sampled explicitly in a peer implementation (numpy: ../shared/peers/numpy_step.py with OPENBLAS_NUM_THREADS = threads; its BLAS is named, and the reference BLAS warned about) and print ours/peer for every sampler',
       ).choices(['numpy']),
     )
     .option(

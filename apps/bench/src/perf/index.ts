@@ -54,8 +54,8 @@ export interface PerfOptions {
   /** Backends to time, in this order (default: every registered backend, `listBackends()`). */
   backends?: readonly string[];
   /**
-   * Run a peer implementation after each of our rounds of a size it knows (`sizes`, default
-   * {@link PEER_SIZES}); `python` defaults to /usr/bin/python3.
+   * Run a peer implementation once after our rounds (every sampler) of each size it knows
+   * (`sizes`, default {@link PEER_SIZES}) and thread count; `python` defaults to /usr/bin/python3.
    */
   peer?: { kind: 'numpy'; script: string; python?: string; sizes?: readonly RoundSize[] };
 }
