@@ -40,7 +40,7 @@ describe('projectionBasis', () => {
     }
   });
 
-  it('still spans w and M when rows of w are dependent (the Householder fallback)', () => {
+  it('still spans w and M when rows of w are dependent (the rank-deficient path)', () => {
     const gt = groundTruth(key(2), { d: 30, r: 2 });
     const w = normal(key(3), [5, 30] as const);
     // Row 4 = row 1 and row 3 = a row of M: A = [w; M] has rank 5 < 7.

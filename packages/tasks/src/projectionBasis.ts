@@ -9,10 +9,8 @@ import {
   type Matrix,
   matmul,
   NotPositiveDefiniteError,
-  qr,
   sliceRows,
   syrkInto,
-  transpose,
   zeros,
 } from '@mtrl/tensors';
 import { checkGroundTruth } from './_checkGroundTruth.js';
@@ -48,11 +46,15 @@ export interface ProjectionBasis {
  * `A = L Q` with `L L^T = A A^T`, each a Gram product (one triangle, `syrkInto`), a Cholesky
  * factor of size m + r and a triangular solve done as a product: O((m + r)^2 d) in GEMMs,
  * with A in a scratch buffer kept between calls of the same size; the second product is skipped
- * when the first pass is orthonormal to 1e-10 already), or from a Householder QR of `A^T`
- * when A is too ill-conditioned for it (rows nearly dependent). When A has dependent rows
- * B still has k = m + r orthonormal rows, and a few of them are an arbitrary completion: the
- * span contains the rows either way, which is all a projected sampler needs. When m + r >= d,
- * B is the identity.
+ * when the first pass is orthonormal to 1e-10 already). When the Gram is not positive definite
+ * (A has dependent rows, as an oracle layer's, or nearly dependent ones, as a layer collapsed
+ * onto a few directions), a rank-revealing path of the same O((m + r)^2 d) GEMMs takes over:
+ * an orthonormal basis P of the rows of A (a pivoted Cholesky factor of the Gram selects
+ * independent rows, refined on the residual `A - (A P^T) P` until every row of A is reproduced
+ * to 1e-13 of its norm), completed to k rows by standard basis vectors projected off P and
+ * orthonormalised. B then still has k = m + r orthonormal rows, the completion's an arbitrary
+ * (well-conditioned) choice, in which w and M have coordinates exactly 0: the span contains the
+ * rows either way, which is all a projected sampler needs. When m + r >= d, B is the identity.
  *
  * @param gt - the ground truth (`m: [r, d]`)
  * @param w - `[m, d]`, float32 or float64 (for example a layer's weights); not modified
@@ -106,37 +108,28 @@ export function projectionBasis(
   const a = scratch(k, d);
   copyRows(a, 0, w);
   copyRows(a, m, gt.m);
-  let basis: Matrix<'float64'>;
-  let coords: Matrix<'float64'>;
+  const gram = gramOf(a);
+  const basis = into ?? zeros([k, d] as const);
+  let coords: Matrix<'float64'> | undefined;
   try {
     // A = L1 Q1 and Q1 = L2 B, so A B^T = L1 L2 (lower triangular). The second pass is skipped
     // when Q1 is already orthonormal to 1e-10 (a well-conditioned A, such as a random layer).
-    const l1 = cholesky(gramOf(a));
-    const q1 = into ?? zeros([k, d] as const);
-    gemmInto(q1, invertLower(l1), a);
-    const gram = gramOf(q1);
-    if (distanceToIdentity(gram) <= 1e-10) {
-      basis = q1;
-      coords = l1;
-    } else {
-      const l2 = cholesky(gram);
-      // A is no longer needed: B goes there, then into q1's memory.
-      gemmInto(a, invertLower(l2), q1);
-      q1.data.set(a.data.subarray(0, k * d), q1.offset);
-      basis = q1;
+    const l1 = cholesky(gram);
+    gemmInto(basis, invertLower(l1), a);
+    const g1 = gramOf(basis);
+    if (distanceToIdentity(g1) <= 1e-10) coords = l1;
+    else {
+      const l2 = cholesky(g1);
+      // A is no longer needed: B goes there, then into the basis' memory.
+      gemmInto(a, invertLower(l2), basis);
+      basis.data.set(a.data.subarray(0, k * d), basis.offset);
       coords = matmul(l1, l2);
     }
   } catch (e) {
     if (!(e instanceof NotPositiveDefiniteError)) throw e;
-    // A^T = Q R: B = Q^T and A B^T = R^T. (A is intact: a failed factor precedes any write.)
-    const f = qr(transpose(a));
-    if (into === undefined) basis = copy(transpose(f.q));
-    else {
-      copyInto(into, transpose(f.q));
-      basis = into;
-    }
-    coords = copy(transpose(f.r));
   }
+  // A is intact when a factor failed (each precedes any write to A), and so is its Gram.
+  if (coords === undefined) coords = deficientBasis(a, gram, basis);
   return {
     k,
     basis,
@@ -144,6 +137,297 @@ export function projectionBasis(
     mInBasis: copy(sliceRows(coords, m, k)),
     complete: false,
   };
+}
+
+// Tolerances of the rank-deficient path (see deficientBasis).
+// A row is selected while its squared distance to the span of the rows selected before exceeds
+// this fraction of the largest squared row norm: the Gram's rounding is about 1e-16 of it, and
+// the selected rows then have a Gram of condition at most about 1e10, which one Cholesky pass
+// orthonormalises to 1e-6 and a second to rounding.
+const SELECT_TOL = 1e-10;
+// A row a_i of A counts as spanned by P when ||a_i - (a_i P^T) P|| <= RESIDUAL_TOL ||a_i||: about
+// 100 times the rounding of the residual's own computation (a few 1e-16 ||a_i||), so rows are
+// reproduced to 1e-13 of their norm at worst, and to rounding when they lie in the span.
+const RESIDUAL_TOL = 1e-13;
+// Rows count as orthonormal when max |P P^T - I| <= ORTHO_TOL (their Gram's own rounding is
+// about 1e-15 at d = 65536); otherwise one more Cholesky pass, at most MAX_ORTHO_PASSES.
+const ORTHO_TOL = 1e-13;
+const MAX_ORTHO_PASSES = 3;
+// At most this many selections on A and then on its residuals (two suffice unless the rows
+// have singular values spread over more than 1e10: each pass resolves 1e5 of them at least).
+const MAX_PASSES = 4;
+// The completion's coordinate vectors must each add at least this much squared norm outside
+// span(P) (out of 1) among the first candidates; otherwise all d coordinates are candidates.
+const MIN_COMPLETION_PIVOT = 1e-6;
+
+/**
+ * B for an A whose Gram is not positive definite (dependent or nearly dependent rows, such as
+ * an oracle layer's, or a layer collapsed onto a few directions), in O(k^2 d) flops of GEMMs and
+ * Gram products; returns the coordinates `[k, k]` and writes B into `b`.
+ *
+ * 1. P, an orthonormal basis of the rows of A: a Cholesky factorisation of the Gram with
+ *    diagonal pivoting, stopped when no row left is farther from the span of the rows taken
+ *    than sqrt(SELECT_TOL) times the largest row norm, gives those rows S with `G_SS = L L^T`, and
+ *    `P = L^{-1} A_S` (then a Cholesky re-orthonormalisation, `orthonormalize`). The residual
+ *    `R = A - (A P^T) P` is formed with GEMMs; while a row of it exceeds RESIDUAL_TOL of the row
+ *    of A, the same selection on those rows of R adds directions (projected off P, then the
+ *    whole P re-orthonormalised), so directions below the Gram's resolution (singular values
+ *    below about 1e-5 of the largest) are kept.
+ * 2. The completion to k rows: q = k - rho standard basis vectors e_j with the smallest column
+ *    norms of P, chosen by a pivoted Cholesky of `I - P_J^T P_J` over the 2k candidates (so that
+ *    `E' = E - (E P^T) P` is well conditioned: its Gram is that matrix), orthonormalised as
+ *    `L^{-1} E'` with that factor, in one GEMM `-(L^{-1} P_J^T) P` plus the entries of L^{-1},
+ *    then checked (Gram, and products with P) and re-orthonormalised if need be. Should a pivot
+ *    fall below MIN_COMPLETION_PIVOT, all d coordinates are candidates (a projector's pivoted
+ *    factor always finds q pivots then: each is at least about 1/d).
+ * 3. Coordinates: `A P^T` in the first rho columns and exactly 0 in the completion's.
+ *
+ * Any orthonormal completion serves the projected sampler: `u = B x` is N(0, I_k) for every
+ * orthonormal B (docs: Specification, 'The projected sampler').
+ */
+function deficientBasis(
+  a: Matrix<'float64'>,
+  gram: Matrix<'float64'>,
+  b: Matrix<'float64'>,
+): Matrix<'float64'> {
+  const [k, d] = a.shape;
+  const work = scratchWork(k, d);
+  const norm2 = new Float64Array(k);
+  for (let i = 0; i < k; i++) norm2[i] = gram.data[i * k + i];
+  let rho = 0;
+  let src = a;
+  let g = gram;
+  let c: Matrix<'float64'> | undefined;
+  for (let pass = 0; ; pass++) {
+    const sel = pivotedCholesky(g, SELECT_TOL, k - rho);
+    if (sel.order.length > 0) {
+      const fresh = sliceRows(b, rho, rho + sel.order.length);
+      gemmInto(fresh, selector(sel, src.shape[0]), src);
+      if (rho > 0) {
+        const p = sliceRows(b, 0, rho);
+        const x = zeros([sel.order.length, rho] as const);
+        gemmInto(x, fresh, p, { transB: true });
+        gemmInto(fresh, x, p, { alpha: -1, beta: 1 });
+      }
+      rho = orthonormalize(sliceRows(b, 0, rho + sel.order.length), work);
+    }
+    if (rho === 0) break;
+    // R = A - (A P^T) P, in work; rows of R too large for their row of A go to its top.
+    const p = sliceRows(b, 0, rho);
+    c = zeros([k, rho] as const);
+    gemmInto(c, a, p, { transB: true });
+    // Nothing can be added once P has k rows, or after the last pass: no residual then.
+    if (rho === k || pass + 1 === MAX_PASSES) break;
+    work.data.set(a.data.subarray(0, k * d));
+    const res = sliceRows(work, 0, k);
+    gemmInto(res, c, p, { alpha: -1, beta: 1 });
+    let bad = 0;
+    const R = work.data;
+    for (let i = 0; i < k; i++) {
+      let s = 0;
+      for (let j = i * d; j < (i + 1) * d; j++) s += R[j] * R[j];
+      if (s > RESIDUAL_TOL * RESIDUAL_TOL * norm2[i]) {
+        if (bad !== i) R.copyWithin(bad * d, i * d, (i + 1) * d);
+        bad++;
+      }
+    }
+    if (bad === 0 || sel.order.length === 0) break;
+    src = sliceRows(work, 0, bad);
+    g = gramOf(src);
+  }
+  if (rho < k) completeBasis(b, rho, work);
+  const coords = zeros([k, k] as const);
+  if (c !== undefined)
+    for (let i = 0; i < k; i++)
+      for (let l = 0; l < rho; l++) coords.data[i * k + l] = c.data[i * rho + l];
+  return coords;
+}
+
+// Makes the rows of `rows` (a view of contiguous rows) orthonormal in place, in their span: a
+// Cholesky pass (`rows <- L^{-1} rows`, `L L^T = rows rows^T`) until the Gram is within
+// ORTHO_TOL of the identity. Should the Gram not be positive definite (rows dependent to
+// working precision), a pivoted factor keeps an independent subset, and the count falls.
+// Returns the number of rows kept (at the top). `work` is scratch of at least as many rows.
+function orthonormalize(rows: Matrix<'float64'>, work: Matrix<'float64'>): number {
+  let n = rows.shape[0];
+  const d = rows.shape[1];
+  for (let pass = 0; n > 0; pass++) {
+    const v = sliceRows(rows, 0, n);
+    const g = gramOf(v);
+    if (distanceToIdentity(g) <= ORTHO_TOL || pass === MAX_ORTHO_PASSES) break;
+    let f: Matrix<'float64'>;
+    try {
+      f = invertLower(cholesky(g));
+    } catch (e) {
+      if (!(e instanceof NotPositiveDefiniteError)) throw e;
+      f = selector(pivotedCholesky(g, SELECT_TOL, n), n);
+    }
+    n = f.shape[0];
+    const t = sliceRows(work, 0, n);
+    gemmInto(t, f, v);
+    rows.data.set(t.data.subarray(t.offset, t.offset + n * d), rows.offset);
+  }
+  return n;
+}
+
+// Rows rho..k of b: an orthonormal basis of a complement of span(P) (P = rows 0..rho, orthonormal)
+// made of standard basis vectors projected off P. See deficientBasis, step 2.
+function completeBasis(b: Matrix<'float64'>, rho: number, work: Matrix<'float64'>): void {
+  const [k, d] = b.shape;
+  const q = k - rho;
+  const P = b.data;
+  const off = b.offset;
+  const colNorm = new Float64Array(d);
+  for (let l = 0; l < rho; l++) for (let j = 0; j < d; j++) colNorm[j] += P[off + l * d + j] ** 2;
+  let pick = pivotedComplement(b, rho, smallest(colNorm, Math.min(d, 2 * k)), q);
+  if (pick.minPivot < MIN_COMPLETION_PIVOT && 2 * k < d)
+    pick = pivotedComplement(b, rho, smallest(colNorm, d), q);
+  if (pick.columns.length < q)
+    throw new Error(`projectionBasis: no complement of rank ${q} found (internal error)`);
+  // E'' = L^{-1} (E_J - P_J^T P) = L^{-1} E_J - (L^{-1} P_J^T) P, with L L^T = I - P_J^T P_J.
+  const linv = invertLower(pick.l);
+  const e = sliceRows(b, rho, k);
+  if (rho > 0) {
+    const pj = zeros([q, rho] as const);
+    for (let s = 0; s < q; s++)
+      for (let l = 0; l < rho; l++) pj.data[s * rho + l] = P[off + l * d + pick.columns[s]];
+    gemmInto(e, matmul(linv, pj), sliceRows(b, 0, rho), { alpha: -1 });
+  } else e.data.fill(0, e.offset, e.offset + q * d);
+  for (let s = 0; s < q; s++)
+    for (let t = 0; t <= s; t++) e.data[e.offset + s * d + pick.columns[t]] += linv.data[s * q + t];
+  for (let pass = 0; ; pass++) {
+    if (orthonormalize(e, work) !== q)
+      throw new Error(`projectionBasis: the completion lost rank (internal error)`);
+    if (rho === 0 || pass === MAX_ORTHO_PASSES) break;
+    // Orthogonal to P to rounding already unless P_J was badly conditioned: check, and project.
+    const p = sliceRows(b, 0, rho);
+    const x = zeros([q, rho] as const);
+    gemmInto(x, e, p, { transB: true });
+    let worst = 0;
+    for (let i = 0; i < x.data.length; i++) worst = Math.max(worst, Math.abs(x.data[i]));
+    if (worst <= ORTHO_TOL) break;
+    gemmInto(e, x, p, { alpha: -1, beta: 1 });
+  }
+}
+
+// The indices of the `count` smallest entries of v (ties to the lower index), ascending.
+function smallest(v: Float64Array, count: number): number[] {
+  if (count >= v.length) return Array.from(v.keys());
+  const cut = Float64Array.from(v).sort()[count - 1];
+  const out: number[] = [];
+  for (let j = 0; j < v.length; j++) if (v[j] < cut) out.push(j);
+  for (let j = 0; j < v.length && out.length < count; j++) if (v[j] === cut) out.push(j);
+  return out.sort((x, y) => x - y);
+}
+
+// A Cholesky factorisation with diagonal pivoting of H = I - P_pool^T P_pool (the Gram of the
+// candidates e_j, j in pool, projected off the orthonormal rows P = b's first rho rows), one
+// column at a time, stopped after q pivots: the columns taken, L (`[q, q]`, `L L^T = H_JJ`) and
+// the smallest pivot. O(|pool| q (rho + q)) flops.
+function pivotedComplement(
+  b: Matrix<'float64'>,
+  rho: number,
+  pool: number[],
+  q: number,
+): { columns: number[]; l: Matrix<'float64'>; minPivot: number } {
+  const d = b.shape[1];
+  const n = pool.length;
+  const pt = new Float64Array(n * rho);
+  for (let x = 0; x < n; x++)
+    for (let l = 0; l < rho; l++) pt[x * rho + l] = b.data[b.offset + l * d + pool[x]];
+  const diag = new Float64Array(n);
+  for (let x = 0; x < n; x++) {
+    let s = 0;
+    for (let l = 0; l < rho; l++) s += pt[x * rho + l] ** 2;
+    diag[x] = 1 - s;
+  }
+  const lc = new Float64Array(q * n);
+  const taken = new Int32Array(q);
+  const used = new Uint8Array(n);
+  const columns: number[] = [];
+  let minPivot = Number.POSITIVE_INFINITY;
+  for (let s = 0; s < q; s++) {
+    let j = -1;
+    for (let x = 0; x < n; x++) if (!used[x] && (j < 0 || diag[x] > diag[j])) j = x;
+    if (j < 0 || !(diag[j] > 0)) {
+      minPivot = 0;
+      break;
+    }
+    minPivot = Math.min(minPivot, diag[j]);
+    const piv = Math.sqrt(diag[j]);
+    used[j] = 1;
+    taken[s] = j;
+    columns.push(pool[j]);
+    lc[s * n + j] = piv;
+    for (let x = 0; x < n; x++) {
+      if (used[x]) continue;
+      let h = 0;
+      for (let l = 0; l < rho; l++) h -= pt[x * rho + l] * pt[j * rho + l];
+      for (let t = 0; t < s; t++) h -= lc[t * n + x] * lc[t * n + j];
+      const v = h / piv;
+      lc[s * n + x] = v;
+      diag[x] -= v * v;
+    }
+  }
+  const r = columns.length;
+  const l = zeros([r, r] as const);
+  for (let s = 0; s < r; s++) for (let t = 0; t <= s; t++) l.data[s * r + t] = lc[t * n + taken[s]];
+  return { columns, l, minPivot };
+}
+
+// A Cholesky factorisation with diagonal pivoting of a symmetric positive semi-definite g
+// (`[n, n]`, contiguous): pivots taken while the largest remaining diagonal entry exceeds
+// `tol` times the largest diagonal entry of g, at most maxRank of them. Returns the rows taken,
+// in order, and L (`[rank, rank]`, lower) with `g_SS = L L^T`.
+function pivotedCholesky(
+  g: Matrix<'float64'>,
+  tol: number,
+  maxRank: number,
+): { order: number[]; l: Matrix<'float64'> } {
+  const n = g.shape[0];
+  const G = g.data;
+  const diag = new Float64Array(n);
+  let top = 0;
+  for (let i = 0; i < n; i++) {
+    diag[i] = G[i * n + i];
+    top = Math.max(top, diag[i]);
+  }
+  const lc = new Float64Array(Math.min(n, maxRank) * n);
+  const used = new Uint8Array(n);
+  const order: number[] = [];
+  while (order.length < maxRank) {
+    let j = -1;
+    for (let x = 0; x < n; x++) if (!used[x] && (j < 0 || diag[x] > diag[j])) j = x;
+    if (j < 0 || !(diag[j] > tol * top)) break;
+    const s = order.length;
+    const piv = Math.sqrt(diag[j]);
+    used[j] = 1;
+    order.push(j);
+    lc[s * n + j] = piv;
+    for (let x = 0; x < n; x++) {
+      if (used[x]) continue;
+      let h = G[x * n + j];
+      for (let t = 0; t < s; t++) h -= lc[t * n + x] * lc[t * n + j];
+      const v = h / piv;
+      lc[s * n + x] = v;
+      diag[x] -= v * v;
+    }
+  }
+  const r = order.length;
+  const l = zeros([r, r] as const);
+  for (let s = 0; s < r; s++) for (let t = 0; t <= s; t++) l.data[s * r + t] = lc[t * n + order[s]];
+  return { order, l };
+}
+
+// X (`[rank, n]`) with `X src = L^{-1} src_S` for a pivoted factor (S, L) of src's Gram:
+// column order[t] of X is column t of L^{-1}, the others are 0.
+function selector(sel: { order: number[]; l: Matrix<'float64'> }, n: number): Matrix<'float64'> {
+  const r = sel.order.length;
+  const linv = invertLower(sel.l);
+  const x = zeros([r, n] as const);
+  for (let s = 0; s < r; s++)
+    for (let t = 0; t <= s; t++) x.data[s * n + sel.order[t]] = linv.data[s * r + t];
+  return x;
 }
 
 // Whether every entry of a matrix is finite: one pass over contiguous data (0 * v is 0 for a
@@ -191,6 +475,14 @@ function scratch(k: number, d: number): Matrix<'float64'> {
   if (scratchA === undefined || scratchA.shape[0] !== k || scratchA.shape[1] !== d)
     scratchA = zeros([k, d] as const);
   return scratchA;
+}
+
+// A second one for the rank-deficient path (residuals, products), made on its first use.
+let scratchW: Matrix<'float64'> | undefined;
+function scratchWork(k: number, d: number): Matrix<'float64'> {
+  if (scratchW === undefined || scratchW.shape[0] !== k || scratchW.shape[1] !== d)
+    scratchW = zeros([k, d] as const);
+  return scratchW;
 }
 
 // The inverse of a lower-triangular matrix with a positive diagonal, by forward substitution
