@@ -323,7 +323,7 @@ function smallest(v: Float64Array, count: number): number[] {
 // A Cholesky factorisation with diagonal pivoting of H = I - P_pool^T P_pool (the Gram of the
 // candidates e_j, j in pool, projected off the orthonormal rows P = b's first rho rows), one
 // column at a time, stopped after q pivots: the columns taken, L (`[q, q]`, `L L^T = H_JJ`) and
-// the smallest pivot. O(|pool| q (rho + q)) flops.
+// the smallest pivot (0 when fewer than q were found). O(|pool| q (rho + q)) flops.
 function pivotedComplement(
   b: Matrix<'float64'>,
   rho: number,
@@ -341,38 +341,18 @@ function pivotedComplement(
     for (let l = 0; l < rho; l++) s += pt[x * rho + l] ** 2;
     diag[x] = 1 - s;
   }
-  const lc = new Float64Array(q * n);
-  const taken = new Int32Array(q);
-  const used = new Uint8Array(n);
-  const columns: number[] = [];
-  let minPivot = Number.POSITIVE_INFINITY;
-  for (let s = 0; s < q; s++) {
-    let j = -1;
-    for (let x = 0; x < n; x++) if (!used[x] && (j < 0 || diag[x] > diag[j])) j = x;
-    if (j < 0 || !(diag[j] > 0)) {
-      minPivot = 0;
-      break;
-    }
-    minPivot = Math.min(minPivot, diag[j]);
-    const piv = Math.sqrt(diag[j]);
-    used[j] = 1;
-    taken[s] = j;
-    columns.push(pool[j]);
-    lc[s * n + j] = piv;
-    for (let x = 0; x < n; x++) {
-      if (used[x]) continue;
-      let h = 0;
-      for (let l = 0; l < rho; l++) h -= pt[x * rho + l] * pt[j * rho + l];
-      for (let t = 0; t < s; t++) h -= lc[t * n + x] * lc[t * n + j];
-      const v = h / piv;
-      lc[s * n + x] = v;
-      diag[x] -= v * v;
-    }
-  }
-  const r = columns.length;
-  const l = zeros([r, r] as const);
-  for (let s = 0; s < r; s++) for (let t = 0; t <= s; t++) l.data[s * r + t] = lc[t * n + taken[s]];
-  return { columns, l, minPivot };
+  // An off-diagonal entry of H: minus the product of two columns of P.
+  const entry = (x: number, j: number) => {
+    let h = 0;
+    for (let l = 0; l < rho; l++) h -= pt[x * rho + l] * pt[j * rho + l];
+    return h;
+  };
+  const f = pivotedFactor(diag, entry, 0, q);
+  return {
+    columns: f.order.map((x) => pool[x]),
+    l: f.l,
+    minPivot: f.order.length < q ? 0 : f.minPivot,
+  };
 }
 
 // A Cholesky factorisation with diagonal pivoting of a symmetric positive semi-definite g
@@ -392,21 +372,39 @@ function pivotedCholesky(
     diag[i] = G[i * n + i];
     top = Math.max(top, diag[i]);
   }
+  const { order, l } = pivotedFactor(diag, (x, j) => G[x * n + j], tol * top, maxRank);
+  return { order, l };
+}
+
+// The pivoted Cholesky loop of both factorisations above, on a symmetric positive semi-definite
+// matrix given by its diagonal (overwritten with the Schur complements' diagonals) and its
+// off-diagonal entries: pivots taken, largest remaining diagonal first, while that diagonal
+// exceeds `floor`, at most maxRank of them. Returns the indices taken, in order, L
+// (`[rank, rank]`, lower, `H_SS = L L^T`) and the smallest pivot taken.
+function pivotedFactor(
+  diag: Float64Array,
+  entry: (x: number, j: number) => number,
+  floor: number,
+  maxRank: number,
+): { order: number[]; l: Matrix<'float64'>; minPivot: number } {
+  const n = diag.length;
   const lc = new Float64Array(Math.min(n, maxRank) * n);
   const used = new Uint8Array(n);
   const order: number[] = [];
+  let minPivot = Number.POSITIVE_INFINITY;
   while (order.length < maxRank) {
     let j = -1;
     for (let x = 0; x < n; x++) if (!used[x] && (j < 0 || diag[x] > diag[j])) j = x;
-    if (j < 0 || !(diag[j] > tol * top)) break;
+    if (j < 0 || !(diag[j] > floor)) break;
     const s = order.length;
+    minPivot = Math.min(minPivot, diag[j]);
     const piv = Math.sqrt(diag[j]);
     used[j] = 1;
     order.push(j);
     lc[s * n + j] = piv;
     for (let x = 0; x < n; x++) {
       if (used[x]) continue;
-      let h = G[x * n + j];
+      let h = entry(x, j);
       for (let t = 0; t < s; t++) h -= lc[t * n + x] * lc[t * n + j];
       const v = h / piv;
       lc[s * n + x] = v;
@@ -416,7 +414,7 @@ function pivotedCholesky(
   const r = order.length;
   const l = zeros([r, r] as const);
   for (let s = 0; s < r; s++) for (let t = 0; t <= s; t++) l.data[s * r + t] = lc[t * n + order[s]];
-  return { order, l };
+  return { order, l, minPivot };
 }
 
 // X (`[rank, n]`) with `X src = L^{-1} src_S` for a pivoted factor (S, L) of src's Gram:
