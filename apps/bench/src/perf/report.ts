@@ -1,6 +1,6 @@
 import type { DType, ElementwisePath } from '@mtrl/tensors';
 import type { GemmOp } from './gemm.js';
-import { type PeerBlas, type PeerResult, REFERENCE_BLAS_HINT } from './peer.js';
+import { PEER_SIZES, type PeerBlas, type PeerResult, REFERENCE_BLAS_HINT } from './peer.js';
 import type { ROUND_SIZES, RoundSize, Sampler } from './rounds.js';
 import type { Timing } from './timing.js';
 
@@ -145,7 +145,7 @@ export function perfNotes(
       : []),
     ...(peer
       ? [
-          "peer numpy: ../shared/peers/numpy_step.py (explicit sampling) run once after our rounds of the same size, dtype and thread count, with OPENBLAS_NUM_THREADS = threads; ours/numpy = each sampler's median round seconds over its round_s (below 1: ours is faster)",
+          `peer numpy: ../shared/peers/numpy_step.py (explicit sampling) run once after our rounds of the same size, dtype and thread count, with OPENBLAS_NUM_THREADS = threads, at the sizes the script knows (${PEER_SIZES.join(' and ')}; rounds of other sizes get no numpy line); ours/numpy = each sampler's median round seconds over its round_s (below 1: ours is faster)`,
         ]
       : []),
   ];
