@@ -105,7 +105,7 @@ export function projectionBasis(
     if (into.dtype !== 'float64' || into.stride[1] !== 1 || into.stride[0] !== d)
       throw new RangeError(`${op}: opts.basis must be a contiguous float64 [${k}, ${d}] matrix`);
   }
-  const a = scratch(k, d);
+  const a = scratch('a', k, d);
   copyRows(a, 0, w);
   copyRows(a, m, gt.m);
   const gram = gramOf(a);
@@ -191,7 +191,7 @@ function deficientBasis(
   b: Matrix<'float64'>,
 ): Matrix<'float64'> {
   const [k, d] = a.shape;
-  const work = scratchWork(k, d);
+  const work = scratch('work', k, d);
   const norm2 = new Float64Array(k);
   for (let i = 0; i < k; i++) norm2[i] = gram.data[i * k + i];
   let rho = 0;
@@ -467,20 +467,16 @@ function gramOf(a: Matrix<'float64'>): Matrix<'float64'> {
   return g;
 }
 
-// The scratch matrix A ([k, d], float64) of this thread, kept between calls of one size.
-let scratchA: Matrix<'float64'> | undefined;
-function scratch(k: number, d: number): Matrix<'float64'> {
-  if (scratchA === undefined || scratchA.shape[0] !== k || scratchA.shape[1] !== d)
-    scratchA = zeros([k, d] as const);
-  return scratchA;
-}
-
-// A second one for the rank-deficient path (residuals, products), made on its first use.
-let scratchW: Matrix<'float64'> | undefined;
-function scratchWork(k: number, d: number): Matrix<'float64'> {
-  if (scratchW === undefined || scratchW.shape[0] !== k || scratchW.shape[1] !== d)
-    scratchW = zeros([k, d] as const);
-  return scratchW;
+// Scratch matrices ([k, d], float64) of this thread, kept between calls of one size: `a` holds
+// A, `work` serves the rank-deficient path (residuals, products) and is made on its first use.
+const scratchBuffers: Partial<Record<'a' | 'work', Matrix<'float64'>>> = {};
+function scratch(slot: 'a' | 'work', k: number, d: number): Matrix<'float64'> {
+  let m = scratchBuffers[slot];
+  if (m === undefined || m.shape[0] !== k || m.shape[1] !== d) {
+    m = zeros([k, d] as const);
+    scratchBuffers[slot] = m;
+  }
+  return m;
 }
 
 // The inverse of a lower-triangular matrix with a positive diagonal, by forward substitution
